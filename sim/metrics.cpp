@@ -1,0 +1,63 @@
+#include "metrics.hpp"
+
+namespace ds {
+
+const std::array<MetricInfo, kMetricCount>& metric_info() {
+  static const std::array<MetricInfo, kMetricCount> info = {{
+      {"capacity_index", "share", "share of all district teachers at Routine use (CBAM IVA) or above"},
+      {"teacher_skill_mean", "skill 0..1", "mean skill of all teachers"},
+      {"skill_mean_reached", "skill 0..1", "mean skill of teachers in schools ever launched (empty before any launch)"},
+      {"schools_launched_share", "share", "share of schools ever launched"},
+      {"schools_full_implementation_share", "share",
+       "share of schools where at least half the teachers are at Routine use or above (NIRN)"},
+      {"schools_abandoned_share", "share", "share of all schools that have abandoned"},
+      {"depth_mean", "0..1", "mean implementation depth of launched schools that have not abandoned (empty if none)"},
+      {"depth_sd", "0..1", "standard deviation of that depth (empty if none)"},
+      {"self_sufficiency", "0..1",
+       "min(internal coach FTE trained, internal coach FTE the recurring budget pays) / coach FTE needed to keep today's depth given turnover, capped at 1"},
+      {"retained_capacity", "ratio",
+       "withdrawal probe: capacity 3 years after removing partners and grant over capacity at the fork (probe years only)"},
+      {"initiative_active", "0/1", "1 while the district runs the initiative"},
+      {"commitment_mean", "0..1", "mean teacher commitment"},
+      {"fatigue_mean", "0..1", "mean teacher fatigue"},
+      {"teacher_turnover_rate", "per year", "teachers leaving their school during the year over teachers at its start"},
+      {"equity_gap", "depth", "mean depth of the least-needy half of schools minus that of the neediest half"},
+      {"spend_per_teacher", "USD/teacher", "this year's spending over district teachers"},
+      {"cumulative_spend", "USD", "spending since year 1"},
+      {"spend_per_capable_teacher", "USD/teacher", "cumulative spend over teachers at Routine use or above (empty if none)"},
+      {"momentum", "0..1", "board and community support"},
+      {"teacher_leaders", "teachers", "teacher-leaders (including coaches in training)"},
+      {"internal_coach_fte", "FTE", "internal coaches at work (trained and paid)"},
+      {"partner_coach_fte", "FTE", "partner coaches under contract"},
+      {"grant_share_of_spend", "share", "share of this year's spending paid by the grant"},
+      {"external_share_of_spend", "share", "share of this year's spending paid to partners"},
+      {"centralization", "dial", "centralization dial this year"},
+      {"pace", "dial", "pace dial this year"},
+      {"need_priority", "dial", "need_priority dial this year"},
+      {"external_sourcing", "dial", "external_sourcing dial this year"},
+      {"adaptivity", "dial", "adaptivity dial this year"},
+      {"bundling", "dial", "bundling dial this year"},
+      {"failure_sharing", "dial", "failure_sharing dial this year"},
+  }};
+  return info;
+}
+
+const std::array<MetricInfo, kRunOutputCount>& run_output_info() {
+  static const std::array<MetricInfo, kRunOutputCount> info = {{
+      {"years_to_sustainability", "years",
+       "first year from which self_sufficiency and capacity_index stay at or above their thresholds to the horizon (empty if never)"},
+      {"abandoned_share_early", "share",
+       "share of schools launched in years 1-3 that abandoned within 3 years of launch"},
+      {"abandoned_share_later", "share",
+       "share of schools launched after year 3 (and at least 3 years before the horizon) that abandoned within 3 years of launch"},
+  }};
+  return info;
+}
+
+std::size_t MetricTable::year_end_row(int y) const {
+  for (std::size_t r = rows(); r-- > 0;)
+    if (year[r] == y && (month[r] == -1 || month[r] == 11 || y == 0)) return r;
+  return rows();
+}
+
+}  // namespace ds

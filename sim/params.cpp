@@ -1,0 +1,413 @@
+// The parameter declaration: every scenario parameter, once.
+#include "params.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace ds {
+namespace {
+
+template <class T, class Field>
+FieldSpec<T> spec(std::string key, ParamType type, double min, double max, std::string unit,
+                  std::string meaning, std::string source, Field field) {
+  FieldSpec<T> s;
+  s.key = std::move(key);
+  s.type = type;
+  s.min = min;
+  s.max = max;
+  s.unit = std::move(unit);
+  s.meaning = std::move(meaning);
+  s.source = std::move(source);
+  s.ref = [field](T& t) -> ParamRef { return field(t); };
+  return s;
+}
+
+// Shorthands for the scenario table.
+ParamSpec real(std::string key, double min, double max, std::string unit, std::string meaning,
+               std::string source, std::function<double*(Scenario&)> f) {
+  return spec<Scenario>(std::move(key), ParamType::Real, min, max, std::move(unit),
+                        std::move(meaning), std::move(source), f);
+}
+ParamSpec integer(std::string key, double min, double max, std::string unit, std::string meaning,
+                  std::string source, std::function<int*(Scenario&)> f) {
+  return spec<Scenario>(std::move(key), ParamType::Int, min, max, std::move(unit),
+                        std::move(meaning), std::move(source), f);
+}
+ParamSpec dial_param(std::string name, std::string meaning, std::string source, int index) {
+  return real("strategy." + name, 0, 1, "dial 0..1", std::move(meaning), std::move(source),
+              [index](Scenario& s) { return &dial(s.strategy, index); });
+}
+
+const char* kAssume = "model assumption (docs/model.md)";
+
+std::vector<ParamSpec> build_scenario_params() {
+  std::vector<ParamSpec> p;
+  // [scenario]
+  p.push_back(spec<Scenario>("scenario.name", ParamType::String, 0, 0, "text",
+                             "short name, used as the scenario column in comparisons", "-",
+                             [](Scenario& s) { return &s.meta.name; }));
+  p.push_back(spec<Scenario>("scenario.description", ParamType::String, 0, 0, "text",
+                             "what the scenario represents", "-",
+                             [](Scenario& s) { return &s.meta.description; }));
+  p.push_back(integer("scenario.years", 1, 50, "years", "simulated horizon",
+                      "MODEL.md 1: questions span 5 to 30 years",
+                      [](Scenario& s) { return &s.meta.years; }));
+  p.push_back(integer("scenario.replications", 1, 100000, "runs", "independent replications",
+                      "-", [](Scenario& s) { return &s.meta.replications; }));
+  p.push_back(spec<Scenario>("scenario.seed", ParamType::Seed, 0, 0, "integer",
+                             "base seed; replication r runs with a seed derived from it", "-",
+                             [](Scenario& s) { return &s.meta.seed; }));
+  p.push_back(spec<Scenario>("scenario.base", ParamType::String, 0, 0, "path",
+                             "scenario file this one inherits from (relative to this file)",
+                             "-", [](Scenario& s) { return &s.meta.base; }));
+  // [district]
+  p.push_back(integer("district.schools", 1, 2000, "schools", "number of schools",
+                      "reference: a 100-school district (seeds: larger systems 60-100 schools)",
+                      [](Scenario& s) { return &s.district.schools; }));
+  p.push_back(integer("district.teachers_per_school", 5, 300, "teachers",
+                      "teachers per school (when no schools_file)",
+                      "NCES: about 40 teachers in a US public school",
+                      [](Scenario& s) { return &s.district.teachers_per_school; }));
+  p.push_back(real("district.low_income_share", 0, 1, "share",
+                   "mean school need (share of low-income students)",
+                   "reference middle district", [](Scenario& s) { return &s.district.low_income_share; }));
+  p.push_back(real("district.readiness", 0, 1, "0..1",
+                   "mean school readiness (leadership, infrastructure, culture)",
+                   "reference middle district", [](Scenario& s) { return &s.district.readiness; }));
+  p.push_back(real("district.need_spread", 0, 0.5, "sd", "spread of need across schools", kAssume,
+                   [](Scenario& s) { return &s.district.need_spread; }));
+  p.push_back(real("district.readiness_spread", 0, 0.5, "sd",
+                   "spread of readiness across schools", kAssume,
+                   [](Scenario& s) { return &s.district.readiness_spread; }));
+  p.push_back(real("district.budget_per_teacher", 0, 50000, "USD/teacher/year",
+                   "recurring professional-learning money for this initiative",
+                   "TNTP 2015: direct PL budgets $2,000-8,000 per teacher; the initiative's share",
+                   [](Scenario& s) { return &s.district.budget_per_teacher; }));
+  p.push_back(real("district.grant_per_year", 0, 1e9, "USD/year", "start-up grant while it lasts",
+                   "-", [](Scenario& s) { return &s.district.grant_per_year; }));
+  p.push_back(integer("district.grant_years", 0, 50, "years",
+                      "the grant pays years 1..grant_years (the funding cliff)", "-",
+                      [](Scenario& s) { return &s.district.grant_years; }));
+  p.push_back(real("district.superintendent_tenure_years", 1, 30, "years",
+                   "mean superintendent tenure",
+                   "Broad Center 2018: 5.1 (76-100% low-income) to 8.6 years; CGCS 2014: 3.2 urban",
+                   [](Scenario& s) { return &s.district.superintendent_tenure_years; }));
+  p.push_back(real("district.teacher_turnover_low_need", 0, 1, "per year",
+                   "teachers leaving their school per year, low-need school",
+                   "NCES SASS/TFS 2012-13: 11.9% low-poverty",
+                   [](Scenario& s) { return &s.district.teacher_turnover_low_need; }));
+  p.push_back(real("district.teacher_turnover_high_need", 0, 1, "per year",
+                   "teachers leaving their school per year, high-need school",
+                   "NCES SASS/TFS 2012-13: 15.4% high-poverty",
+                   [](Scenario& s) { return &s.district.teacher_turnover_high_need; }));
+  p.push_back(real("district.principal_turnover", 0, 1, "per year",
+                   "principals leaving their school per year", "NCES PFS 2016-17: 82% stayed",
+                   [](Scenario& s) { return &s.district.principal_turnover; }));
+  p.push_back(spec<Scenario>("district.schools_file", ParamType::String, 0, 0, "path",
+                             "CSV of real schools: name,teachers,need,readiness (relative to the scenario)",
+                             "-", [](Scenario& s) { return &s.district.schools_file; }));
+  // [strategy]
+  p.push_back(dial_param("centralization", "decentralized (0) .. centralized (1): hold tight vs loose",
+                         "seeds: Look Both Ways tension 1", 0));
+  p.push_back(dial_param("pace", "slow and steady (0) .. fast and furious (1)",
+                         "seeds: tension 2; survey 68% slow vs 16% fast", 1));
+  p.push_back(dial_param("need_priority", "readiness first (0) .. need first (1)",
+                         "seeds: tension 3", 2));
+  p.push_back(dial_param("external_sourcing", "build internally (0) .. buy externally (1)",
+                         "seeds: tension 4; survey 52% build vs 22% buy", 3));
+  p.push_back(dial_param("adaptivity", "fixed strategy (0) .. adapt with experience (1)",
+                         "seeds: tension 5; survey 67% adaptive vs 14% fixed", 4));
+  p.push_back(dial_param("bundling", "a-la-carte modules (0) .. prix fixe model (1)",
+                         "seeds: tension 6; survey 51% modular vs 27% packaged", 5));
+  p.push_back(dial_param("failure_sharing", "share best practices (0) .. share process and failures (1)",
+                         "seeds: tension 7; survey 53% best practices vs 12% failures", 6));
+  // [output]
+  {
+    ParamSpec f = spec<Scenario>("output.frequency", ParamType::Choice, 0, 0, "year|month",
+                                 "trajectory rows per year or per month", "-",
+                                 [](Scenario& s) { return &s.output.frequency; });
+    f.choices = frequency_names();
+    p.push_back(std::move(f));
+  }
+  p.push_back(spec<Scenario>("output.withdrawal_probe_years", ParamType::IntList, 1, 50, "years",
+                             "years at which the withdrawal probe forks the run", "MODEL.md 5",
+                             [](Scenario& s) { return &s.output.withdrawal_probe_years; }));
+  p.push_back(spec<Scenario>("output.trajectories", ParamType::Bool, 0, 0, "bool",
+                             "sweeps: write per-run yearly rows", "-",
+                             [](Scenario& s) { return &s.output.trajectories; }));
+  // [model]
+  auto m = [&](std::string key, double min, double max, std::string unit, std::string meaning,
+               std::string source, std::function<double*(ModelParams&)> f) {
+    p.push_back(real("model." + key, min, max, std::move(unit), std::move(meaning),
+                     std::move(source), [f](Scenario& s) { return f(s.model); }));
+  };
+  auto mi = [&](std::string key, double min, double max, std::string unit, std::string meaning,
+                std::string source, std::function<int*(ModelParams&)> f) {
+    p.push_back(integer("model." + key, min, max, std::move(unit), std::move(meaning),
+                        std::move(source), [f](Scenario& s) { return f(s.model); }));
+  };
+  m("routine_skill", 0.05, 0.95, "skill 0..1", "skill at which a practising teacher reaches Routine use (CBAM IVA)",
+    kAssume, [](ModelParams& x) { return &x.routine_skill; });
+  mi("routine_min_months", 0, 36, "months", "months of practice before Routine use is possible",
+     "CBAM: Mechanical use precedes Routine", [](ModelParams& x) { return &x.routine_min_months; });
+  m("sustain_self_sufficiency", 0, 1, "share", "self_sufficiency threshold for years_to_sustainability",
+    "MODEL.md 5", [](ModelParams& x) { return &x.sustain_self_sufficiency; });
+  m("sustain_capacity", 0, 1, "share", "capacity_index threshold for years_to_sustainability",
+    "MODEL.md 5", [](ModelParams& x) { return &x.sustain_capacity; });
+  m("full_implementation_share", 0.05, 1, "share", "share of a school's teachers at Routine for full implementation",
+    "NIRN: full implementation when half the practitioners use it well",
+    [](ModelParams& x) { return &x.full_implementation_share; });
+  m("coach_learning_rate", 0, 1, "per month", "skill gain rate at full coaching dose and quality",
+    "calibrated: NIRN full implementation in 2-4 years", [](ModelParams& x) { return &x.coach_learning_rate; });
+  m("uncoached_transfer", 0, 1, "ratio", "learning without coaching relative to with it",
+    "Joyce & Showers: ~5% transfer without coaching vs 75-95% with",
+    [](ModelParams& x) { return &x.uncoached_transfer; });
+  m("peer_learning_rate", 0, 1, "per month", "skill gain per unit gap to skilled advice ties",
+    kAssume, [](ModelParams& x) { return &x.peer_learning_rate; });
+  m("knowledge_learning_rate", 0, 1, "per month", "skill gain from the shared knowledge base",
+    kAssume, [](ModelParams& x) { return &x.knowledge_learning_rate; });
+  m("skill_decay", 0, 1, "per month", "skill fade below Routine without support",
+    "MODEL.md 3: skill fades without coaching before routine use", [](ModelParams& x) { return &x.skill_decay; });
+  m("disuse_decay", 0, 1, "per month", "skill fade when the school does not implement",
+    kAssume, [](ModelParams& x) { return &x.disuse_decay; });
+  m("program_size_halving", 1, 10000, "teachers", "caseload scale at which the coaching effect falls towards half",
+    "Kraft, Blazar & Hogan 2018: programs of 100+ teachers show about half the effect",
+    [](ModelParams& x) { return &x.program_size_halving; });
+  mi("teachers_per_coach", 5, 200, "teachers/FTE", "teachers one coach FTE supports at full dose",
+     "typical ratio about 1:45", [](ModelParams& x) { return &x.teachers_per_coach; });
+  m("internal_coach_direct_time", 0.05, 1, "share", "internal coach time in direct support",
+    "coaches spend ~28% in direct support vs 60-80% intended; district coaches carry other duties",
+    [](ModelParams& x) { return &x.internal_coach_direct_time; });
+  m("partner_coach_direct_time", 0.05, 1, "share", "partner coach time in direct support",
+    "60-80% intended direct time; contracted coaches have fewer other duties",
+    [](ModelParams& x) { return &x.partner_coach_direct_time; });
+  mi("components", 1, 16, "components", "practice components K (station rotation, adaptive software, ...)",
+     "MODEL.md 2", [](ModelParams& x) { return &x.components; });
+  m("component_fit_sd", 0, 1, "sd", "spread of component fit across schools", kAssume,
+    [](ModelParams& x) { return &x.component_fit_sd; });
+  m("synergy", 0, 1, "share", "weight of coherence (all components together) in depth", kAssume,
+    [](ModelParams& x) { return &x.synergy; });
+  m("bundle_entry_load", 0, 5, "ratio", "extra entry load of a complete model over one component",
+    kAssume, [](ModelParams& x) { return &x.bundle_entry_load; });
+  mi("dip_months", 0, 36, "months", "length of the implementation dip for new users",
+     "Fullan: implementation dip", [](ModelParams& x) { return &x.dip_months; });
+  m("dip_skill_loss", 0, 1, "skill", "skill lost on first use at full entry load", "Fullan: implementation dip",
+    [](ModelParams& x) { return &x.dip_skill_loss; });
+  mi("installation_months", 0, 48, "months", "exploration and installation before implementing",
+     "NIRN stages", [](ModelParams& x) { return &x.installation_months; });
+  m("abandon_base", 0, 1, "per year", "baseline yearly abandonment hazard of an implementing school",
+    kAssume, [](ModelParams& x) { return &x.abandon_base; });
+  m("best_practice_transfer", 0, 1, "ratio", "how well best-practice summaries transfer relative to process lessons",
+    "seeds: summaries 'rarely give sufficient information to replicate'",
+    [](ModelParams& x) { return &x.best_practice_transfer; });
+  m("failure_momentum_cost", 0, 1, "momentum", "momentum lost per publicly shared failure (per school)",
+    "seeds: pressure to show innovations succeed", [](ModelParams& x) { return &x.failure_momentum_cost; });
+  m("trust_growth", 0, 1, "per month", "rate at which school trust approaches its target", kAssume,
+    [](ModelParams& x) { return &x.trust_growth; });
+  m("novice_turnover_factor", 1, 5, "ratio", "turnover multiplier for teachers in their first 3 years",
+    "NCES BTLS 17% to Ingersoll 46% of novices gone within 5 years",
+    [](ModelParams& x) { return &x.novice_turnover_factor; });
+  m("fatigue_turnover_factor", 0, 5, "ratio", "extra turnover per unit of fatigue above 0.2", kAssume,
+    [](ModelParams& x) { return &x.fatigue_turnover_factor; });
+  m("mover_share", 0, 1, "share", "share of leavers who move to another school of the district",
+    "NCES TFS 2012-13: 8% movers vs 8% leavers; some movers leave the district",
+    [](ModelParams& x) { return &x.mover_share; });
+  m("coach_role_exit", 0, 1, "per year", "internal coaches returning to the classroom per year", kAssume,
+    [](ModelParams& x) { return &x.coach_role_exit; });
+  m("experienced_hire_max", 0, 1, "share", "share of hires bringing skill once the practice is everywhere",
+    kAssume, [](ModelParams& x) { return &x.experienced_hire_max; });
+  m("bass_p", 0, 1, "per year", "diffusion of the practice outside the district: innovation",
+    "Sultan, Farley & Lehmann 1990: p about 0.03", [](ModelParams& x) { return &x.bass_p; });
+  m("bass_q", 0, 2, "per year", "diffusion: imitation (also drives school opt-in)",
+    "Sultan, Farley & Lehmann 1990: q about 0.38", [](ModelParams& x) { return &x.bass_q; });
+  m("fatigue_recovery", 0, 1, "per month", "fatigue recovery rate", kAssume,
+    [](ModelParams& x) { return &x.fatigue_recovery; });
+  m("commitment_rate", 0, 1, "per month", "rate at which commitment approaches its target", kAssume,
+    [](ModelParams& x) { return &x.commitment_rate; });
+  m("leader_skill", 0, 1, "skill", "skill needed to become a teacher-leader", kAssume,
+    [](ModelParams& x) { return &x.leader_skill; });
+  mi("teachers_per_leader", 2, 100, "teachers", "one teacher-leader per this many teachers in a school",
+     kAssume, [](ModelParams& x) { return &x.teachers_per_leader; });
+  mi("coach_training_months", 0, 48, "months", "pipeline lag from teacher-leader to internal coach",
+     kAssume, [](ModelParams& x) { return &x.coach_training_months; });
+  m("principal_setback_months", 0, 48, "months", "months a new principal sets the school back",
+    "NCES PFS: ~18% principal turnover; new-principal disruption", [](ModelParams& x) { return &x.principal_setback_months; });
+  m("initiative_drop_base", 0, 1, "probability", "chance a new superintendent drops a fully centralized, un-institutionalized initiative",
+    kAssume, [](ModelParams& x) { return &x.initiative_drop_base; });
+  m("internal_coach_cost", 0, 1e6, "USD/FTE-year", "salary and benefits of an internal coach",
+    "BLS: teacher compensation with benefits about $90-100k", [](ModelParams& x) { return &x.internal_coach_cost; });
+  m("leader_stipend", 0, 1e5, "USD/year", "stipend of a teacher-leader", kAssume,
+    [](ModelParams& x) { return &x.leader_stipend; });
+  m("build_fixed_cost", 0, 1e8, "USD/year", "fixed yearly cost of building in-house (program office, tools), at full build",
+    kAssume, [](ModelParams& x) { return &x.build_fixed_cost; });
+  m("launch_cost_per_teacher", 0, 1e5, "USD/teacher", "materials and training per teacher at launch, for one module's worth",
+    kAssume, [](ModelParams& x) { return &x.launch_cost_per_teacher; });
+  m("central_discount", 0, 1, "share", "price discount of a district-wide contract", kAssume,
+    [](ModelParams& x) { return &x.central_discount; });
+  m("coordination_cost", 0, 1, "share", "coordination overhead of school-chosen partners", kAssume,
+    [](ModelParams& x) { return &x.coordination_cost; });
+  m("momentum_budget_sensitivity", 0, 1, "share", "recurring budget lost at zero momentum", kAssume,
+    [](ModelParams& x) { return &x.momentum_budget_sensitivity; });
+  m("indicator_noise", 0, 1, "sd", "noise on the indicators the district watches", kAssume,
+    [](ModelParams& x) { return &x.indicator_noise; });
+  m("adapt_step", 0, 1, "dial/year", "largest yearly move of a dial at full adaptivity", kAssume,
+    [](ModelParams& x) { return &x.adapt_step; });
+  m("churn_fatigue", 0, 5, "fatigue/dial", "fatigue added per unit of total dial change", kAssume,
+    [](ModelParams& x) { return &x.churn_fatigue; });
+  mi("advice_ties", 2, 50, "ties", "advice ties per teacher inside a school (even)",
+     "Spillane et al.: teachers name a handful of advice partners", [](ModelParams& x) { return &x.advice_ties; });
+  m("rewiring", 0, 1, "probability", "small-world rewiring across grade teams", "Watts & Strogatz 1998",
+    [](ModelParams& x) { return &x.rewiring; });
+  m("cross_school_ties", 0, 5, "ties/teacher", "cross-school ties per teacher at full convening", kAssume,
+    [](ModelParams& x) { return &x.cross_school_ties; });
+  return p;
+}
+
+std::vector<PartnerFieldSpec> build_partner_fields() {
+  std::vector<PartnerFieldSpec> p;
+  auto add = [&](PartnerFieldSpec s) { p.push_back(std::move(s)); };
+  PartnerFieldSpec name = spec<Partner>("name", ParamType::String, 0, 0, "text",
+                                        "partner name, unique", "-",
+                                        [](Partner& x) { return &x.name; });
+  name.required = true;
+  add(std::move(name));
+  PartnerFieldSpec kind = spec<Partner>("kind", ParamType::Choice, 0, 0, "coaching|platform|university",
+                                        "what the partner provides", "MODEL.md 2",
+                                        [](Partner& x) { return &x.kind; });
+  kind.choices = partner_kind_names();
+  add(std::move(kind));
+  add(spec<Partner>("coaches", ParamType::Real, 0, 10000, "FTE", "coaches the partner can field",
+                    kAssume, [](Partner& x) { return &x.coaches; }));
+  add(spec<Partner>("quality", ParamType::Real, 0, 1, "0..1", "coaching quality",
+                    "Blazar et al.: coaches differ by 0.2-0.35 SD", [](Partner& x) { return &x.quality; }));
+  add(spec<Partner>("cost_per_coach_year", ParamType::Real, 0, 1e7, "USD/FTE-year",
+                    "price of one coach FTE-year", "market rate for contracted instructional coaching",
+                    [](Partner& x) { return &x.cost_per_coach_year; }));
+  add(spec<Partner>("knowledge_transfer", ParamType::Real, 0, 1, "0..1",
+                    "share of work co-delivered with internal staff",
+                    "seeds: relationships that transfer knowledge and skill",
+                    [](Partner& x) { return &x.knowledge_transfer; }));
+  add(spec<Partner>("fit", ParamType::Real, 0, 1, "0..1", "mean fit with the district's schools",
+                    "seeds: 'altering our behavior to suit our technology platform'",
+                    [](Partner& x) { return &x.fit; }));
+  add(spec<Partner>("contract_years", ParamType::Int, 1, 50, "years", "contract length", "-",
+                    [](Partner& x) { return &x.contract_years; }));
+  add(spec<Partner>("renewal", ParamType::Bool, 0, 0, "bool",
+                    "renews at the end of a contract while the budget allows", "-",
+                    [](Partner& x) { return &x.renewal; }));
+  return p;
+}
+
+std::vector<EventFieldSpec> build_event_fields() {
+  std::vector<EventFieldSpec> p;
+  EventFieldSpec year = spec<Event>("year", ParamType::Int, 1, 50, "year",
+                                    "the event happens at the start of this year", "MODEL.md 3",
+                                    [](Event& x) { return &x.year; });
+  year.required = true;
+  p.push_back(std::move(year));
+  EventFieldSpec kind = spec<Event>("kind", ParamType::Choice, 0, 0, "event kind", "what happens",
+                                    "-", [](Event& x) { return &x.kind; });
+  kind.choices = event_kind_names();
+  kind.required = true;
+  p.push_back(std::move(kind));
+  p.push_back(spec<Event>("magnitude", ParamType::Real, 0, 1, "fraction",
+                          "budget_cut: fraction of the recurring budget cut; turnover_spike: extra fraction leaving",
+                          "-", [](Event& x) { return &x.magnitude; }));
+  p.push_back(spec<Event>("partner", ParamType::String, 0, 0, "name",
+                          "partner_exit: which partner leaves (default all)", "-",
+                          [](Event& x) { return &x.partner; }));
+  return p;
+}
+
+}  // namespace
+
+const std::vector<ParamSpec>& scenario_params() {
+  static const std::vector<ParamSpec> p = build_scenario_params();
+  return p;
+}
+const std::vector<PartnerFieldSpec>& partner_fields() {
+  static const std::vector<PartnerFieldSpec> p = build_partner_fields();
+  return p;
+}
+const std::vector<EventFieldSpec>& event_fields() {
+  static const std::vector<EventFieldSpec> p = build_event_fields();
+  return p;
+}
+const std::vector<std::string>& scenario_tables() {
+  static const std::vector<std::string> t = {"scenario", "district", "strategy", "partners",
+                                             "events",   "output",   "model"};
+  return t;
+}
+
+const ParamSpec* find_param(std::string_view key) {
+  for (const auto& p : scenario_params())
+    if (p.key == key) return &p;
+  return nullptr;
+}
+
+std::string format_value(const ParamRef& ref) {
+  struct V {
+    std::string operator()(int* v) const { return std::to_string(*v); }
+    std::string operator()(double* v) const {
+      std::ostringstream o;
+      o.precision(15);
+      o << *v;
+      std::string s = o.str();
+      if (std::isfinite(*v) && s.find_first_of(".e") == std::string::npos) s += ".0";
+      return s;
+    }
+    std::string operator()(bool* v) const { return *v ? "true" : "false"; }
+    std::string operator()(std::string* v) const {
+      std::string out = "\"";
+      for (char c : *v) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+      }
+      return out + "\"";
+    }
+    std::string operator()(std::uint64_t* v) const { return std::to_string(*v); }
+    std::string operator()(std::vector<int>* v) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v->size(); ++i) out += (i ? ", " : "") + std::to_string((*v)[i]);
+      return out + "]";
+    }
+    std::string operator()(Frequency* v) const { return std::string("\"") + to_string(*v) + "\""; }
+    std::string operator()(PartnerKind* v) const { return std::string("\"") + to_string(*v) + "\""; }
+    std::string operator()(EventKind* v) const { return std::string("\"") + to_string(*v) + "\""; }
+  };
+  return std::visit(V{}, ref);
+}
+
+const std::vector<std::string>& partner_kind_names() {
+  static const std::vector<std::string> n = {"coaching", "platform", "university"};
+  return n;
+}
+const std::vector<std::string>& event_kind_names() {
+  static const std::vector<std::string> n = {"superintendent_change", "partner_exit", "grant_end",
+                                             "budget_cut", "turnover_spike"};
+  return n;
+}
+const std::vector<std::string>& frequency_names() {
+  static const std::vector<std::string> n = {"year", "month"};
+  return n;
+}
+const char* to_string(PartnerKind k) { return partner_kind_names()[static_cast<int>(k)].c_str(); }
+const char* to_string(EventKind k) { return event_kind_names()[static_cast<int>(k)].c_str(); }
+const char* to_string(Frequency f) { return frequency_names()[static_cast<int>(f)].c_str(); }
+
+const std::vector<std::string>& dial_names() {
+  static const std::vector<std::string> n = {"centralization", "pace", "need_priority",
+                                             "external_sourcing", "adaptivity", "bundling",
+                                             "failure_sharing"};
+  return n;
+}
+double& dial(Strategy& s, int i) {
+  double* d[] = {&s.centralization, &s.pace,     &s.need_priority,  &s.external_sourcing,
+                 &s.adaptivity,     &s.bundling, &s.failure_sharing};
+  return *d[i];
+}
+double dial(const Strategy& s, int i) { return dial(const_cast<Strategy&>(s), i); }
+
+Partner default_partner() { return Partner{}; }
+
+}  // namespace ds

@@ -1,0 +1,149 @@
+// Counter-based random streams (Random123 Philox4x32-10).
+//
+// There is no generator state anywhere in the model. A draw is a pure
+// function of (run seed, stream, step, agent, draw index): the key is the
+// run seed, the counter is {stream, step, agent, draw}. So
+//  - results do not depend on thread count or on the order agents are
+//    visited;
+//  - a stage added elsewhere does not shift anyone's draws;
+//  - two scenarios run with the same seed draw the same numbers for the same
+//    purpose (this teacher's turnover in this year), which makes paired
+//    differences low-noise ("common random numbers").
+// A stream is named by what it draws for; its id is a hash of that name.
+#pragma once
+
+#include <Random123/philox.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string_view>
+
+namespace ds {
+
+// FNV-1a, 32 bit: a stream's id is the hash of its name.
+constexpr std::uint32_t stream_id(std::string_view name) {
+  std::uint32_t h = 2166136261u;
+  for (char c : name) {
+    h ^= static_cast<std::uint8_t>(c);
+    h *= 16777619u;
+  }
+  return h;
+}
+
+// The named streams of the model. Keep names stable: changing one changes
+// the draws of that purpose (and only that purpose).
+namespace streams {
+inline constexpr std::uint32_t kSchoolNeed = stream_id("school.need");
+inline constexpr std::uint32_t kSchoolReadiness = stream_id("school.readiness");
+inline constexpr std::uint32_t kComponentFit = stream_id("school.component_fit");
+inline constexpr std::uint32_t kPartnerFit = stream_id("school.partner_fit");
+inline constexpr std::uint32_t kOptIn = stream_id("school.opt_in");
+inline constexpr std::uint32_t kMandate = stream_id("school.mandate_threshold");
+inline constexpr std::uint32_t kLaunchNoise = stream_id("school.launch_noise");
+inline constexpr std::uint32_t kAbandon = stream_id("school.abandon");
+inline constexpr std::uint32_t kPrincipal = stream_id("school.principal_turnover");
+inline constexpr std::uint32_t kTeacherInit = stream_id("teacher.initial");
+inline constexpr std::uint32_t kTeacherTurnover = stream_id("teacher.turnover");
+inline constexpr std::uint32_t kTeacherMove = stream_id("teacher.move");
+inline constexpr std::uint32_t kHire = stream_id("teacher.hire");
+inline constexpr std::uint32_t kCoachExit = stream_id("coach.role_exit");
+inline constexpr std::uint32_t kNetwork = stream_id("network.build");
+inline constexpr std::uint32_t kConvening = stream_id("network.convening");
+inline constexpr std::uint32_t kSuperintendent = stream_id("district.superintendent");
+inline constexpr std::uint32_t kInitiativeDrop = stream_id("district.initiative_drop");
+inline constexpr std::uint32_t kIndicator = stream_id("district.indicator_noise");
+}  // namespace streams
+
+// One sequence of draws for (stream, step, agent). Cheap to create; each
+// call to a draw function advances the draw index.
+class Draws {
+ public:
+  using Philox = r123::Philox4x32;
+
+  Draws(std::uint64_t seed, std::uint32_t stream, std::uint32_t step, std::uint32_t agent)
+      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
+        ctr_{{stream, step, agent, 0}} {}
+
+  // Uniform on [0, 1), 53 bits.
+  double uniform() {
+    if (have_ == 0) refill();
+    const std::uint64_t hi = out_[4 - have_];
+    const std::uint64_t lo = out_[5 - have_];
+    have_ -= 2;
+    const std::uint64_t bits = ((hi << 32) | lo) >> 11;
+    return static_cast<double>(bits) * 0x1.0p-53;
+  }
+  bool bernoulli(double p) { return uniform() < p; }
+  // Standard normal (Box-Muller; one of the pair is discarded for simplicity
+  // of keying: every call is independent of any cached value).
+  double normal() {
+    double u1 = uniform();
+    const double u2 = uniform();
+    if (u1 < 1e-300) u1 = 1e-300;
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+  double normal(double mean, double sd) { return mean + sd * normal(); }
+  // Gamma(shape, 1) by Marsaglia & Tsang (2000); shape > 0.
+  double gamma(double shape) {
+    if (shape < 1.0) {
+      const double u = uniform();
+      return gamma(shape + 1.0) * std::pow(u < 1e-300 ? 1e-300 : u, 1.0 / shape);
+    }
+    const double d = shape - 1.0 / 3.0;
+    const double c = 1.0 / std::sqrt(9.0 * d);
+    for (;;) {
+      double x, v;
+      do {
+        x = normal();
+        v = 1.0 + c * x;
+      } while (v <= 0.0);
+      v = v * v * v;
+      const double u = uniform();
+      if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
+      if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
+    }
+  }
+  // Beta with the given mean (0..1) and standard deviation; degenerate
+  // (returns the mean) when sd is 0 or the mean is at a bound.
+  double beta_mean_sd(double mean, double sd) {
+    if (sd <= 0 || mean <= 0 || mean >= 1) return mean;
+    const double max_var = mean * (1 - mean);
+    double var = sd * sd;
+    if (var >= max_var) var = 0.95 * max_var;
+    const double k = max_var / var - 1.0;
+    const double a = gamma(mean * k);
+    const double b = gamma((1 - mean) * k);
+    return a + b > 0 ? a / (a + b) : mean;
+  }
+  // Integer in [0, n).
+  std::uint32_t below(std::uint32_t n) {
+    return static_cast<std::uint32_t>(uniform() * static_cast<double>(n));
+  }
+
+ private:
+  void refill() {
+    const Philox::ctr_type out = Philox{}(ctr_, key_);
+    for (int i = 0; i < 4; ++i) out_[i] = out.v[i];
+    ctr_.v[3] += 1;
+    have_ = 4;
+  }
+
+  Philox::key_type key_;
+  Philox::ctr_type ctr_;
+  std::uint32_t out_[4] = {0, 0, 0, 0};
+  int have_ = 0;
+};
+
+// The run's source of streams: only a seed.
+struct Rng {
+  std::uint64_t seed = 0;
+  Draws draws(std::uint32_t stream, std::uint32_t step, std::uint32_t agent) const {
+    return Draws(seed, stream, step, agent);
+  }
+  // A single uniform for (stream, step, agent): the common case.
+  double uniform(std::uint32_t stream, std::uint32_t step, std::uint32_t agent) const {
+    return Draws(seed, stream, step, agent).uniform();
+  }
+};
+
+}  // namespace ds
