@@ -200,10 +200,36 @@ std::vector<ParamSpec> build_scenario_params() {
   m("best_practice_transfer", 0, 1, "ratio", "how well best-practice summaries transfer relative to process lessons",
     "seeds: summaries 'rarely give sufficient information to replicate'",
     [](ModelParams& x) { return &x.best_practice_transfer; });
-  m("failure_momentum_cost", 0, 1, "momentum", "momentum lost per publicly shared failure (per school)",
+  m("failure_momentum_cost", 0, 1, "momentum", "momentum lost per year when every practising school's struggles are shared",
     "seeds: pressure to show innovations succeed", [](ModelParams& x) { return &x.failure_momentum_cost; });
   m("trust_growth", 0, 1, "per month", "rate at which school trust approaches its target", kAssume,
     [](ModelParams& x) { return &x.trust_growth; });
+  m("need_readiness_slope", 0, 2, "readiness/need", "readiness lost per unit of need above the district mean",
+    "seeds: high-need schools have higher turnover and lower readiness", [](ModelParams& x) { return &x.need_readiness_slope; });
+  m("initial_skill_mean", 0, 1, "skill", "mean starting skill of teachers", kAssume,
+    [](ModelParams& x) { return &x.initial_skill_mean; });
+  m("initial_skill_sd", 0, 0.5, "sd", "spread of starting skill", kAssume,
+    [](ModelParams& x) { return &x.initial_skill_sd; });
+  m("knowledge_rate", 0, 1, "per month", "growth of the shared knowledge base per unit of signal", kAssume,
+    [](ModelParams& x) { return &x.knowledge_rate; });
+  m("knowledge_decay", 0, 1, "per month", "obsolescence of shared knowledge", kAssume,
+    [](ModelParams& x) { return &x.knowledge_decay; });
+  m("dip_fatigue", 0, 1, "per month", "fatigue added in the implementation dip per unit of entry load",
+    "Fullan: implementation dip", [](ModelParams& x) { return &x.dip_fatigue; });
+  m("thin_support_fatigue", 0, 1, "per month", "fatigue added when practising below Routine without coaching",
+    kAssume, [](ModelParams& x) { return &x.thin_support_fatigue; });
+  m("pace_fatigue", 0, 1, "per month", "fatigue added per share of the district in the dip at once",
+    "seeds: fast and furious spreads support thin", [](ModelParams& x) { return &x.pace_fatigue; });
+  m("launch_rate_min", 0, 1, "share/year", "share of schools launched per year at pace 0", kAssume,
+    [](ModelParams& x) { return &x.launch_rate_min; });
+  m("launch_rate_max", 0, 1, "share/year", "share of schools launched per year at pace 1", kAssume,
+    [](ModelParams& x) { return &x.launch_rate_max; });
+  m("opt_in_base", 0, 1, "per year", "yearly chance a waiting school opts in, before diffusion",
+    "Bass 1969 innovation term, school level", [](ModelParams& x) { return &x.opt_in_base; });
+  m("alacarte_uptake", 0, 5, "ratio", "extra opt-in when modules can be taken one at a time",
+    "seeds: low entry barrier of a-la-carte", [](ModelParams& x) { return &x.alacarte_uptake; });
+  m("convening_share", 0, 1, "share/year", "share of practising teachers given a cross-school tie per year at full centralization",
+    kAssume, [](ModelParams& x) { return &x.convening_share; });
   m("novice_turnover_factor", 1, 5, "ratio", "turnover multiplier for teachers in their first 3 years",
     "NCES BTLS 17% to Ingersoll 46% of novices gone within 5 years",
     [](ModelParams& x) { return &x.novice_turnover_factor; });
@@ -230,6 +256,12 @@ std::vector<ParamSpec> build_scenario_params() {
      kAssume, [](ModelParams& x) { return &x.teachers_per_leader; });
   mi("coach_training_months", 0, 48, "months", "pipeline lag from teacher-leader to internal coach",
      kAssume, [](ModelParams& x) { return &x.coach_training_months; });
+  m("transfer_rate", 0, 10, "coaches/FTE-year", "internal coaches trained per partner FTE-year at full transfer and relationship",
+    "seeds: partnership as a way to cultivate internal capacity", [](ModelParams& x) { return &x.transfer_rate; });
+  m("relationship_years", 0.1, 50, "years", "years for a partner relationship to mature",
+    "Mital, Moore & Llewellyn 2017: administration-partner relationship", [](ModelParams& x) { return &x.relationship_years; });
+  m("replacement_coaching_years", 0, 10, "years", "coaching a replacement teacher needs to reach Routine",
+    "NIRN: 2-4 years to full implementation", [](ModelParams& x) { return &x.replacement_coaching_years; });
   m("principal_setback_months", 0, 48, "months", "months a new principal sets the school back",
     "NCES PFS: ~18% principal turnover; new-principal disruption", [](ModelParams& x) { return &x.principal_setback_months; });
   m("initiative_drop_base", 0, 1, "probability", "chance a new superintendent drops a fully centralized, un-institutionalized initiative",

@@ -39,7 +39,7 @@ struct District {
   double readiness = 0.5;
   double need_spread = 0.2;       // sd of school need around low_income_share
   double readiness_spread = 0.2;  // sd of school readiness around readiness
-  double budget_per_teacher = 800;  // USD per teacher per year, recurring
+  double budget_per_teacher = 1000; // USD per teacher per year, recurring
   double grant_per_year = 0;        // USD per year
   int grant_years = 0;              // the grant pays years 1..grant_years
   double superintendent_tenure_years = 6.0;
@@ -111,16 +111,16 @@ struct ModelParams {
   double sustain_capacity = 0.5;
   double full_implementation_share = 0.5;
   // learning
-  double coach_learning_rate = 0.06;    // per month at full dose and quality
+  double coach_learning_rate = 0.12;    // per month at full dose and quality
   double uncoached_transfer = 0.06;     // learning without coaching, relative
-  double peer_learning_rate = 0.02;     // per month per unit of peer gap
-  double knowledge_learning_rate = 0.015;
+  double peer_learning_rate = 0.01;     // per month per unit of peer gap
+  double knowledge_learning_rate = 0.01;
   double skill_decay = 0.02;            // per month when unsupported, below routine
   double disuse_decay = 0.01;           // per month when not practising
   double program_size_halving = 43;     // teachers: coaching effect falls off
   int teachers_per_coach = 45;
-  double internal_coach_direct_time = 0.5;
-  double partner_coach_direct_time = 0.7;
+  double internal_coach_direct_time = 0.28;
+  double partner_coach_direct_time = 0.6;
   // implementation
   int components = 6;
   double component_fit_sd = 0.2;
@@ -131,9 +131,22 @@ struct ModelParams {
   int installation_months = 9;
   double abandon_base = 0.04;           // per year
   double best_practice_transfer = 0.25; // relative to process lessons
-  double failure_momentum_cost = 0.03;
+  double failure_momentum_cost = 0.1; 
   double trust_growth = 0.08;           // per month toward target
+  double knowledge_rate = 0.05;         // knowledge base growth per month per unit signal
+  double knowledge_decay = 0.01;        // per month
+  double dip_fatigue = 0.03;            // fatigue per month in the dip, per unit load
+  double thin_support_fatigue = 0.02;   // fatigue per month practising without support
+  double pace_fatigue = 0.05;           // fatigue per month per share of district in the dip
+  double launch_rate_min = 0.03;        // share of schools launched per year at pace 0
+  double launch_rate_max = 0.25;        // ... at pace 1
+  double opt_in_base = 0.06;            // yearly opt-in chance of a waiting school
+  double alacarte_uptake = 1.0;         // extra opt-in when modules can be taken alone
+  double convening_share = 0.3;         // teachers given a cross-school tie per year
   // people
+  double need_readiness_slope = 0.3;    // readiness lost per unit need above the mean
+  double initial_skill_mean = 0.15;
+  double initial_skill_sd = 0.08;
   double novice_turnover_factor = 1.3;
   double fatigue_turnover_factor = 0.5;
   double mover_share = 0.35;
@@ -147,13 +160,16 @@ struct ModelParams {
   int teachers_per_leader = 10;
   int coach_training_months = 12;
   // leadership
+  double transfer_rate = 0.5;           // internal coaches per partner FTE-year of co-delivery
+  double relationship_years = 3;        // years for the partner relationship to mature
+  double replacement_coaching_years = 1.5;  // coaching a replacement teacher needs
   double principal_setback_months = 12;
   double initiative_drop_base = 0.5;
   // money
   double internal_coach_cost = 95000;
   double leader_stipend = 3000;
   double build_fixed_cost = 300000;
-  double launch_cost_per_teacher = 600;
+  double launch_cost_per_teacher = 150;
   double central_discount = 0.15;
   double coordination_cost = 0.12;
   double momentum_budget_sensitivity = 0.4;
@@ -164,7 +180,7 @@ struct ModelParams {
   // network
   int advice_ties = 6;
   double rewiring = 0.1;
-  double cross_school_ties = 0.05;
+  double cross_school_ties = 0.1;
 };
 
 struct Scenario {

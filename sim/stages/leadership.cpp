@@ -1,0 +1,177 @@
+// Events, superintendent and principal turnover, the initiative's survival,
+// and the adaptive strategy review.
+#include <algorithm>
+#include <cmath>
+
+#include "../params.hpp"
+#include "stages.hpp"
+
+namespace ds {
+namespace {
+
+// Institutionalization: how far the initiative has become "how we work here"
+// (capacity, internal coaches, teacher ownership, board support).
+double institutionalization(const Scenario& sc, const State& st) {
+  const auto& hist = st.district.capacity_history;
+  const double capacity = hist.empty() ? 0.0 : hist.back();
+  const double pay = recurring_payable_fte(sc, st);
+  const double trained = count_role(st, Role::Coach);
+  const double coaches_per_school =
+      std::min(trained, pay) / std::max<double>(1.0, static_cast<double>(st.schools.size()));
+  double commitment = 0;
+  for (double c : st.schools.commitment) commitment += c;
+  commitment /= std::max<double>(1.0, static_cast<double>(st.schools.size()));
+  return clamp01(0.35 * std::min(1.0, 2.0 * capacity) + 0.2 * std::min(1.0, coaches_per_school) +
+                 0.3 * commitment + 0.15 * st.district.momentum);
+}
+
+void superintendent_change(const Scenario& sc, State& st, const Rng& rng) {
+  DistrictState& d = st.district;
+  d.superintendent_years = 0;
+  if (!d.initiative_active) return;
+  const double c = d.strategy.centralization;
+  const double inst = institutionalization(sc, st);
+  // A centralized initiative is the superintendent's: a single point of
+  // failure. A grassroots one belongs to its schools.
+  const double drop = sc.model.initiative_drop_base * (0.2 + 0.8 * c) * (1.0 - inst);
+  Draws u = rng.draws(streams::kInitiativeDrop, static_cast<std::uint32_t>(st.clock.year), 0);
+  if (u.uniform() < drop) {
+    d.initiative_active = false;
+  } else {
+    d.momentum = clamp01(d.momentum - 0.25 * c * (1.0 - inst));  // a reset
+  }
+}
+
+}  // namespace
+
+void apply_events(const Scenario& sc, State& st, const Rng& rng) {
+  if (st.probe) return;
+  DistrictState& d = st.district;
+  d.turnover_spike = 0;
+  for (const Event& e : sc.events) {
+    if (e.year != st.clock.year) continue;
+    switch (e.kind) {
+      case EventKind::SuperintendentChange:
+        superintendent_change(sc, st, rng);
+        break;
+      case EventKind::PartnerExit:
+        for (std::size_t p = 0; p < sc.partners.size(); ++p)
+          if (e.partner.empty() || sc.partners[p].name == e.partner) {
+            st.partners.exited[p] = 1;
+            st.partners.fte[p] = 0;
+            st.partners.contract_left[p] = 0;
+          }
+        break;
+      case EventKind::GrantEnd:
+        d.grant_ended = true;
+        break;
+      case EventKind::BudgetCut:
+        d.budget_factor *= 1.0 - e.magnitude;
+        break;
+      case EventKind::TurnoverSpike:
+        d.turnover_spike += e.magnitude;
+        break;
+    }
+  }
+}
+
+void leadership_turnover(const Scenario& sc, State& st, const Rng& rng) {
+  const auto year = static_cast<std::uint32_t>(st.clock.year);
+  DistrictState& d = st.district;
+  // Superintendent: constant hazard with the configured mean tenure.
+  d.superintendent_years += 1;
+  Draws sup = rng.draws(streams::kSuperintendent, year, 1);
+  if (sup.uniform() < 1.0 / sc.district.superintendent_tenure_years)
+    superintendent_change(sc, st, rng);
+  // Principals: a new one sets the school back for a while.
+  Schools& s = st.schools;
+  for (SchoolId i = 0; i < s.size(); ++i) {
+    Draws p = rng.draws(streams::kPrincipal, year, i);
+    if (p.uniform() < sc.district.principal_turnover) {
+      s.setback_months[i] = sc.model.principal_setback_months;
+      s.principal_support[i] = p.beta_mean_sd(std::clamp(s.readiness[i], 0.05, 0.95), 0.15);
+      s.trust[i] *= 0.7;
+    }
+  }
+  // Momentum too low for too long: the board ends the initiative.
+  if (d.initiative_active && d.momentum < 0.05) d.initiative_active = false;
+}
+
+void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
+  DistrictState& d = st.district;
+  const double a = d.strategy.adaptivity;
+  const auto& cap = d.capacity_history;
+  if (a <= 0 || !d.initiative_active || cap.size() < 2) return;
+  // The district sees last year's indicators, with noise.
+  Draws noise = rng.draws(streams::kIndicator, static_cast<std::uint32_t>(st.clock.year), 0);
+  const double sd = sc.model.indicator_noise;
+  double fatigue = 0, commitment = 0, n = 0;
+  for (SchoolId i = 0; i < st.schools.size(); ++i)
+    if (st.schools.launch_year[i] >= 0) {
+      fatigue += st.schools.fatigue[i];
+      commitment += st.schools.commitment[i];
+      n += 1;
+    }
+  if (n == 0) return;
+  const double obs_fatigue = fatigue / n + noise.normal(0, sd);
+  const double obs_commitment = commitment / n + noise.normal(0, sd);
+  const double obs_growth = cap[cap.size() - 1] - cap[cap.size() - 2] + noise.normal(0, sd / 2);
+  const auto& ab = d.abandoned_history;
+  const double obs_abandon =
+      (ab.size() >= 2 ? ab[ab.size() - 1] - ab[ab.size() - 2] : 0.0) + noise.normal(0, sd / 2);
+  double depth = 0, dn = 0;
+  double gap_low = 0, gap_high = 0, nl = 0, nh = 0;
+  for (SchoolId i = 0; i < st.schools.size(); ++i) {
+    if (practising(st.schools.phase[i])) {
+      depth += st.schools.depth[i];
+      dn += 1;
+    }
+    if (st.schools.need[i] < sc.district.low_income_share) {
+      gap_low += st.schools.depth[i];
+      nl += 1;
+    } else {
+      gap_high += st.schools.depth[i];
+      nh += 1;
+    }
+  }
+  const double obs_depth = (dn > 0 ? depth / dn : 0) + noise.normal(0, sd);
+  const double obs_gap =
+      (nl > 0 && nh > 0 ? gap_low / nl - gap_high / nh : 0.0) + noise.normal(0, sd);
+
+  const double step = sc.model.adapt_step * a;
+  Strategy before = d.strategy;
+  Strategy& s = d.strategy;
+  // Burning out: slow down. Nothing moving and nobody tired: speed up.
+  if (obs_fatigue > 0.4) s.pace -= step;
+  else if (obs_growth < 0.02 && obs_fatigue < 0.25) s.pace += step;
+  // Schools dropping out: loosen the package; shallow but stable: tighten it.
+  if (obs_abandon > 0.02) s.bundling -= step;
+  else if (obs_depth < 0.25 && obs_abandon < 0.005) s.bundling += step / 2;
+  // Low ownership: loosen control.
+  if (obs_commitment < 0.45) s.centralization -= step;
+  // The neediest schools left behind: target them, hold tighter.
+  if (obs_gap > 0.1) {
+    s.need_priority += step;
+    s.centralization += step / 2;
+  }
+  // Dependence on partners before the money runs out: build.
+  const bool grant_soon = sc.district.grant_years > 0 &&
+                          st.clock.year >= sc.district.grant_years - 1 && !d.grant_ended;
+  if (grant_soon) s.external_sourcing -= step;
+  else if (obs_growth < 0.01 && st.clock.year <= 4) s.external_sourcing += step / 2;
+  // Repeated failures: start sharing how things went wrong.
+  if (obs_abandon > 0.02) s.failure_sharing += step / 2;
+  double churn = 0;
+  for (int k = 0; k < kDialCount; ++k) {
+    double& v = dial(s, k);
+    v = clamp01(v);
+    churn += std::abs(v - dial(before, k));
+  }
+  if (churn <= 0) return;
+  // Churn: every change is felt as incoherence and fatigue.
+  const auto add = static_cast<float>(sc.model.churn_fatigue * churn);
+  for (float& f : st.teachers.fatigue) f = std::min(1.0f, f + add);
+  d.momentum = clamp01(d.momentum - 0.05 * churn);
+}
+
+}  // namespace ds

@@ -1,0 +1,295 @@
+// Money and coaching: the yearly budget and partner contracts, the monthly
+// allocation of coach time to schools, partner-to-internal transfer, and
+// contract ends.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "stages.hpp"
+
+namespace ds {
+namespace {
+
+constexpr double kNominalDirectTime = 0.7;  // direct time at which teachers_per_coach holds
+
+// Price per coach FTE-year: a district-wide contract buys volume; school-chosen
+// partners cost coordination.
+double partner_price(const Scenario& sc, const State& st, std::size_t p) {
+  const double c = st.district.strategy.centralization;
+  return sc.partners[p].cost_per_coach_year * (1.0 - sc.model.central_discount * c) *
+         (1.0 + sc.model.coordination_cost * (1.0 - c));
+}
+
+bool partner_available(const Scenario& sc, const State& st, std::size_t p) {
+  if (st.partners.exited[p] || sc.partners[p].coaches <= 0) return false;
+  return st.partners.contracts[p] == 0 || sc.partners[p].renewal;
+}
+
+double partner_direct_time(const Scenario& sc, std::size_t p) {
+  // A platform vendor's staff mostly support the product, not teachers.
+  const double f = sc.partners[p].kind == PartnerKind::Platform ? 0.5 : 1.0;
+  return sc.model.partner_coach_direct_time * f;
+}
+
+// Pays `amount` from the grant first, then the recurring budget; records it.
+double pay(DistrictState& d, double amount, bool external) {
+  const double from_grant = std::min(amount, std::max(0.0, d.grant_budget));
+  d.grant_budget -= from_grant;
+  const double from_recurring = std::min(amount - from_grant, std::max(0.0, d.recurring_budget));
+  d.recurring_budget -= from_recurring;
+  d.spend.grant += from_grant;
+  d.spend.recurring += from_recurring;
+  if (external) d.spend.external += from_grant + from_recurring;
+  d.cumulative_spend += from_grant + from_recurring;
+  return from_grant + from_recurring;
+}
+
+double recurring_budget(const Scenario& sc, const State& st) {
+  const DistrictState& d = st.district;
+  if (!d.initiative_active) return 0;
+  const double momentum_factor =
+      1.0 - sc.model.momentum_budget_sensitivity * std::max(0.0, 0.5 - d.momentum) / 0.5;
+  return sc.district.budget_per_teacher * static_cast<double>(st.teachers.size()) *
+         d.budget_factor * momentum_factor;
+}
+
+double fixed_costs(const Scenario& sc, const State& st) {
+  return sc.model.build_fixed_cost * (1.0 - st.district.strategy.external_sourcing) +
+         sc.model.leader_stipend * count_role(st, Role::Leader);
+}
+
+// Signs contracts for `money` worth of partner coaching. Centralized: one
+// district-wide contract with the best offer; decentralized: each school's
+// favourite partner gets its share.
+void sign_contracts(const Scenario& sc, State& st, double money) {
+  const std::size_t P = sc.partners.size();
+  const std::size_t S = st.schools.size();
+  const double c = st.district.strategy.centralization;
+  std::vector<double> share(P, 0.0);
+  std::size_t best = P;
+  double best_score = -1;
+  for (std::size_t p = 0; p < P; ++p) {
+    if (!partner_available(sc, st, p) || st.partners.contract_left[p] > 0) continue;
+    const double score = sc.partners[p].quality * sc.partners[p].fit / partner_price(sc, st, p);
+    if (score > best_score) best_score = score, best = p;
+  }
+  if (best == P) return;
+  share[best] += c;
+  for (std::size_t s = 0; s < S; ++s) {
+    std::size_t fav = P;
+    double fav_score = -1;
+    for (std::size_t p = 0; p < P; ++p) {
+      if (!partner_available(sc, st, p) || st.partners.contract_left[p] > 0) continue;
+      const double score =
+          sc.partners[p].quality * st.schools.partner_fit[s * P + p] / partner_price(sc, st, p);
+      if (score > fav_score) fav_score = score, fav = p;
+    }
+    if (fav < P) share[fav] += (1.0 - c) / static_cast<double>(S);
+  }
+  for (std::size_t p = 0; p < P; ++p) {
+    if (share[p] <= 0) continue;
+    const double fte = std::min(sc.partners[p].coaches, money * share[p] / partner_price(sc, st, p));
+    if (fte < 0.25) continue;
+    st.partners.fte[p] = fte;
+    st.partners.contract_left[p] = sc.partners[p].contract_years;
+    st.partners.contracts[p] += 1;
+    if (st.partners.contracts[p] == 1) st.partners.relationship[p] = 0.1;
+  }
+}
+
+}  // namespace
+
+double program_size_factor(const Scenario& sc, double caseload) {
+  return 0.5 + 0.5 * std::exp(-caseload / sc.model.program_size_halving);
+}
+
+int count_role(const State& st, Role r) {
+  return static_cast<int>(std::count(st.teachers.role.begin(), st.teachers.role.end(), r));
+}
+
+double recurring_payable_fte(const Scenario& sc, const State& st) {
+  return std::max(0.0, recurring_budget(sc, st) - fixed_costs(sc, st)) /
+         sc.model.internal_coach_cost;
+}
+
+void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
+  DistrictState& d = st.district;
+  d.spend = Spending{};
+  const bool grant_paid = !st.probe && !d.grant_ended && st.clock.year <= sc.district.grant_years;
+  d.grant_budget = d.initiative_active && grant_paid ? sc.district.grant_per_year : 0.0;
+  d.recurring_budget = recurring_budget(sc, st);
+  if (!d.initiative_active) {
+    for (std::size_t p = 0; p < st.partners.size(); ++p) st.partners.fte[p] = 0;
+    d.internal_pool = 0;
+    d.internal_fte = 0;
+    d.payable_recurring_fte = 0;
+    return;
+  }
+  d.payable_recurring_fte = recurring_payable_fte(sc, st);
+  // Launch money is set aside before coaching (launch_schools spends it).
+  const double per_teacher_launch =
+      sc.model.launch_cost_per_teacher * (1.0 + d.strategy.bundling * (sc.model.components - 1));
+  double waiting_teachers = 0;
+  for (SchoolId s = 0; s < st.schools.size(); ++s)
+    if (st.schools.phase[s] == Phase::Waiting) waiting_teachers += st.schools.count[s];
+  const double rate = sc.model.launch_rate_min +
+                      d.strategy.pace * (sc.model.launch_rate_max - sc.model.launch_rate_min);
+  const double launch_reserve = std::min(waiting_teachers, rate * st.teachers.size()) * per_teacher_launch;
+  const double pool = std::max(
+      0.0, d.grant_budget + d.recurring_budget - fixed_costs(sc, st) - launch_reserve);
+  // Fixed costs are paid up front.
+  pay(d, fixed_costs(sc, st), false);
+  // Partner money: what contracts already oblige, then new contracts.
+  bool any_partner = false;
+  double obligated = 0;
+  for (std::size_t p = 0; p < st.partners.size(); ++p) {
+    any_partner = any_partner || partner_available(sc, st, p) || st.partners.contract_left[p] > 0;
+    if (st.partners.contract_left[p] > 0) obligated += st.partners.fte[p] * partner_price(sc, st, p);
+  }
+  // With no partner to buy from, the whole pool builds internal capacity.
+  const double external = any_partner ? d.strategy.external_sourcing * pool : 0.0;
+  if (external > obligated) sign_contracts(sc, st, external - obligated);
+  double partner_cost = 0;
+  for (std::size_t p = 0; p < st.partners.size(); ++p)
+    partner_cost += st.partners.fte[p] * partner_price(sc, st, p);
+  d.internal_pool = std::max(0.0, pool - partner_cost);
+}
+
+void allocate_support(const Scenario& sc, State& st, const Rng&) {
+  Schools& s = st.schools;
+  const Teachers& t = st.teachers;
+  DistrictState& d = st.district;
+  const std::size_t S = s.size();
+  const std::size_t P = sc.partners.size();
+  const int K = sc.model.components;
+  // Coaches at work this month.
+  const double paid = d.internal_pool / sc.model.internal_coach_cost;
+  d.internal_fte = d.initiative_active ? std::min<double>(count_role(st, Role::Coach), paid) : 0.0;
+  double ext_slots = 0, ext_quality = 0, ext_fte = 0;
+  for (std::size_t p = 0; p < P; ++p) {
+    const double fte = st.partners.fte[p];
+    ext_slots += fte * sc.model.teachers_per_coach * partner_direct_time(sc, p) / kNominalDirectTime;
+    ext_quality += fte * sc.partners[p].quality;
+    ext_fte += fte;
+  }
+  ext_quality = ext_fte > 0 ? ext_quality / ext_fte : 0.0;
+  const double int_slots = d.internal_fte * sc.model.teachers_per_coach *
+                           sc.model.internal_coach_direct_time / kNominalDirectTime;
+  // Demand: teachers below Routine need full coaching, others a little.
+  std::vector<double> demand(S, 0.0), weight(S, 0.0), alloc(S, 0.0);
+  double coach_skill = 0, coaches = 0;
+  for (SchoolId i = 0; i < S; ++i) {
+    if (!practising(s.phase[i])) continue;
+    double dem = 0;
+    for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) {
+      dem += at_routine(sc, st, k) ? 0.25 : 1.0;
+      if (t.role[k] == Role::Coach) coach_skill += t.skill[k], coaches += 1;
+    }
+    demand[i] = dem * (s.phase[i] == Phase::Sustaining ? 0.5 : 1.0);
+    const Strategy& g = d.strategy;
+    // The district steers support (to need or readiness); a loose district
+    // lets ready, committed schools claim it.
+    weight[i] = demand[i] * (g.centralization * (0.5 + g.need_priority * s.need[i] +
+                                                 (1.0 - g.need_priority) * s.readiness[i]) +
+                             (1.0 - g.centralization) * 2.0 * s.readiness[i] * s.commitment[i]) +
+                1e-9;
+  }
+  double supply = ext_slots + int_slots;
+  for (int pass = 0; pass < 3 && supply > 1e-9; ++pass) {  // water-filling
+    double wsum = 0;
+    for (SchoolId i = 0; i < S; ++i)
+      if (alloc[i] < demand[i]) wsum += weight[i];
+    if (wsum <= 0) break;
+    double used = 0;
+    for (SchoolId i = 0; i < S; ++i) {
+      if (alloc[i] >= demand[i]) continue;
+      const double add = std::min(demand[i] - alloc[i], supply * weight[i] / wsum);
+      alloc[i] += add;
+      used += add;
+    }
+    supply -= used;
+  }
+  const double served = std::accumulate(alloc.begin(), alloc.end(), 0.0);
+  const double x = ext_slots + int_slots > 0 ? ext_slots / (ext_slots + int_slots) : 0.0;
+  const double q_int = coaches > 0 ? 0.3 + 0.6 * coach_skill / coaches : 0.0;
+  const double m_ext = program_size_factor(sc, served * x);
+  const double m_int = program_size_factor(sc, served * (1.0 - x));
+  for (std::size_t p = 0; p < P; ++p)
+    st.partners.caseload[p] = ext_fte > 0 ? served * x * st.partners.fte[p] / ext_fte : 0.0;
+  const double c = d.strategy.centralization;
+  for (SchoolId i = 0; i < S; ++i) {
+    s.dose[i] = demand[i] > 0 ? alloc[i] / demand[i] : 0.0;
+    s.external_share[i] = x;
+    s.quality[i] = x * ext_quality * m_ext + (1.0 - x) * q_int * m_int;
+    // Fit: the components it runs, and the partner's products and methods.
+    double comp_fit = 0;
+    int n = 0;
+    for (int k = 0; k < K; ++k)
+      if (s.components[i] >> k & 1u) comp_fit += s.component_fit[i * K + static_cast<std::size_t>(k)], ++n;
+    comp_fit = n > 0 ? comp_fit / n : 0.6;
+    double pf = 0, best = 0, platform = 0;
+    for (std::size_t p = 0; p < P; ++p) {
+      if (st.partners.fte[p] <= 0) continue;
+      const double f = s.partner_fit[i * P + p];
+      pf += st.partners.fte[p] * f;
+      best = std::max(best, f);
+      if (sc.partners[p].kind == PartnerKind::Platform) platform += st.partners.fte[p];
+    }
+    pf = ext_fte > 0 ? c * pf / ext_fte + (1.0 - c) * best : 1.0;
+    // Teachers bend to a product that does not fit; a platform doubly so.
+    const double misfit = (1.0 - pf) * (1.0 + (ext_fte > 0 ? platform / ext_fte : 0.0));
+    const double home_fit = 0.1 * (1.0 - d.strategy.external_sourcing);  // built here, fits here
+    s.fit[i] = clamp01(comp_fit * (1.0 - x * misfit) + home_fit);
+  }
+}
+
+void partner_transfer(const Scenario& sc, State& st, const Rng&) {
+  DistrictState& d = st.district;
+  Teachers& t = st.teachers;
+  // Pay this month's coaches.
+  for (std::size_t p = 0; p < st.partners.size(); ++p)
+    if (st.partners.fte[p] > 0) pay(d, st.partners.fte[p] * partner_price(sc, st, p) / 12.0, true);
+  pay(d, d.internal_fte * sc.model.internal_coach_cost / 12.0, false);
+  double partner_fte = 0;
+  for (double f : st.partners.fte) partner_fte += f;
+  d.partner_fte_months += partner_fte;
+  d.internal_fte_months += d.internal_fte;
+  // Co-delivery turns internal staff into coaches, faster as the relationship matures.
+  for (std::size_t p = 0; p < st.partners.size(); ++p)
+    d.transfer_credit += st.partners.fte[p] * sc.partners[p].knowledge_transfer *
+                         st.partners.relationship[p] * sc.model.transfer_rate / 12.0;
+  while (d.transfer_credit >= 1.0) {
+    // The most skilled teacher-leader, else the most skilled practising teacher.
+    TeacherId pick = kNone;
+    float best = -1;
+    for (int pass = 0; pass < 2 && pick == kNone; ++pass)
+      for (TeacherId i = 0; i < t.size(); ++i) {
+        const bool candidate = pass == 0 ? t.role[i] == Role::Leader
+                                         : t.role[i] == Role::Teacher && at_routine(sc, st, i);
+        if (candidate && t.skill[i] > best) best = t.skill[i], pick = i;
+      }
+    if (pick == kNone) {
+      d.transfer_credit = std::min(d.transfer_credit, 1.0);  // nobody to train yet
+      break;
+    }
+    t.role[pick] = Role::Coach;
+    t.training_left[pick] = 0;
+    d.transfer_credit -= 1.0;
+  }
+}
+
+void contract_ends(const Scenario& sc, State& st, const Rng&) {
+  PartnerState& p = st.partners;
+  for (std::size_t k = 0; k < p.size(); ++k) {
+    if (p.contract_left[k] > 0) {
+      const double speed = sc.partners[k].kind == PartnerKind::University ? 1.5 : 1.0;
+      p.relationship[k] =
+          1.0 - (1.0 - p.relationship[k]) * std::exp(-speed / sc.model.relationship_years);
+      if (--p.contract_left[k] == 0) p.fte[k] = 0;
+    } else {
+      p.relationship[k] *= 0.7;  // a lapsed relationship fades
+    }
+  }
+}
+
+}  // namespace ds

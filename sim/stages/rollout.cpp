@@ -1,0 +1,170 @@
+// Which schools launch, with which components; teacher-leaders, the internal
+// coach pipeline and convening ties.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "stages.hpp"
+
+namespace ds {
+namespace {
+
+// Components in order of fit for a school, best first.
+std::vector<int> components_by_fit(const Scenario& sc, const State& st, SchoolId s) {
+  const int K = sc.model.components;
+  std::vector<int> order(static_cast<std::size_t>(K));
+  std::iota(order.begin(), order.end(), 0);
+  const double* fit = &st.schools.component_fit[s * static_cast<std::size_t>(K)];
+  std::stable_sort(order.begin(), order.end(), [fit](int a, int b) { return fit[a] > fit[b]; });
+  return order;
+}
+
+int popcount(std::uint32_t x) { return __builtin_popcount(x); }
+
+void start_school(const Scenario& sc, State& st, SchoolId s) {
+  Schools& sch = st.schools;
+  const int K = sc.model.components;
+  const double b = st.district.strategy.bundling;
+  // Prix fixe: the whole model at once. A-la-carte: the best-fitting module.
+  const int n = std::clamp(static_cast<int>(std::lround(1.0 + b * (K - 1))), 1, K);
+  const auto order = components_by_fit(sc, st, s);
+  sch.components[s] = 0;
+  for (int k = 0; k < n; ++k) sch.components[s] |= 1u << order[static_cast<std::size_t>(k)];
+  // Entry load: how much changes at once, heavier for a complete model.
+  sch.load[s] = static_cast<double>(n) / K * (1.0 + sc.model.bundle_entry_load * b);
+  sch.phase[s] = Phase::Launching;
+  sch.launch_year[s] = st.clock.year;
+  sch.months_launched[s] = 0;
+  Teachers& t = st.teachers;
+  for (TeacherId i = sch.first[s]; i < sch.first[s] + sch.count[s]; ++i) {
+    t.months_practice[i] = 0;
+    // The implementation dip: first use is worse than the old way.
+    t.skill[i] = std::max(0.0f, t.skill[i] - static_cast<float>(sc.model.dip_skill_loss * sch.load[s]));
+  }
+}
+
+}  // namespace
+
+void launch_schools(const Scenario& sc, State& st, const Rng& rng) {
+  DistrictState& d = st.district;
+  Schools& s = st.schools;
+  const auto year = static_cast<std::uint32_t>(st.clock.year);
+  const Strategy& g = d.strategy;
+  // A-la-carte schools that do well add their next best-fitting module.
+  for (SchoolId i = 0; i < s.size(); ++i) {
+    if (!practising(s.phase[i]) || s.routine_share[i] < 0.4) continue;
+    if (popcount(s.components[i]) >= sc.model.components) continue;
+    for (int k : components_by_fit(sc, st, i))
+      if (!(s.components[i] >> k & 1u)) {
+        s.components[i] |= 1u << k;
+        break;
+      }
+  }
+  if (!d.initiative_active) return;
+  // Opt-in spreads like an innovation (Bass): ready schools first, faster
+  // when neighbours succeed, best practices are showcased, and modules can
+  // be taken one at a time.
+  double launched = 0;
+  for (SchoolId i = 0; i < s.size(); ++i) launched += s.launch_year[i] >= 0 ? 1 : 0;
+  const double launched_share = launched / static_cast<double>(s.size());
+  const double entry = 1.0 + sc.model.alacarte_uptake * (1.0 - g.bundling);
+  std::vector<std::pair<double, SchoolId>> eligible;
+  for (SchoolId i = 0; i < s.size(); ++i) {
+    if (s.phase[i] != Phase::Waiting) continue;
+    Draws u = rng.draws(streams::kOptIn, year, i);
+    const double p = (sc.model.opt_in_base + sc.model.bass_q * launched_share) *
+                     (0.5 + s.readiness[i]) * entry * (1.0 + d.kb_practice) * (0.5 + d.momentum);
+    if (u.uniform() < p) s.opted_in[i] = 1;
+    // A mandate reaches a school the district holds tightly enough.
+    const bool mandated = g.centralization >= s.opt_in_threshold[i];
+    if (!mandated && !s.opted_in[i]) continue;
+    Draws noise = rng.draws(streams::kLaunchNoise, year, i);
+    const double score = g.need_priority * s.need[i] + (1.0 - g.need_priority) * s.readiness[i] +
+                         0.05 * noise.normal();
+    eligible.push_back({score, i});
+  }
+  // Pace: the share of schools launched per year; low momentum slows it.
+  const double rate = sc.model.launch_rate_min + g.pace * (sc.model.launch_rate_max - sc.model.launch_rate_min);
+  const double target = rate * static_cast<double>(s.size()) * std::min(1.0, 0.5 + d.momentum);
+  auto n = static_cast<std::size_t>(std::floor(target));
+  Draws frac = rng.draws(streams::kLaunchNoise, year, kNone);
+  if (frac.uniform() < target - std::floor(target)) ++n;
+  if (st.clock.year == 1) n = std::max<std::size_t>(n, 1);  // at least one pilot
+  n = std::min(n, eligible.size());
+  std::stable_sort(eligible.begin(), eligible.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  const double per_teacher = sc.model.launch_cost_per_teacher;
+  for (std::size_t k = 0; k < n; ++k) {
+    const SchoolId i = eligible[k].second;
+    start_school(sc, st, i);
+    // Materials and training, per module adopted.
+    const double cost = per_teacher * s.count[i] * popcount(s.components[i]);
+    const double from_grant = std::min(cost, std::max(0.0, d.grant_budget));
+    d.grant_budget -= from_grant;
+    d.recurring_budget -= cost - from_grant;
+    d.spend.grant += from_grant;
+    d.spend.recurring += cost - from_grant;
+    d.cumulative_spend += cost;
+  }
+}
+
+void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
+  Teachers& t = st.teachers;
+  Schools& s = st.schools;
+  DistrictState& d = st.district;
+  // Coaches in training finish; coaches and leaders in schools that stopped remain.
+  for (TeacherId i = 0; i < t.size(); ++i)
+    if (t.training_left[i] > 0) {
+      t.training_left[i] = static_cast<std::uint8_t>(std::max(0, t.training_left[i] - 12));
+      if (t.training_left[i] == 0) t.role[i] = Role::Coach;
+    }
+  if (!d.initiative_active) return;
+  // Teacher-leaders: the most skilled, committed teachers of practising schools.
+  for (SchoolId sid = 0; sid < s.size(); ++sid) {
+    if (!practising(s.phase[sid])) continue;
+    const int target = static_cast<int>(std::ceil(static_cast<double>(s.count[sid]) / sc.model.teachers_per_leader));
+    int have = 0;
+    std::vector<std::pair<float, TeacherId>> cand;
+    for (TeacherId i = s.first[sid]; i < s.first[sid] + s.count[sid]; ++i) {
+      if (t.role[i] == Role::Leader) ++have;
+      else if (t.role[i] == Role::Teacher && t.skill[i] >= sc.model.leader_skill && t.commitment[i] >= 0.5)
+        cand.push_back({t.skill[i], i});
+    }
+    std::stable_sort(cand.begin(), cand.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t k = 0; k < cand.size() && have < target; ++k, ++have) t.role[cand[k].second] = Role::Leader;
+  }
+  // The coach pipeline: train as many coaches as the internal budget will pay.
+  double coaches = 0, training = 0;
+  std::vector<std::pair<float, TeacherId>> leaders;
+  for (TeacherId i = 0; i < t.size(); ++i) {
+    if (t.role[i] == Role::Coach) coaches += 1;
+    else if (t.role[i] == Role::Leader) {
+      if (t.training_left[i] > 0) training += 1;
+      else leaders.push_back({t.skill[i], i});
+    }
+  }
+  const double wanted = d.internal_pool / sc.model.internal_coach_cost - coaches - training;
+  std::stable_sort(leaders.begin(), leaders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t k = 0; k < leaders.size() && static_cast<double>(k) + 1 <= wanted; ++k) {
+    const TeacherId i = leaders[k].second;
+    if (sc.model.coach_training_months == 0) t.role[i] = Role::Coach;
+    else t.training_left[i] = static_cast<std::uint8_t>(std::min(255, sc.model.coach_training_months));
+  }
+  // District convenings add cross-school ties, mostly to demonstration sites.
+  std::vector<TeacherId> hosts;
+  for (SchoolId sid = 0; sid < s.size(); ++sid)
+    if (s.phase[sid] == Phase::Sustaining || (practising(s.phase[sid]) && s.routine_share[sid] > 0.3))
+      for (TeacherId i = s.first[sid]; i < s.first[sid] + s.count[sid]; ++i)
+        if (t.skill[i] >= sc.model.routine_skill) hosts.push_back(i);
+  if (hosts.empty()) return;
+  const double share = sc.model.convening_share * (0.3 + 0.7 * d.strategy.centralization);
+  const auto year = static_cast<std::uint32_t>(st.clock.year);
+  for (TeacherId i = 0; i < t.size(); ++i) {
+    Draws u = rng.draws(streams::kConvening, year, i);
+    if (u.uniform() >= share) continue;
+    const TeacherId h = hosts[u.below(static_cast<std::uint32_t>(hosts.size()))];
+    if (t.school[h] != t.school[i]) t.extra_tie[2 * i + 1] = h;
+  }
+}
+
+}  // namespace ds
