@@ -1,9 +1,10 @@
+# shellcheck shell=bash
 # Shared helpers for the scripts in scripts/. Source it; do not run it.
 #   source "$(dirname "$0")/lib/common.sh"
 # Sets REPO_ROOT and cds there, so every script works from any directory.
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$REPO_ROOT"
+cd "$REPO_ROOT" || exit 1
 
 # The build directory for a build type: build/release, build/debug, ...
 # One directory per type, so switching types never reconfigures from scratch.
@@ -13,6 +14,7 @@ build_dir_for() {
 
 # Debian's python, which has the python3-* packages scripts/setup installs;
 # another python3 (pyenv, a venv) may come first on PATH.
+# shellcheck disable=SC2034  # used by the scripts that source this file
 DEBIAN_PYTHON=/usr/bin/python3
 
 # Prints a message on stderr and exits 1.
