@@ -167,7 +167,7 @@ struct ModelParams {
   double initiative_drop_base = 0.5;
   // money
   double internal_coach_cost = 95000;
-  double leader_stipend = 3000;
+  double leader_stipend = 1000;
   double build_fixed_cost = 300000;
   double launch_cost_per_teacher = 150;
   double central_discount = 0.15;
