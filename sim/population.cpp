@@ -84,6 +84,8 @@ void init_schools(const Scenario& sc, State& st, const Rng& rng) {
   zeros(s.commitment, 0.0);
   zeros(s.fatigue, 0.0);
   zeros(s.leader_skill, 0.0);
+  zeros(s.coaches, 0.0);
+  zeros(s.coach_skill, 0.0);
 }
 
 void init_teachers(const Scenario& sc, State& st, const Rng& rng) {

@@ -81,6 +81,8 @@ struct Schools {
   std::vector<double> commitment;    // school means, for school-level rules
   std::vector<double> fatigue;
   std::vector<double> leader_skill;  // mean skill of its teacher-leaders and coaches (0: none)
+  std::vector<double> coaches;       // internal coaches whose slot is here
+  std::vector<double> coach_skill;   // their summed skill
 
   std::size_t size() const { return need.size(); }
 };

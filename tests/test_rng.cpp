@@ -1,11 +1,62 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "rng.hpp"
 
+using ds::Draws;
+using ds::Rng;
+namespace streams = ds::streams;
+
 TEST_CASE("draws are a pure function of their key", "[rng]") {
-  ds::Rng a{42}, b{42};
-  CHECK(a.uniform(ds::streams::kTeacherTurnover, 3, 17) ==
-        b.uniform(ds::streams::kTeacherTurnover, 3, 17));
-  CHECK(a.uniform(ds::streams::kTeacherTurnover, 3, 17) !=
-        a.uniform(ds::streams::kTeacherTurnover, 3, 18));
+  Rng a{42}, b{42};
+  CHECK(a.uniform(streams::kTeacherTurnover, 3, 17) == b.uniform(streams::kTeacherTurnover, 3, 17));
+  CHECK(a.uniform(streams::kTeacherTurnover, 3, 17) != a.uniform(streams::kTeacherTurnover, 3, 18));
+  CHECK(a.uniform(streams::kTeacherTurnover, 3, 17) != a.uniform(streams::kTeacherTurnover, 4, 17));
+  CHECK(a.uniform(streams::kTeacherTurnover, 3, 17) != a.uniform(streams::kPrincipal, 3, 17));
+  CHECK(a.uniform(streams::kTeacherTurnover, 3, 17) != Rng{43}.uniform(streams::kTeacherTurnover, 3, 17));
+}
+
+TEST_CASE("stream ids are distinct", "[rng]") {
+  const std::uint32_t ids[] = {streams::kSchoolNeed, streams::kSchoolReadiness, streams::kComponentFit,
+                               streams::kPartnerFit, streams::kOptIn, streams::kMandate,
+                               streams::kLaunchNoise, streams::kAbandon, streams::kPrincipal,
+                               streams::kTeacherInit, streams::kTeacherTurnover, streams::kTeacherMove,
+                               streams::kHire, streams::kCoachExit, streams::kNetwork,
+                               streams::kConvening, streams::kSuperintendent,
+                               streams::kInitiativeDrop, streams::kIndicator};
+  for (std::size_t i = 0; i < std::size(ids); ++i)
+    for (std::size_t j = i + 1; j < std::size(ids); ++j) CHECK(ids[i] != ids[j]);
+}
+
+TEST_CASE("uniform, normal and beta have the right moments", "[rng]") {
+  const int n = 200000;
+  double su = 0, su2 = 0, sn = 0, sn2 = 0, sb = 0;
+  for (int i = 0; i < n; ++i) {
+    Draws d(7, streams::kHire, 0, static_cast<std::uint32_t>(i));
+    const double u = d.uniform();
+    REQUIRE(u >= 0.0);
+    REQUIRE(u < 1.0);
+    su += u;
+    su2 += u * u;
+    const double z = d.normal();
+    sn += z;
+    sn2 += z * z;
+    const double b = d.beta_mean_sd(0.3, 0.1);
+    REQUIRE(b >= 0.0);
+    REQUIRE(b <= 1.0);
+    sb += b;
+  }
+  CHECK(su / n == Approx(0.5).margin(0.005));
+  CHECK(su2 / n - (su / n) * (su / n) == Approx(1.0 / 12).margin(0.002));
+  CHECK(sn / n == Approx(0.0).margin(0.01));
+  CHECK(sn2 / n == Approx(1.0).margin(0.02));
+  CHECK(sb / n == Approx(0.3).margin(0.005));
+}
+
+TEST_CASE("a sequence of draws does not repeat", "[rng]") {
+  Draws d(1, streams::kNetwork, 0, 0);
+  const double a = d.uniform(), b = d.uniform(), c = d.uniform();
+  CHECK(a != b);
+  CHECK(b != c);
 }

@@ -157,14 +157,15 @@ void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
 
 void allocate_support(const Scenario& sc, State& st, const Rng&) {
   Schools& s = st.schools;
-  const Teachers& t = st.teachers;
   DistrictState& d = st.district;
   const std::size_t S = s.size();
   const std::size_t P = sc.partners.size();
   const int K = sc.model.components;
-  // Coaches at work this month.
+  // Coaches at work this month (school aggregates are last month's end state).
+  double coaches = 0, coach_skill = 0;
+  for (SchoolId i = 0; i < S; ++i) coaches += s.coaches[i], coach_skill += s.coach_skill[i];
   const double paid = d.internal_pool / sc.model.internal_coach_cost;
-  d.internal_fte = d.initiative_active ? std::min<double>(count_role(st, Role::Coach), paid) : 0.0;
+  d.internal_fte = d.initiative_active ? std::min(coaches, paid) : 0.0;
   double ext_slots = 0, ext_quality = 0, ext_fte = 0;
   for (std::size_t p = 0; p < P; ++p) {
     const double fte = st.partners.fte[p];
@@ -177,15 +178,10 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
                            sc.model.internal_coach_direct_time / kNominalDirectTime;
   // Demand: teachers below Routine need full coaching, others a little.
   std::vector<double> demand(S, 0.0), weight(S, 0.0), alloc(S, 0.0);
-  double coach_skill = 0, coaches = 0;
   for (SchoolId i = 0; i < S; ++i) {
     if (!practising(s.phase[i])) continue;
-    double dem = 0;
-    for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) {
-      dem += at_routine(sc, st, k) ? 0.25 : 1.0;
-      if (t.role[k] == Role::Coach) coach_skill += t.skill[k], coaches += 1;
-    }
-    demand[i] = dem * (s.phase[i] == Phase::Sustaining ? 0.5 : 1.0);
+    const double routine = s.routine_share[i] * s.count[i];
+    demand[i] = (0.25 * routine + (s.count[i] - routine)) * (s.phase[i] == Phase::Sustaining ? 0.5 : 1.0);
     const Strategy& g = d.strategy;
     // The district steers support (to need or readiness); a loose district
     // lets ready, committed schools claim it.

@@ -11,13 +11,18 @@ void update_school_aggregates(const Scenario& sc, State& st) {
   const Teachers& t = st.teachers;
   const int K = sc.model.components;
   for (SchoolId i = 0; i < s.size(); ++i) {
-    double routine = 0, commitment = 0, fatigue = 0, lead = 0, leaders = 0;
+    double routine = 0, commitment = 0, fatigue = 0, lead = 0, leaders = 0, coaches = 0, coach_skill = 0;
+    const bool active = practising(s.phase[i]);
+    const auto threshold = static_cast<float>(sc.model.routine_skill);
     for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) {
-      routine += at_routine(sc, st, k) ? 1.0 : 0.0;
+      routine += active && t.skill[k] >= threshold && t.months_practice[k] >= sc.model.routine_min_months;
       commitment += t.commitment[k];
       fatigue += t.fatigue[k];
       if (t.role[k] != Role::Teacher) lead += t.skill[k], leaders += 1;
+      if (t.role[k] == Role::Coach) coach_skill += t.skill[k], coaches += 1;
     }
+    s.coaches[i] = coaches;
+    s.coach_skill[i] = coach_skill;
     const double n = std::max<double>(1.0, s.count[i]);
     s.routine_share[i] = routine / n;
     s.commitment[i] = commitment / n;

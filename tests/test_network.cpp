@@ -1,0 +1,57 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "network.hpp"
+#include "rng.hpp"
+
+namespace {
+ds::NetworkSpec spec(int schools, std::uint32_t teachers, double cross) {
+  ds::NetworkSpec s;
+  for (int i = 0; i < schools; ++i) {
+    s.school_first.push_back(static_cast<std::uint32_t>(i) * teachers);
+    s.school_count.push_back(teachers);
+  }
+  s.ties_per_teacher = 6;
+  s.rewiring = 0.1;
+  s.cross_ties = cross;
+  return s;
+}
+bool has_tie(const ds::AdviceNetwork& n, std::uint32_t a, std::uint32_t b) {
+  return std::binary_search(n.targets.begin() + n.offsets[a], n.targets.begin() + n.offsets[a + 1], b);
+}
+}  // namespace
+
+TEST_CASE("advice ties are symmetric, within schools when there are no cross ties", "[network]") {
+  const auto net = ds::build_advice_network(spec(5, 30, 0.0), ds::Rng{3});
+  REQUIRE(net.slots() == 150);
+  for (std::uint32_t v = 0; v < net.slots(); ++v) {
+    CHECK(net.offsets[v + 1] - net.offsets[v] >= 1);
+    for (auto e = net.offsets[v]; e < net.offsets[v + 1]; ++e) {
+      const auto w = net.targets[e];
+      CHECK(w != v);
+      CHECK(w / 30 == v / 30);
+      CHECK(has_tie(net, w, v));
+    }
+  }
+  // A small world: about k ties per teacher.
+  CHECK(static_cast<double>(net.ties()) / net.slots() == Approx(6.0).margin(0.5));
+}
+
+TEST_CASE("cross-school ties appear and the build is deterministic", "[network]") {
+  const auto a = ds::build_advice_network(spec(10, 20, 0.5), ds::Rng{9});
+  const auto b = ds::build_advice_network(spec(10, 20, 0.5), ds::Rng{9});
+  CHECK(a.targets == b.targets);
+  CHECK(a.offsets == b.offsets);
+  std::size_t cross = 0;
+  for (std::uint32_t v = 0; v < a.slots(); ++v)
+    for (auto e = a.offsets[v]; e < a.offsets[v + 1]; ++e) cross += a.targets[e] / 20 != v / 20;
+  CHECK(cross > 0);
+  const auto c = ds::build_advice_network(spec(10, 20, 0.5), ds::Rng{10});
+  CHECK(a.targets != c.targets);
+}
+
+TEST_CASE("tiny schools are fully connected", "[network]") {
+  const auto net = ds::build_advice_network(spec(1, 3, 0.0), ds::Rng{1});
+  for (std::uint32_t v = 0; v < 3; ++v) CHECK(net.offsets[v + 1] - net.offsets[v] == 2);
+}
