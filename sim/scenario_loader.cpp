@@ -126,6 +126,9 @@ std::string quoted(std::string s) {
   return format_value(&s);
 }
 
+// Paths are never shortened: the end of a path is the part that matters.
+std::string quoted_path(std::string s) { return format_value(&s); }
+
 std::string format_real(double v) { return format_value(&v); }
 
 // Optimal string alignment distance: Levenshtein plus adjacent transpositions,
@@ -734,7 +737,7 @@ class Loader {
     std::string text, error;
     if (!read_limited(path, kMaxScenarioBytes, text, error)) {
       if (requested_at)
-        add(diags_, *requested_at, "scenario.base", "cannot read " + quoted(name) + ": " + error, "a readable scenario file");
+        add(diags_, *requested_at, "scenario.base", "cannot read " + quoted_path(name) + ": " + error, "a readable scenario file");
       else
         add(diags_, {name, 0, 0}, "", "cannot read file: " + error);
       return;
@@ -982,8 +985,10 @@ class Loader {
       return std::nullopt;
     }
     if (index < 1 || static_cast<std::size_t>(index) > entries.size()) {
-      add(diags_, at, key, "no such entry: the scenario has " + std::to_string(entries.size()) + " " + name,
-          name + "[1].." + name + "[" + std::to_string(entries.size()) + "]");
+      const std::string count = std::to_string(entries.size()) + (entries.size() == 1 ? " entry" : " entries");
+      add(diags_, at, key, "no such entry: " + name + " has " + count,
+          entries.empty() ? "an entry listed in the scenario file"
+                          : name + "[1].." + name + "[" + std::to_string(entries.size()) + "]");
       return std::nullopt;
     }
     const std::string field = key.substr(close + 2);
@@ -1044,7 +1049,7 @@ class Loader {
     const Where at = locate("district.schools_file");
     std::string text, error;
     if (!read_limited(path, kMaxScenarioBytes, text, error)) {
-      add(diags_, at, "district.schools_file", "cannot read " + quoted(name) + ": " + error,
+      add(diags_, at, "district.schools_file", "cannot read " + quoted_path(name) + ": " + error,
           "a CSV file with header " + join(kSchoolColumns, ","));
       return;
     }
@@ -1221,7 +1226,7 @@ void check_entry_ranges(Checker& c, const std::vector<FieldSpec<T>>& fields, std
 }
 
 std::string horizon_text(int years) {
-  return "a year in 1.." + std::to_string(years) + " (scenario.years)";
+  return "a year in 1..scenario.years = 1.." + std::to_string(years);
 }
 
 void check_events(Checker& c, const Scenario& s) {

@@ -229,7 +229,7 @@ TEST_CASE("default probe years past a short horizon are dropped, written ones ar
   const Diagnostic d = only(load_text("[scenario]\nyears = 8\n[output]\nwithdrawal_probe_years = [5, 9]\n"));
   CHECK(d.to_string() ==
         "t.toml:4:26: output.withdrawal_probe_years[2]: probe year 9 is past the horizon "
-        "(expected a year in 1..8 (scenario.years); the probe itself may run past it)");
+        "(expected a year in 1..scenario.years = 1..8; the probe itself may run past it)");
 }
 
 // ---------------------------------------------------------------------------
@@ -316,7 +316,7 @@ TEST_CASE("cross-field rules: partners, events, horizon", "[loader][errors]") {
         "t.toml:6:11: events[1].partner: no partner named \"acme\"; did you mean `Acme`? (expected one of "
         "\"Acme\", or no `partner` for all)");
   CHECK(only(load_text("[scenario]\nyears = 10\n[[events]]\nyear = 11\nkind = \"grant_end\"\n")).to_string() ==
-        "t.toml:4:8: events[1].year: year 11 is past the horizon (expected a year in 1..10 (scenario.years))");
+        "t.toml:4:8: events[1].year: year 11 is past the horizon (expected a year in 1..scenario.years = 1..10)");
   CHECK(only(load_text("[[events]]\nyear = 2\nkind = \"grant_end\"\npartner = \"x\"\n")).to_string() ==
         "t.toml:4:11: events[1].partner: does not apply to grant_end (expected partner only for partner_exit)");
   // partner_exit without a partner means every partner.
@@ -494,7 +494,7 @@ TEST_CASE("base problems: missing file, cycles, errors inside the base", "[loade
     dir.write("long.toml", "[[events]]\nyear = 20\nkind = \"grant_end\"\n");
     const LoadResult r = load_scenario(dir.write("short.toml", "[scenario]\nbase = \"long.toml\"\nyears = 10\n"));
     CHECK(only(r).to_string() == root + "long.toml:2:8: events[1].year: year 20 is past the horizon (expected a "
-                                        "year in 1..10 (scenario.years))");
+                                        "year in 1..scenario.years = 1..10)");
   }
 }
 
@@ -584,14 +584,15 @@ TEST_CASE("--set problems are reported under the name --set", "[loader][set]") {
             "--set: nonsense: missing `=` (expected key=value, e.g. strategy.pace=0.8)",
             "--set: strategy.pace: cannot read \"abc\" as a TOML value (expected a number in 0..1)",
             "--set: scenario.years: wrong type: floating-point 2.5 (expected an integer in 1..50)",
-            "--set: partners[3].fit: no such entry: the scenario has 1 partners (expected partners[1]..partners[1])",
-            "--set: events[1].year: no such entry: the scenario has 0 events (expected events[1]..events[0])",
+            "--set: partners[3].fit: no such entry: partners has 1 entry (expected partners[1]..partners[1])",
+            "--set: events[1].year: no such entry: events has 0 entries (expected an entry listed in the scenario "
+            "file)",
             "--set: scenario.base: cannot be set from the command line (the base is read before the file's values) "
             "(expected `base = \"...\"` in the scenario file)",
             "--set: partners[1].fitt: unknown key; did you mean `fit`?"});
   // A --set value that makes a cross-field rule fail is located at --set.
   CHECK(only(load_text("[[events]]\nyear = 8\nkind = \"grant_end\"\n", {"scenario.years=5"})).to_string() ==
-        "t.toml:2:8: events[1].year: year 8 is past the horizon (expected a year in 1..5 (scenario.years))");
+        "t.toml:2:8: events[1].year: year 8 is past the horizon (expected a year in 1..scenario.years = 1..5)");
   CHECK(only(load_text("", {"output.withdrawal_probe_years=[30]"})).file == "--set");
 }
 
@@ -634,9 +635,9 @@ TEST_CASE("check_scenario validates scenarios built in code", "[loader]") {
   for (const auto& d : check_scenario(s, "sweep")) out.push_back(d.to_string());
   CHECK(out == std::vector<std::string>{
                    "sweep: strategy.pace: value 1.5 is out of range (expected a number in 0..1)",
-                   "sweep: events[1].year: year 9 is past the horizon (expected a year in 1..8 (scenario.years))",
+                   "sweep: events[1].year: year 9 is past the horizon (expected a year in 1..scenario.years = 1..8)",
                    "sweep: events[1].partner: no partner named \"nobody\" (expected one of \"default coaching "
                    "provider\", or no `partner` for all)",
                    "sweep: output.withdrawal_probe_years[2]: probe year 10 is past the horizon (expected a year in "
-                   "1..8 (scenario.years); the probe itself may run past it)"});
+                   "1..scenario.years = 1..8; the probe itself may run past it)"});
 }
