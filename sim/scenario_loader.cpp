@@ -152,7 +152,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 // The closest candidate, if it is close enough to be a plausible typo, or one
 // the word abbreviates ("coach" for "coaching"). Ties go to the earlier
 // candidate, so suggestions are deterministic.
-std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   std::size_t best_d = 0;
   for (const auto& c : candidates) {
@@ -192,29 +193,46 @@ std::string range_text(const Rule& r) { return format_bound(r.min) + ".." + form
 
 std::string expected_text(const Rule& r) {
   switch (r.type) {
-    case ParamType::Int: return "an integer in " + range_text(r);
-    case ParamType::Real: return "a number in " + range_text(r);
-    case ParamType::Bool: return "true or false";
-    case ParamType::String: return "a string";
-    case ParamType::Seed: return "an integer >= 0";
-    case ParamType::IntList: return "an array of integers in " + range_text(r);
-    case ParamType::Choice: return "one of: " + join(*r.choices, ", ");
+    case ParamType::Int:
+      return "an integer in " + range_text(r);
+    case ParamType::Real:
+      return "a number in " + range_text(r);
+    case ParamType::Bool:
+      return "true or false";
+    case ParamType::String:
+      return "a string";
+    case ParamType::Seed:
+      return "an integer >= 0";
+    case ParamType::IntList:
+      return "an array of integers in " + range_text(r);
+    case ParamType::Choice:
+      return "one of: " + join(*r.choices, ", ");
   }
   return "";
 }
 
 std::string describe(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "string " + quoted(n.as_string()->get());
-    case toml::node_type::integer: return "integer " + std::to_string(n.as_integer()->get());
-    case toml::node_type::floating_point: return "floating-point " + format_real(n.as_floating_point()->get());
-    case toml::node_type::boolean: return n.as_boolean()->get() ? "boolean true" : "boolean false";
-    case toml::node_type::array: return "array";
-    case toml::node_type::table: return "table";
-    case toml::node_type::date: return "date";
-    case toml::node_type::time: return "time";
-    case toml::node_type::date_time: return "date-time";
-    case toml::node_type::none: break;
+    case toml::node_type::string:
+      return "string " + quoted(n.as_string()->get());
+    case toml::node_type::integer:
+      return "integer " + std::to_string(n.as_integer()->get());
+    case toml::node_type::floating_point:
+      return "floating-point " + format_real(n.as_floating_point()->get());
+    case toml::node_type::boolean:
+      return n.as_boolean()->get() ? "boolean true" : "boolean false";
+    case toml::node_type::array:
+      return "array";
+    case toml::node_type::table:
+      return "table";
+    case toml::node_type::date:
+      return "date";
+    case toml::node_type::time:
+      return "time";
+    case toml::node_type::date_time:
+      return "date-time";
+    case toml::node_type::none:
+      break;
   }
   return "nothing";
 }
@@ -260,13 +278,20 @@ class ValueReader {
 
   bool read(const toml::node& n, const Rule& r, const ParamRef& ref, const std::string& key) {
     switch (r.type) {
-      case ParamType::Int: return read_int(n, r, ref, key);
-      case ParamType::Real: return read_real(n, r, ref, key);
-      case ParamType::Bool: return read_bool(n, r, ref, key);
-      case ParamType::String: return read_string(n, r, ref, key);
-      case ParamType::Seed: return read_seed(n, r, ref, key);
-      case ParamType::IntList: return read_int_list(n, r, ref, key);
-      case ParamType::Choice: return read_choice(n, r, ref, key);
+      case ParamType::Int:
+        return read_int(n, r, ref, key);
+      case ParamType::Real:
+        return read_real(n, r, ref, key);
+      case ParamType::Bool:
+        return read_bool(n, r, ref, key);
+      case ParamType::String:
+        return read_string(n, r, ref, key);
+      case ParamType::Seed:
+        return read_seed(n, r, ref, key);
+      case ParamType::IntList:
+        return read_int_list(n, r, ref, key);
+      case ParamType::Choice:
+        return read_choice(n, r, ref, key);
     }
     return false;
   }
@@ -314,7 +339,8 @@ class ValueReader {
     return true;
   }
 
-  bool read_string(const toml::node& n, const Rule& r, const ParamRef& ref, const std::string& key) {
+  bool read_string(const toml::node& n, const Rule& r, const ParamRef& ref,
+                   const std::string& key) {
     const auto* v = n.as_string();
     if (!v) return wrong_type(n, key, r);
     store<std::string>(ref, v->get());
@@ -324,12 +350,14 @@ class ValueReader {
   bool read_seed(const toml::node& n, const Rule& r, const ParamRef& ref, const std::string& key) {
     const auto* v = n.as_integer();
     if (!v) return wrong_type(n, key, r);
-    if (v->get() < 0) return fail(n, key, "value " + std::to_string(v->get()) + " is out of range", r);
+    if (v->get() < 0)
+      return fail(n, key, "value " + std::to_string(v->get()) + " is out of range", r);
     store<std::uint64_t>(ref, static_cast<std::uint64_t>(v->get()));
     return true;
   }
 
-  bool read_int_list(const toml::node& n, const Rule& r, const ParamRef& ref, const std::string& key) {
+  bool read_int_list(const toml::node& n, const Rule& r, const ParamRef& ref,
+                     const std::string& key) {
     const auto* arr = n.as_array();
     if (!arr) return wrong_type(n, key, r);
     std::vector<int> out;
@@ -353,13 +381,15 @@ class ValueReader {
     return ok;
   }
 
-  bool read_choice(const toml::node& n, const Rule& r, const ParamRef& ref, const std::string& key) {
+  bool read_choice(const toml::node& n, const Rule& r, const ParamRef& ref,
+                   const std::string& key) {
     const auto* v = n.as_string();
     if (!v) return wrong_type(n, key, r);
     const auto& names = *r.choices;
     const auto it = std::find(names.begin(), names.end(), v->get());
     if (it == names.end())
-      return fail(n, key, "unknown value " + quoted(v->get()) + did_you_mean(closest(v->get(), names)), r);
+      return fail(n, key,
+                  "unknown value " + quoted(v->get()) + did_you_mean(closest(v->get(), names)), r);
     store_choice(ref, static_cast<int>(it - names.begin()));
     return true;
   }
@@ -374,7 +404,8 @@ class ValueReader {
 // Reads at most `limit` bytes; anything larger is refused unread (a scenario
 // is a few kilobytes, a huge file is a mistake or an attack). Also works for
 // files whose size the file system does not know (pipes, /dev/zero).
-bool read_limited(const fs::path& path, std::uintmax_t limit, std::string& text, std::string& error) {
+bool read_limited(const fs::path& path, std::uintmax_t limit, std::string& text,
+                  std::string& error) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (st.type() == fs::file_type::not_found) {
@@ -396,7 +427,8 @@ bool read_limited(const fs::path& path, std::uintmax_t limit, std::string& text,
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) {
     error = std::strerror(errno);
-    if (!error.empty()) error[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(error[0])));
+    if (!error.empty())
+      error[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(error[0])));
     return false;
   }
   text.clear();
@@ -542,13 +574,15 @@ int split_csv_line(std::string_view line, std::vector<CsvField>& out) {
 
 class SchoolsCsv {
  public:
-  SchoolsCsv(std::string name, std::vector<Diagnostic>& diags) : name_(std::move(name)), diags_(diags) {}
+  SchoolsCsv(std::string name, std::vector<Diagnostic>& diags)
+      : name_(std::move(name)), diags_(diags) {}
 
   // The schools listed in `text`; empty when anything is wrong.
   std::vector<SchoolSpec> parse(std::string_view text) {
     constexpr std::string_view kBom = "\xEF\xBB\xBF";  // spreadsheets write one
     if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
-    const std::string header_hint = "a header line " + join(kSchoolColumns, ",") + " and one row per school";
+    const std::string header_hint =
+        "a header line " + join(kSchoolColumns, ",") + " and one row per school";
     if (trim(text).empty()) {
       add(diags_, {name_, 0, 0}, "", "file is empty", header_hint);
       return {};
@@ -567,7 +601,8 @@ class SchoolsCsv {
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (trim(line).empty()) continue;
       if (const int bad = split_csv_line(line, fields); bad != 0) {
-        ok = error(line_no, bad, "", "unbalanced double quote", "a field in double quotes, \"\" for a quote");
+        ok = error(line_no, bad, "", "unbalanced double quote",
+                   "a field in double quotes, \"\" for a quote");
         continue;
       }
       if (!header_seen) {
@@ -577,8 +612,10 @@ class SchoolsCsv {
         continue;
       }
       SchoolSpec s;
-      if (read_row(line_no, fields, s, first_line)) schools.push_back(std::move(s));
-      else ok = false;
+      if (read_row(line_no, fields, s, first_line))
+        schools.push_back(std::move(s));
+      else
+        ok = false;
     }
     const Rule count = district_rule("district.schools");
     if (ok && schools.empty()) {
@@ -607,7 +644,8 @@ class SchoolsCsv {
                  "the header " + join(kSchoolColumns, ","));
   }
 
-  bool read_row(int line, const std::vector<CsvField>& f, SchoolSpec& s, std::map<std::string, int>& seen) {
+  bool read_row(int line, const std::vector<CsvField>& f, SchoolSpec& s,
+                std::map<std::string, int>& seen) {
     if (f.size() != kSchoolColumns.size())
       return error(line, 1, "", "row has " + std::to_string(f.size()) + " fields",
                    std::to_string(kSchoolColumns.size()) + " fields: " + join(kSchoolColumns, ","));
@@ -619,7 +657,9 @@ class SchoolsCsv {
       ok = error(line, f[0].column, "name", "duplicate school name " + quoted(s.name),
                  "unique names; first listed on line " + std::to_string(it->second));
     }
-    ok = read_int(line, f[1], "teachers", district_rule("district.teachers_per_school"), s.teachers) && ok;
+    ok = read_int(line, f[1], "teachers", district_rule("district.teachers_per_school"),
+                  s.teachers) &&
+         ok;
     ok = read_real(line, f[2], "need", district_rule("district.low_income_share"), s.need) && ok;
     ok = read_real(line, f[3], "readiness", district_rule("district.readiness"), s.readiness) && ok;
     return ok;
@@ -632,7 +672,8 @@ class SchoolsCsv {
     const auto res = std::from_chars(b, e, v);
     if (f.text.empty() || res.ec != std::errc() || res.ptr != e)
       return error(line, f.column, col, "not an integer: " + quoted(f.text), expected_text(r));
-    if (auto p = int_problem(v, r); !p.empty()) return error(line, f.column, col, p, expected_text(r));
+    if (auto p = int_problem(v, r); !p.empty())
+      return error(line, f.column, col, p, expected_text(r));
     out = static_cast<int>(v);
     return true;
   }
@@ -644,7 +685,8 @@ class SchoolsCsv {
     const auto res = std::from_chars(b, e, v);
     if (f.text.empty() || res.ec != std::errc() || res.ptr != e)
       return error(line, f.column, col, "not a number: " + quoted(f.text), expected_text(r));
-    if (auto p = real_problem(v, r); !p.empty()) return error(line, f.column, col, p, expected_text(r));
+    if (auto p = real_problem(v, r); !p.empty())
+      return error(line, f.column, col, p, expected_text(r));
     out = v;
     return true;
   }
@@ -687,7 +729,9 @@ std::vector<std::string> all_param_keys() {
 
 bool is_entry_table(const std::string& name) { return name == "partners" || name == "events"; }
 
-bool needs_magnitude(EventKind k) { return k == EventKind::BudgetCut || k == EventKind::TurnoverSpike; }
+bool needs_magnitude(EventKind k) {
+  return k == EventKind::BudgetCut || k == EventKind::TurnoverSpike;
+}
 
 class Loader {
  public:
@@ -718,10 +762,16 @@ class Loader {
   }
 
  private:
-  void enter(const std::string& name, const fs::path& path) {
+  // The same file reached through ../ or a symbolic link must compare equal,
+  // or a cycle could go unnoticed until the chain limit.
+  static fs::path identity(const fs::path& path) {
     std::error_code ec;
     fs::path canon = fs::weakly_canonical(path, ec);
-    chain_.push_back({ec ? path.lexically_normal() : canon, name});
+    return ec ? fs::absolute(path, ec).lexically_normal() : canon;
+  }
+
+  void enter(const std::string& name, const fs::path& path) {
+    chain_.push_back({identity(path), name});
     register_file(name);
   }
 
@@ -733,11 +783,13 @@ class Loader {
 
   // `requested_at`: where a base file was asked for, so that a missing one is
   // reported there; nullopt for the file named on the command line.
-  void apply_file(const fs::path& path, const std::string& name, const std::optional<Where>& requested_at) {
+  void apply_file(const fs::path& path, const std::string& name,
+                  const std::optional<Where>& requested_at) {
     std::string text, error;
     if (!read_limited(path, kMaxScenarioBytes, text, error)) {
       if (requested_at)
-        add(diags_, *requested_at, "scenario.base", "cannot read " + quoted_path(name) + ": " + error, "a readable scenario file");
+        add(diags_, *requested_at, "scenario.base",
+            "cannot read " + quoted_path(name) + ": " + error, "a readable scenario file");
       else
         add(diags_, {name, 0, 0}, "", "cannot read file: " + error);
       return;
@@ -750,7 +802,8 @@ class Loader {
   void apply_text(std::string_view text, const Source& src) {
     if (auto deep = too_deep(text, kMaxNesting)) {
       add(diags_, {src.name, deep->first, deep->second}, "",
-          "arrays or inline tables nested deeper than " + std::to_string(kMaxNesting) + " levels; refused before parsing");
+          "arrays or inline tables nested deeper than " + std::to_string(kMaxNesting) +
+              " levels; refused before parsing");
       return;
     }
     toml::table doc;
@@ -773,10 +826,9 @@ class Loader {
     const Where at = src.at(node->source());
     const fs::path path = src.dir / base->get();
     const std::string name = path.lexically_normal().string();
-    std::error_code ec;
-    const fs::path canon = fs::weakly_canonical(path, ec);
+    const fs::path id = identity(path);
     for (std::size_t i = 0; i < chain_.size(); ++i) {
-      if (!ec && chain_[i].path == canon) {
+      if (chain_[i].path == id) {
         std::vector<std::string> names;
         for (std::size_t j = i; j < chain_.size(); ++j) names.push_back(chain_[j].name);
         names.push_back(name);
@@ -786,8 +838,8 @@ class Loader {
       }
     }
     if (chain_.size() >= kMaxBaseChain) {
-      add(diags_, at, "scenario.base", "chain of base files longer than " + std::to_string(kMaxBaseChain),
-          "a shorter chain");
+      add(diags_, at, "scenario.base",
+          "chain of base files longer than " + std::to_string(kMaxBaseChain), "a shorter chain");
       return;
     }
     apply_file(path, name, at);
@@ -806,17 +858,20 @@ class Loader {
       } else if (const toml::table* t = node.as_table()) {
         apply_params_table(name, *t, src);
       } else {
-        add(diags_, src.at(node.source()), name, "wrong type: " + describe(node), "a table [" + name + "]");
+        add(diags_, src.at(node.source()), name, "wrong type: " + describe(node),
+            "a table [" + name + "]");
       }
     }
   }
 
   void unknown_top_level(const std::string& name, const toml::node& node, const Where& at) {
     std::vector<std::string> headers;
-    for (const auto& t : scenario_tables()) headers.push_back(is_entry_table(t) ? "[[" + t + "]]" : "[" + t + "]");
+    for (const auto& t : scenario_tables())
+      headers.push_back(is_entry_table(t) ? "[[" + t + "]]" : "[" + t + "]");
     if (node.is_table() || node.is_array()) {
       const auto guess = closest(name, scenario_tables());
-      add(diags_, at, name, "unknown table" + did_you_mean(guess), guess ? "" : "one of " + join(headers, ", "));
+      add(diags_, at, name, "unknown table" + did_you_mean(guess),
+          guess ? "" : "one of " + join(headers, ", "));
       return;
     }
     // A bare key above every table header: most likely a value whose table
@@ -828,7 +883,8 @@ class Loader {
         return;
       }
     }
-    add(diags_, at, name, "unknown key outside any table", "keys inside one of " + join(headers, ", "));
+    add(diags_, at, name, "unknown key outside any table",
+        "keys inside one of " + join(headers, ", "));
   }
 
   void apply_params_table(const std::string& table, const toml::table& t, const Source& src) {
@@ -837,7 +893,8 @@ class Loader {
       const std::string key = table + "." + std::string(k.str());
       const ParamSpec* spec = find_param(key);
       if (!spec) {
-        unknown_key(key, std::string(k.str()), table_keys(table), "[" + table + "]", src.at(k.source()));
+        unknown_key(key, std::string(k.str()), table_keys(table), "[" + table + "]",
+                    src.at(k.source()));
         continue;
       }
       if (!reader.read(node, rule_of(*spec), spec->ref(scenario_), key)) continue;
@@ -847,8 +904,9 @@ class Loader {
     }
   }
 
-  void unknown_key(const std::string& key, const std::string& leaf, const std::vector<std::string>& valid,
-                   const std::string& where, const Where& at) {
+  void unknown_key(const std::string& key, const std::string& leaf,
+                   const std::vector<std::string>& valid, const std::string& where,
+                   const Where& at) {
     const auto guess = closest(leaf, valid);
     // With a plausible guess the list of every key is noise; without one, the
     // list is the help. [model] has too many keys to list in one line.
@@ -857,14 +915,16 @@ class Loader {
     } else if (valid.size() <= 12) {
       add(diags_, at, key, "unknown key", "one of the keys of " + where + ": " + join(valid, ", "));
     } else {
-      add(diags_, at, key, "unknown key", "a key of " + where + "; `districtsim params` lists them");
+      add(diags_, at, key, "unknown key",
+          "a key of " + where + "; `districtsim params` lists them");
     }
   }
 
   // [[partners]] / [[events]]: the file's list replaces what a base listed.
   template <class T>
-  void apply_entries(const toml::node& node, const std::string& name, const std::vector<FieldSpec<T>>& fields,
-                     std::vector<T>& out, const Source& src) {
+  void apply_entries(const toml::node& node, const std::string& name,
+                     const std::vector<FieldSpec<T>>& fields, std::vector<T>& out,
+                     const Source& src) {
     const toml::array* arr = node.as_array();
     if (!arr) {
       add(diags_, src.at(node.source()), name, "wrong type: " + describe(node),
@@ -892,8 +952,9 @@ class Loader {
   }
 
   template <class T>
-  void apply_entry(const toml::table& t, const std::string& ekey, const std::vector<FieldSpec<T>>& fields, T& entry,
-                   ValueReader& reader, const Source& src) {
+  void apply_entry(const toml::table& t, const std::string& ekey,
+                   const std::vector<FieldSpec<T>>& fields, T& entry, ValueReader& reader,
+                   const Source& src) {
     for (auto&& [k, node] : t) {
       const std::string key = ekey + "." + std::string(k.str());
       const FieldSpec<T>* f = find_field(fields, k.str());
@@ -905,11 +966,13 @@ class Loader {
     }
     for (const auto& f : fields)
       if (f.required && !t.contains(f.key))
-        add(diags_, src.at(t.source()), ekey + "." + f.key, "required field is missing", expected_text(rule_of(f)));
+        add(diags_, src.at(t.source()), ekey + "." + f.key, "required field is missing",
+            expected_text(rule_of(f)));
   }
 
   void forget_origins(const std::string& prefix) {
-    for (auto it = origin_.lower_bound(prefix); it != origin_.end() && it->first.rfind(prefix, 0) == 0;)
+    for (auto it = origin_.lower_bound(prefix);
+         it != origin_.end() && it->first.rfind(prefix, 0) == 0;)
       it = origin_.erase(it);
   }
 
@@ -947,14 +1010,18 @@ class Loader {
   }
 
   std::optional<Target> resolve_target(const std::string& key, const Where& at) {
-    if (key.rfind("partners[", 0) == 0) return entry_target(key, "partners", partner_fields(), scenario_.partners, at);
-    if (key.rfind("events[", 0) == 0) return entry_target(key, "events", event_fields(), scenario_.events, at);
+    if (key.rfind("partners[", 0) == 0)
+      return entry_target(key, "partners", partner_fields(), scenario_.partners, at);
+    if (key.rfind("events[", 0) == 0)
+      return entry_target(key, "events", event_fields(), scenario_.events, at);
     if (key == "scenario.base") {
-      add(diags_, at, key, "cannot be set from the command line (the base is read before the file's values)",
+      add(diags_, at, key,
+          "cannot be set from the command line (the base is read before the file's values)",
           "`base = \"...\"` in the scenario file");
       return std::nullopt;
     }
-    if (const ParamSpec* spec = find_param(key)) return Target{rule_of(*spec), spec->ref(scenario_)};
+    if (const ParamSpec* spec = find_param(key))
+      return Target{rule_of(*spec), spec->ref(scenario_)};
     // Try the full dotted keys first (strategy.pase), then a bare leaf (pace).
     std::optional<std::string> guess = closest(key, all_param_keys());
     if (!guess) {
@@ -970,8 +1037,8 @@ class Loader {
   // scenario has (the default partner counts when none is listed).
   template <class T>
   std::optional<Target> entry_target(const std::string& key, const std::string& name,
-                                     const std::vector<FieldSpec<T>>& fields, std::vector<T>& entries,
-                                     const Where& at) {
+                                     const std::vector<FieldSpec<T>>& fields,
+                                     std::vector<T>& entries, const Where& at) {
     const std::string form = name + "[N].field, N from 1";
     const std::size_t close = key.find(']');
     const std::size_t open = name.size() + 1;
@@ -979,13 +1046,14 @@ class Loader {
     const char* b = key.data() + open;
     const char* e = key.data() + (close == std::string::npos ? key.size() : close);
     const auto res = std::from_chars(b, e, index);
-    if (close == std::string::npos || res.ec != std::errc() || res.ptr != e || key.size() < close + 2 ||
-        key[close + 1] != '.') {
+    if (close == std::string::npos || res.ec != std::errc() || res.ptr != e ||
+        key.size() < close + 2 || key[close + 1] != '.') {
       add(diags_, at, key, "malformed key", form);
       return std::nullopt;
     }
     if (index < 1 || static_cast<std::size_t>(index) > entries.size()) {
-      const std::string count = std::to_string(entries.size()) + (entries.size() == 1 ? " entry" : " entries");
+      const std::string count =
+          std::to_string(entries.size()) + (entries.size() == 1 ? " entry" : " entries");
       add(diags_, at, key, "no such entry: " + name + " has " + count,
           entries.empty() ? "an entry listed in the scenario file"
                           : name + "[1].." + name + "[" + std::to_string(entries.size()) + "]");
@@ -1005,8 +1073,8 @@ class Loader {
   // A --set value is TOML value syntax (0.8, "x", [3, 6], true). For strings
   // and choices an unquoted value is taken as it stands, so that
   // `--set output.frequency=month` works without shell-quoting the quotes.
-  bool parse_set_value(const std::string& value, const Rule& rule, const std::string& key, const Where& at,
-                       toml::table& holder) {
+  bool parse_set_value(const std::string& value, const Rule& rule, const std::string& key,
+                       const Where& at, toml::table& holder) {
     constexpr std::size_t kMaxValue = 65536;
     if (value.find_first_of("\r\n") != std::string::npos || value.size() > kMaxValue) {
       add(diags_, at, key, "value must be one line of at most 64 KiB", expected_text(rule));
@@ -1025,11 +1093,13 @@ class Loader {
     try {
       holder = toml::parse("v = " + value);
     } catch (const toml::parse_error&) {
-      add(diags_, at, key, "cannot read " + quoted(value) + " as a TOML value", expected_text(rule));
+      add(diags_, at, key, "cannot read " + quoted(value) + " as a TOML value",
+          expected_text(rule));
       return false;
     }
     if (holder.size() != 1 || !holder.get("v")) {
-      add(diags_, at, key, "cannot read " + quoted(value) + " as one TOML value", expected_text(rule));
+      add(diags_, at, key, "cannot read " + quoted(value) + " as one TOML value",
+          expected_text(rule));
       return false;
     }
     return true;
@@ -1068,7 +1138,8 @@ class Loader {
     if (origin_.count("output.withdrawal_probe_years")) return;
     auto& probes = scenario_.output.withdrawal_probe_years;
     const int years = scenario_.meta.years;
-    probes.erase(std::remove_if(probes.begin(), probes.end(), [years](int y) { return y > years; }), probes.end());
+    probes.erase(std::remove_if(probes.begin(), probes.end(), [years](int y) { return y > years; }),
+                 probes.end());
   }
 
   // Presence rules check_scenario cannot see: a magnitude of 0 and a missing
@@ -1079,8 +1150,8 @@ class Loader {
       const std::string ekey = "events[" + std::to_string(i + 1) + "]";
       if (needs_magnitude(e.kind) && !origin_.count(ekey + ".magnitude")) {
         const EventFieldSpec* f = find_field(event_fields(), "magnitude");
-        add(out, locate(ekey), ekey + ".magnitude", std::string("required for ") + to_string(e.kind),
-            f ? expected_text(rule_of(*f)) : "");
+        add(out, locate(ekey), ekey + ".magnitude",
+            std::string("required for ") + to_string(e.kind), f ? expected_text(rule_of(*f)) : "");
       }
     }
   }
@@ -1129,12 +1200,13 @@ class Loader {
       derived.push_back(std::move(d));
     }
     add_derived(std::move(derived));
-    std::stable_sort(diags_.begin(), diags_.end(), [this](const Diagnostic& a, const Diagnostic& b) {
-      const int ra = file_rank(a.file), rb = file_rank(b.file);
-      if (ra != rb) return ra < rb;
-      if (a.line != b.line) return a.line < b.line;
-      return a.column < b.column;
-    });
+    std::stable_sort(diags_.begin(), diags_.end(),
+                     [this](const Diagnostic& a, const Diagnostic& b) {
+                       const int ra = file_rank(a.file), rb = file_rank(b.file);
+                       if (ra != rb) return ra < rb;
+                       if (a.line != b.line) return a.line < b.line;
+                       return a.column < b.column;
+                     });
     LoadResult result;
     result.diagnostics = std::move(diags_);
     if (result.diagnostics.empty()) result.scenario = std::move(scenario_);
@@ -1155,7 +1227,7 @@ class Loader {
   Scenario scenario_;
   std::vector<Diagnostic> diags_;
   std::map<std::string, Where> origin_;  // dotted key -> where its value was last set
-  std::vector<ChainEntry> chain_;       // files being applied, outermost first
+  std::vector<ChainEntry> chain_;        // files being applied, outermost first
   std::map<std::string, int> file_rank_;
   fs::path schools_dir_;
   std::string top_name_;
@@ -1177,11 +1249,13 @@ class Checker {
   void range(const Rule& r, const ParamRef& ref, const std::string& key) {
     switch (r.type) {
       case ParamType::Int: {
-        if (auto p = int_problem(*std::get<int*>(ref), r); !p.empty()) problem(key, p, expected_text(r));
+        if (auto p = int_problem(*std::get<int*>(ref), r); !p.empty())
+          problem(key, p, expected_text(r));
         break;
       }
       case ParamType::Real: {
-        if (auto p = real_problem(*std::get<double*>(ref), r); !p.empty()) problem(key, p, expected_text(r));
+        if (auto p = real_problem(*std::get<double*>(ref), r); !p.empty())
+          problem(key, p, expected_text(r));
         break;
       }
       case ParamType::IntList: {
@@ -1196,8 +1270,10 @@ class Checker {
         const int index = std::visit(
             [](auto* p) -> int {
               using T = std::remove_pointer_t<decltype(p)>;
-              if constexpr (std::is_enum_v<T>) return static_cast<int>(*p);
-              else return -1;
+              if constexpr (std::is_enum_v<T>)
+                return static_cast<int>(*p);
+              else
+                return -1;
             },
             ref);
         if (index < 0 || index >= static_cast<int>(r.choices->size()))
@@ -1206,7 +1282,8 @@ class Checker {
       }
       case ParamType::Bool:
       case ParamType::String:
-      case ParamType::Seed: break;
+      case ParamType::Seed:
+        break;
     }
   }
 
@@ -1218,8 +1295,8 @@ class Checker {
 };
 
 template <class T>
-void check_entry_ranges(Checker& c, const std::vector<FieldSpec<T>>& fields, std::vector<T>& entries,
-                        const std::string& name) {
+void check_entry_ranges(Checker& c, const std::vector<FieldSpec<T>>& fields,
+                        std::vector<T>& entries, const std::string& name) {
   for (std::size_t i = 0; i < entries.size(); ++i)
     for (const auto& f : fields)
       c.range(rule_of(f), f.ref(entries[i]), name + "[" + std::to_string(i + 1) + "]." + f.key);
@@ -1236,12 +1313,14 @@ void check_events(Checker& c, const Scenario& s) {
     const Event& e = s.events[i];
     const std::string ekey = "events[" + std::to_string(i + 1) + "]";
     if (e.year > s.meta.years)
-      c.problem(ekey + ".year", "year " + std::to_string(e.year) + " is past the horizon", horizon_text(s.meta.years));
+      c.problem(ekey + ".year", "year " + std::to_string(e.year) + " is past the horizon",
+                horizon_text(s.meta.years));
     if (e.kind == EventKind::PartnerExit && !e.partner.empty() &&
         std::find(names.begin(), names.end(), e.partner) == names.end()) {
       std::vector<std::string> shown;
       for (const auto& n : names) shown.push_back(quoted(n));
-      c.problem(ekey + ".partner", "no partner named " + quoted(e.partner) + did_you_mean(closest(e.partner, names)),
+      c.problem(ekey + ".partner",
+                "no partner named " + quoted(e.partner) + did_you_mean(closest(e.partner, names)),
                 "one of " + join(shown, ", ") + ", or no `partner` for all");
     }
     if (!needs_magnitude(e.kind) && e.magnitude != 0)
@@ -1255,7 +1334,8 @@ void check_events(Checker& c, const Scenario& s) {
 
 void check_partners(Checker& c, const Scenario& s) {
   if (s.partners.empty())
-    c.problem("partners", "no partner on offer", "at least one (the loader adds the default partner)");
+    c.problem("partners", "no partner on offer",
+              "at least one (the loader adds the default partner)");
   std::map<std::string, std::size_t> first;
   for (std::size_t i = 0; i < s.partners.size(); ++i) {
     const std::string key = "partners[" + std::to_string(i + 1) + "].name";
@@ -1287,7 +1367,8 @@ void check_school_list(Checker& c, const Scenario& s) {
   if (list.empty()) return;
   if (static_cast<int>(list.size()) != s.district.schools)
     c.problem("district.schools",
-              std::to_string(s.district.schools) + " schools but the school list has " + std::to_string(list.size()),
+              std::to_string(s.district.schools) + " schools but the school list has " +
+                  std::to_string(list.size()),
               "district.schools equal to the number of listed schools");
   const Rule teachers = district_rule("district.teachers_per_school");
   const Rule share = district_rule("district.low_income_share");
@@ -1295,7 +1376,8 @@ void check_school_list(Checker& c, const Scenario& s) {
     const std::string key = "district.school_list[" + std::to_string(i + 1) + "]";
     if (auto p = int_problem(list[i].teachers, teachers); !p.empty())
       c.problem(key + ".teachers", p, expected_text(teachers));
-    if (auto p = real_problem(list[i].need, share); !p.empty()) c.problem(key + ".need", p, expected_text(share));
+    if (auto p = real_problem(list[i].need, share); !p.empty())
+      c.problem(key + ".need", p, expected_text(share));
     if (auto p = real_problem(list[i].readiness, share); !p.empty())
       c.problem(key + ".readiness", p, expected_text(share));
   }
@@ -1317,11 +1399,13 @@ std::vector<Diagnostic> check_scenario(const Scenario& scenario, const std::stri
   return c.take();
 }
 
-LoadResult load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+LoadResult load_scenario(const std::filesystem::path& file,
+                         const std::vector<std::string>& overrides) {
   return Loader(overrides).load_file(file);
 }
 
-LoadResult load_scenario_text(std::string_view text, const std::string& name, const std::filesystem::path& dir,
+LoadResult load_scenario_text(std::string_view text, const std::string& name,
+                              const std::filesystem::path& dir,
                               const std::vector<std::string>& overrides) {
   return Loader(overrides).load_text(text, name, dir);
 }

@@ -5,9 +5,8 @@
 //
 // The .expected files are written by hand and checked by eye: they are the
 // user-facing messages, so a change to one is a change to the interface.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>

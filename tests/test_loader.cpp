@@ -1,11 +1,10 @@
 // Unit tests of the scenario loader (sim/scenario_loader.cpp): defaults,
 // values, base inheritance, schools files, --set, each class of error, limits.
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -114,12 +113,13 @@ TEST_CASE("every parameter default lies within its declared range", "[loader][pa
       CHECK(*std::get<int*>(f.ref(partner)) <= f.max);
     }
   }
-  CHECK(check_scenario([] {
-          Scenario d;
-          d.partners.push_back(default_partner());
-          return d;
-        }(),
-                       "defaults")
+  CHECK(check_scenario(
+            [] {
+              Scenario d;
+              d.partners.push_back(default_partner());
+              return d;
+            }(),
+            "defaults")
             .empty());
 }
 
@@ -128,12 +128,18 @@ TEST_CASE("every parameter points at a field of its declared type", "[loader][pa
   // would throw at load time, so pin it here.
   auto matches = [](ParamType t, const ParamRef& r) {
     switch (t) {
-      case ParamType::Int: return std::holds_alternative<int*>(r);
-      case ParamType::Real: return std::holds_alternative<double*>(r);
-      case ParamType::Bool: return std::holds_alternative<bool*>(r);
-      case ParamType::String: return std::holds_alternative<std::string*>(r);
-      case ParamType::Seed: return std::holds_alternative<std::uint64_t*>(r);
-      case ParamType::IntList: return std::holds_alternative<std::vector<int>*>(r);
+      case ParamType::Int:
+        return std::holds_alternative<int*>(r);
+      case ParamType::Real:
+        return std::holds_alternative<double*>(r);
+      case ParamType::Bool:
+        return std::holds_alternative<bool*>(r);
+      case ParamType::String:
+        return std::holds_alternative<std::string*>(r);
+      case ParamType::Seed:
+        return std::holds_alternative<std::uint64_t*>(r);
+      case ParamType::IntList:
+        return std::holds_alternative<std::vector<int>*>(r);
       case ParamType::Choice:
         return std::holds_alternative<Frequency*>(r) || std::holds_alternative<PartnerKind*>(r) ||
                std::holds_alternative<EventKind*>(r);
@@ -221,12 +227,14 @@ partner = "A"
   CHECK(s.events[1].partner == "A");
 }
 
-TEST_CASE("default probe years past a short horizon are dropped, written ones are errors", "[loader]") {
+TEST_CASE("default probe years past a short horizon are dropped, written ones are errors",
+          "[loader]") {
   const LoadResult short_run = load_text("[scenario]\nyears = 8\n");
   REQUIRE(short_run.ok());
   CHECK(short_run.scenario->output.withdrawal_probe_years == std::vector<int>{5});
 
-  const Diagnostic d = only(load_text("[scenario]\nyears = 8\n[output]\nwithdrawal_probe_years = [5, 9]\n"));
+  const Diagnostic d =
+      only(load_text("[scenario]\nyears = 8\n[output]\nwithdrawal_probe_years = [5, 9]\n"));
   CHECK(d.to_string() ==
         "t.toml:4:26: output.withdrawal_probe_years[2]: probe year 9 is past the horizon "
         "(expected a year in 1..scenario.years = 1..8; the probe itself may run past it)");
@@ -247,24 +255,29 @@ TEST_CASE("unknown keys and tables get a suggestion", "[loader][errors]") {
         "t.toml:3:1: partners[1].qualty: unknown key; did you mean `quality`?");
   // Without a close match the valid keys are listed.
   CHECK(only(load_text("[strategy]\nzzzzzzzz = 1\n")).to_string() ==
-        "t.toml:2:1: strategy.zzzzzzzz: unknown key (expected one of the keys of [strategy]: centralization, "
+        "t.toml:2:1: strategy.zzzzzzzz: unknown key (expected one of the keys of [strategy]: "
+        "centralization, "
         "pace, need_priority, external_sourcing, adaptivity, bundling, failure_sharing)");
 }
 
-TEST_CASE("wrong types are refused; an integer passes for a real, not the reverse", "[loader][errors]") {
+TEST_CASE("wrong types are refused; an integer passes for a real, not the reverse",
+          "[loader][errors]") {
   CHECK(only(load_text("[scenario]\nyears = \"ten\"\n")).to_string() ==
         "t.toml:2:9: scenario.years: wrong type: string \"ten\" (expected an integer in 1..50)");
   CHECK(only(load_text("[district]\nschools = 12.0\n")).to_string() ==
-        "t.toml:2:11: district.schools: wrong type: floating-point 12.0 (expected an integer in 1..2000)");
+        "t.toml:2:11: district.schools: wrong type: floating-point 12.0 (expected an integer in "
+        "1..2000)");
   CHECK(load_text("[strategy]\npace = 1\n").ok());
   CHECK(only(load_text("[output]\ntrajectories = 1\n")).to_string() ==
         "t.toml:2:16: output.trajectories: wrong type: integer 1 (expected true or false)");
   CHECK(only(load_text("strategy = 0.5\n")).to_string() ==
         "t.toml:1:12: strategy: wrong type: floating-point 0.5 (expected a table [strategy])");
   CHECK(only(load_text("[partners]\nname = \"a\"\n")).to_string() ==
-        "t.toml:1:1: partners: wrong type: table (expected an array of tables, written [[partners]])");
+        "t.toml:1:1: partners: wrong type: table (expected an array of tables, written "
+        "[[partners]])");
   CHECK(only(load_text("[output]\nwithdrawal_probe_years = [5, \"x\"]\n")).to_string() ==
-        "t.toml:2:30: output.withdrawal_probe_years[2]: wrong type: string \"x\" (expected an integer in 1..50)");
+        "t.toml:2:30: output.withdrawal_probe_years[2]: wrong type: string \"x\" (expected an "
+        "integer in 1..50)");
 }
 
 TEST_CASE("out-of-range, NaN and infinite values are refused", "[loader][errors]") {
@@ -275,7 +288,8 @@ TEST_CASE("out-of-range, NaN and infinite values are refused", "[loader][errors]
   CHECK(only(load_text("[district]\nbudget_per_teacher = inf\n")).to_string() ==
         "t.toml:2:22: district.budget_per_teacher: value inf is not a finite number "
         "(expected a number in 0..50000)");
-  CHECK(only(load_text("[district]\nbudget_per_teacher = -inf\n")).problem == "value -inf is not a finite number");
+  CHECK(only(load_text("[district]\nbudget_per_teacher = -inf\n")).problem ==
+        "value -inf is not a finite number");
   CHECK(only(load_text("[scenario]\nseed = -1\n")).to_string() ==
         "t.toml:2:8: scenario.seed: value -1 is out of range (expected an integer >= 0)");
   CHECK(only(load_text("[district]\nschools = 0\n")).problem == "value 0 is out of range");
@@ -283,11 +297,14 @@ TEST_CASE("out-of-range, NaN and infinite values are refused", "[loader][errors]
 
 TEST_CASE("unknown choices list the valid ones", "[loader][errors]") {
   // No follow-on complaint that magnitude does not apply to the default kind.
-  CHECK(only(load_text("[[events]]\nyear = 2\nkind = \"budgetcut\"\nmagnitude = 0.1\n")).to_string() ==
-        "t.toml:3:8: events[1].kind: unknown value \"budgetcut\"; did you mean `budget_cut`? (expected one of: "
+  CHECK(only(load_text("[[events]]\nyear = 2\nkind = \"budgetcut\"\nmagnitude = 0.1\n"))
+            .to_string() ==
+        "t.toml:3:8: events[1].kind: unknown value \"budgetcut\"; did you mean `budget_cut`? "
+        "(expected one of: "
         "superintendent_change, partner_exit, grant_end, budget_cut, turnover_spike)");
   CHECK(only(load_text("[[partners]]\nname = \"a\"\nkind = \"consultant\"\n")).to_string() ==
-        "t.toml:3:8: partners[1].kind: unknown value \"consultant\" (expected one of: coaching, platform, "
+        "t.toml:3:8: partners[1].kind: unknown value \"consultant\" (expected one of: coaching, "
+        "platform, "
         "university)");
   CHECK(only(load_text("[output]\nfrequency = \"weekly\"\n")).to_string() ==
         "t.toml:2:13: output.frequency: unknown value \"weekly\" (expected one of: year, month)");
@@ -297,10 +314,11 @@ TEST_CASE("required entry fields are reported missing at the entry", "[loader][e
   CHECK(only(load_text("[[partners]]\ncoaches = 3\n")).to_string() ==
         "t.toml:1:1: partners[1].name: required field is missing (expected a string)");
   const LoadResult r = load_text("[[events]]\nmagnitude = 0.1\n");
-  CHECK(messages(r) == std::vector<std::string>{
-                           "t.toml:1:1: events[1].year: required field is missing (expected an integer in 1..50)",
-                           "t.toml:1:1: events[1].kind: required field is missing (expected one of: "
-                           "superintendent_change, partner_exit, grant_end, budget_cut, turnover_spike)"});
+  CHECK(messages(r) ==
+        std::vector<std::string>{
+            "t.toml:1:1: events[1].year: required field is missing (expected an integer in 1..50)",
+            "t.toml:1:1: events[1].kind: required field is missing (expected one of: "
+            "superintendent_change, partner_exit, grant_end, budget_cut, turnover_spike)"});
   // Without a kind, nothing more is said about the magnitude (no cascade).
   CHECK(only(load_text("[[events]]\nyear = 3\nkind = \"turnover_spike\"\n")).to_string() ==
         "t.toml:1:1: events[1].magnitude: required for turnover_spike (expected a number in 0..1)");
@@ -308,17 +326,24 @@ TEST_CASE("required entry fields are reported missing at the entry", "[loader][e
 
 TEST_CASE("cross-field rules: partners, events, horizon", "[loader][errors]") {
   CHECK(only(load_text("[[partners]]\nname = \"a\"\n[[partners]]\nname = \"a\"\n")).to_string() ==
-        "t.toml:4:8: partners[2].name: duplicate partner name \"a\" (expected unique names; partners[1] has it "
+        "t.toml:4:8: partners[2].name: duplicate partner name \"a\" (expected unique names; "
+        "partners[1] has it "
         "already)");
-  CHECK(only(load_text("[[partners]]\nname = \"Acme\"\n[[events]]\nyear = 2\nkind = \"partner_exit\"\n"
-                       "partner = \"acme\"\n"))
+  CHECK(only(load_text(
+                 "[[partners]]\nname = \"Acme\"\n[[events]]\nyear = 2\nkind = \"partner_exit\"\n"
+                 "partner = \"acme\"\n"))
             .to_string() ==
-        "t.toml:6:11: events[1].partner: no partner named \"acme\"; did you mean `Acme`? (expected one of "
+        "t.toml:6:11: events[1].partner: no partner named \"acme\"; did you mean `Acme`? (expected "
+        "one of "
         "\"Acme\", or no `partner` for all)");
-  CHECK(only(load_text("[scenario]\nyears = 10\n[[events]]\nyear = 11\nkind = \"grant_end\"\n")).to_string() ==
-        "t.toml:4:8: events[1].year: year 11 is past the horizon (expected a year in 1..scenario.years = 1..10)");
-  CHECK(only(load_text("[[events]]\nyear = 2\nkind = \"grant_end\"\npartner = \"x\"\n")).to_string() ==
-        "t.toml:4:11: events[1].partner: does not apply to grant_end (expected partner only for partner_exit)");
+  CHECK(only(load_text("[scenario]\nyears = 10\n[[events]]\nyear = 11\nkind = \"grant_end\"\n"))
+            .to_string() ==
+        "t.toml:4:8: events[1].year: year 11 is past the horizon (expected a year in "
+        "1..scenario.years = 1..10)");
+  CHECK(only(load_text("[[events]]\nyear = 2\nkind = \"grant_end\"\npartner = \"x\"\n"))
+            .to_string() ==
+        "t.toml:4:11: events[1].partner: does not apply to grant_end (expected partner only for "
+        "partner_exit)");
   // partner_exit without a partner means every partner.
   CHECK(load_text("[[events]]\nyear = 2\nkind = \"partner_exit\"\n").ok());
 }
@@ -339,16 +364,19 @@ kind = "coach"
   CHECK(messages(r) ==
         std::vector<std::string>{
             "t.toml:2:9: scenario.years: value 0 is out of range (expected an integer in 1..50)",
-            "t.toml:4:11: district.schools: wrong type: string \"many\" (expected an integer in 1..2000)",
+            "t.toml:4:11: district.schools: wrong type: string \"many\" (expected an integer in "
+            "1..2000)",
             "t.toml:5:1: district.readines: unknown key; did you mean `readiness`?",
             "t.toml:7:8: strategy.pace: value 2 is out of range (expected a number in 0..1)",
-            "t.toml:10:8: partners[1].kind: unknown value \"coach\"; did you mean `coaching`? (expected one of: "
+            "t.toml:10:8: partners[1].kind: unknown value \"coach\"; did you mean `coaching`? "
+            "(expected one of: "
             "coaching, platform, university)"});
 }
 
 TEST_CASE("syntax errors are reported at their position", "[loader][errors]") {
-  CHECK(only(load_text("[strategy]\npace = = 0.5\n")).to_string().rfind("t.toml:2:8: syntax error while parsing", 0) ==
-        0);
+  CHECK(only(load_text("[strategy]\npace = = 0.5\n"))
+            .to_string()
+            .rfind("t.toml:2:8: syntax error while parsing", 0) == 0);
   const Diagnostic d = only(load_text("[scenario]\nyears = 5\nyears = 6\n"));
   CHECK(d.line == 3);
   CHECK(contains(d.problem, "syntax error"));
@@ -376,15 +404,17 @@ TEST_CASE("files over 1 MiB are refused before parsing", "[loader][limits]") {
 
 TEST_CASE("deep nesting is refused before toml++ sees it", "[loader][limits]") {
   const std::string deep = "[output]\nx = " + std::string(100, '[') + std::string(100, ']') + "\n";
-  CHECK(only(load_text(deep)).to_string() ==
-        "t.toml:2:69: arrays or inline tables nested deeper than 64 levels; refused before parsing");
+  CHECK(
+      only(load_text(deep)).to_string() ==
+      "t.toml:2:69: arrays or inline tables nested deeper than 64 levels; refused before parsing");
   std::string inline_tables = "[output]\nx = ";
   for (int i = 0; i < 70; ++i) inline_tables += "{a=";
   inline_tables += "1" + std::string(70, '}') + "\n";
   CHECK(contains(only(load_text(inline_tables)).problem, "nested deeper than 64"));
   // Brackets in strings and comments do not count.
-  const std::string quoted = "[scenario]\ndescription = \"" + std::string(100, '[') +
-                             "\"  # " + std::string(100, '{') + "\nname = '''" + std::string(100, '[') + "'''\n";
+  const std::string quoted = "[scenario]\ndescription = \"" + std::string(100, '[') + "\"  # " +
+                             std::string(100, '{') + "\nname = '''" + std::string(100, '[') +
+                             "'''\n";
   CHECK(load_text(quoted).ok());
   // A hundred thousand levels, which would overflow the stack of an unguarded parser.
   CHECK_FALSE(load_text("a = " + std::string(100000, '[')).ok());
@@ -438,11 +468,11 @@ name = "child partner"
   CHECK(s.meta.name == "child");
   CHECK(s.meta.base == "lib/mid.toml");
   CHECK(s.meta.source_file == child.string());
-  CHECK(s.meta.years == 20);            // from root, through mid
-  CHECK(s.district.schools == 50);      // from root
-  CHECK(s.district.readiness == 0.7);   // child's own
-  CHECK(s.strategy.pace == 0.2);        // mid overrides root
-  CHECK(s.strategy.bundling == 0.9);    // from mid
+  CHECK(s.meta.years == 20);           // from root, through mid
+  CHECK(s.district.schools == 50);     // from root
+  CHECK(s.district.readiness == 0.7);  // child's own
+  CHECK(s.strategy.pace == 0.2);       // mid overrides root
+  CHECK(s.strategy.bundling == 0.9);   // from mid
   // The child's [[partners]] replace the inherited list wholesale...
   REQUIRE(s.partners.size() == 1);
   CHECK(s.partners[0].name == "child partner");
@@ -453,8 +483,10 @@ name = "child partner"
 
 TEST_CASE("an empty array in a child clears the inherited list", "[loader][base]") {
   TempDir dir;
-  dir.write("base.toml", "[[partners]]\nname = \"b\"\n[[events]]\nyear = 2\nkind = \"grant_end\"\n");
-  const LoadResult r = load_scenario(dir.write("child.toml", "events = []\npartners = []\n[scenario]\nbase = \"base.toml\"\n"));
+  dir.write("base.toml",
+            "[[partners]]\nname = \"b\"\n[[events]]\nyear = 2\nkind = \"grant_end\"\n");
+  const LoadResult r = load_scenario(
+      dir.write("child.toml", "events = []\npartners = []\n[scenario]\nbase = \"base.toml\"\n"));
   INFO(Catch::Detail::stringify(messages(r)));
   REQUIRE(r.ok());
   CHECK(r.scenario->events.empty());
@@ -467,43 +499,54 @@ TEST_CASE("base problems: missing file, cycles, errors inside the base", "[loade
   const std::string root = dir.path().string() + "/";
   SECTION("missing base is reported where it is named") {
     const LoadResult r = load_scenario(dir.write("a.toml", "[scenario]\nbase = \"gone.toml\"\n"));
-    CHECK(only(r).to_string() == root + "a.toml:2:8: scenario.base: cannot read \"" + root +
-                                     "gone.toml\": no such file or directory (expected a readable scenario file)");
+    CHECK(only(r).to_string() ==
+          root + "a.toml:2:8: scenario.base: cannot read \"" + root +
+              "gone.toml\": no such file or directory (expected a readable scenario file)");
   }
   SECTION("a cycle is reported with its path") {
     dir.write("x.toml", "[scenario]\nbase = \"sub/y.toml\"\n");
     dir.write("sub/y.toml", "[scenario]\nbase = \"../x.toml\"\n");
     const LoadResult r = load_scenario(dir.path() / "x.toml");
-    CHECK(only(r).to_string() == root + "sub/y.toml:2:8: scenario.base: inheritance cycle: " + root + "x.toml -> " +
-                                     root + "sub/y.toml -> " + root +
-                                     "x.toml (expected a chain of base files that ends)");
+    CHECK(only(r).to_string() ==
+          root + "sub/y.toml:2:8: scenario.base: inheritance cycle: " + root + "x.toml -> " + root +
+              "sub/y.toml -> " + root + "x.toml (expected a chain of base files that ends)");
   }
   SECTION("a file naming itself is a cycle") {
-    const LoadResult r = load_scenario(dir.write("self.toml", "[scenario]\nbase = \"self.toml\"\n"));
+    const LoadResult r =
+        load_scenario(dir.write("self.toml", "[scenario]\nbase = \"self.toml\"\n"));
     CHECK(contains(only(r).problem, "inheritance cycle"));
   }
   SECTION("errors in the base are reported in the base, with the child's") {
     dir.write("b.toml", "[strategy]\npace = 3\n");
-    const LoadResult r = load_scenario(dir.write("c.toml", "[scenario]\nbase = \"b.toml\"\n[district]\nschools = -1\n"));
-    CHECK(messages(r) ==
-          std::vector<std::string>{
-              root + "c.toml:4:11: district.schools: value -1 is out of range (expected an integer in 1..2000)",
-              root + "b.toml:2:8: strategy.pace: value 3 is out of range (expected a number in 0..1)"});
+    const LoadResult r = load_scenario(
+        dir.write("c.toml", "[scenario]\nbase = \"b.toml\"\n[district]\nschools = -1\n"));
+    CHECK(
+        messages(r) ==
+        std::vector<std::string>{
+            root + "c.toml:4:11: district.schools: value -1 is out of range (expected an integer "
+                   "in 1..2000)",
+            root +
+                "b.toml:2:8: strategy.pace: value 3 is out of range (expected a number in 0..1)"});
   }
   SECTION("a cross-field problem points at the file that set the value") {
     dir.write("long.toml", "[[events]]\nyear = 20\nkind = \"grant_end\"\n");
-    const LoadResult r = load_scenario(dir.write("short.toml", "[scenario]\nbase = \"long.toml\"\nyears = 10\n"));
-    CHECK(only(r).to_string() == root + "long.toml:2:8: events[1].year: year 20 is past the horizon (expected a "
-                                        "year in 1..scenario.years = 1..10)");
+    const LoadResult r =
+        load_scenario(dir.write("short.toml", "[scenario]\nbase = \"long.toml\"\nyears = 10\n"));
+    CHECK(only(r).to_string() ==
+          root +
+              "long.toml:2:8: events[1].year: year 20 is past the horizon (expected a "
+              "year in 1..scenario.years = 1..10)");
   }
 }
 
 TEST_CASE("a schools file sets the school list and the school count", "[loader][schools]") {
   TempDir dir;
   dir.write("data/schools.csv",
-            "\xEF\xBB\xBFname,teachers,need,readiness\r\nA,30,0.5,0.5\r\n\"B, North\",12,0.9,0.2\r\n\r\n");
+            "\xEF\xBB\xBFname,teachers,need,readiness\r\nA,30,0.5,0.5\r\n\"B, "
+            "North\",12,0.9,0.2\r\n\r\n");
   dir.write("base.toml", "[district]\nschools = 100\nschools_file = \"data/schools.csv\"\n");
-  const LoadResult r = load_scenario(dir.write("sub/child.toml", "[scenario]\nbase = \"../base.toml\"\n"));
+  const LoadResult r =
+      load_scenario(dir.write("sub/child.toml", "[scenario]\nbase = \"../base.toml\"\n"));
   INFO(Catch::Detail::stringify(messages(r)));
   REQUIRE(r.ok());
   const District& d = r.scenario->district;
@@ -516,8 +559,8 @@ TEST_CASE("a schools file sets the school list and the school count", "[loader][
   CHECK(d.school_list[1].readiness == 0.2);
 
   // A child can drop an inherited schools file.
-  const LoadResult dropped =
-      load_scenario(dir.write("drop.toml", "[scenario]\nbase = \"base.toml\"\n[district]\nschools_file = \"\"\n"));
+  const LoadResult dropped = load_scenario(dir.write(
+      "drop.toml", "[scenario]\nbase = \"base.toml\"\n[district]\nschools_file = \"\"\n"));
   REQUIRE(dropped.ok());
   CHECK(dropped.scenario->district.school_list.empty());
   CHECK(dropped.scenario->district.schools == 100);
@@ -530,37 +573,49 @@ TEST_CASE("bad schools files are reported at the CSV line and column", "[loader]
     dir.write("s.csv", csv);
     return load_scenario(dir.write("x.toml", "[district]\nschools_file = \"s.csv\"\n"));
   };
-  CHECK(messages(load_with("name,teachers,need,readiness\nA,3,0.5,0.5\nB,40,1.5,x\nA,40,0.5\n")) ==
-        std::vector<std::string>{
-            root + "s.csv:2:3: teachers: value 3 is out of range (expected an integer in 5..300)",
-            root + "s.csv:3:6: need: value 1.5 is out of range (expected a number in 0..1)",
-            root + "s.csv:3:10: readiness: not a number: \"x\" (expected a number in 0..1)",
-            root + "s.csv:4:1: row has 3 fields (expected 4 fields: name,teachers,need,readiness)"});
+  CHECK(
+      messages(load_with("name,teachers,need,readiness\nA,3,0.5,0.5\nB,40,1.5,x\nA,40,0.5\n")) ==
+      std::vector<std::string>{
+          root + "s.csv:2:3: teachers: value 3 is out of range (expected an integer in 5..300)",
+          root + "s.csv:3:6: need: value 1.5 is out of range (expected a number in 0..1)",
+          root + "s.csv:3:10: readiness: not a number: \"x\" (expected a number in 0..1)",
+          root + "s.csv:4:1: row has 3 fields (expected 4 fields: name,teachers,need,readiness)"});
   CHECK(only(load_with("name,teachers,need\nA,30,0.5\n")).to_string() ==
-        root + "s.csv:1:1: wrong header \"name,teachers,need\" (expected the header name,teachers,need,readiness)");
+        root +
+            "s.csv:1:1: wrong header \"name,teachers,need\" (expected the header "
+            "name,teachers,need,readiness)");
   CHECK(only(load_with("")).to_string() ==
-        root + "s.csv: file is empty (expected a header line name,teachers,need,readiness and one row per school)");
+        root +
+            "s.csv: file is empty (expected a header line name,teachers,need,readiness and one row "
+            "per school)");
   CHECK(only(load_with("name,teachers,need,readiness\n")).problem == "file lists no schools");
   CHECK(only(load_with("name,teachers,need,readiness\nA,30,0.5,0.5\nA,31,0.5,0.5\n")).to_string() ==
-        root + "s.csv:3:1: name: duplicate school name \"A\" (expected unique names; first listed on line 2)");
-  CHECK(messages(load_with("name,teachers,need,readiness\nA,30.5,nan,0.5\n")) ==
-        std::vector<std::string>{
-            root + "s.csv:2:3: teachers: not an integer: \"30.5\" (expected an integer in 5..300)",
-            root + "s.csv:2:8: need: value nan is not a finite number (expected a number in 0..1)"});
-  CHECK(only(load_with("name,teachers,need,readiness\n\"A,30,0.5,0.5\n")).problem == "unbalanced double quote");
-  CHECK(only(load_scenario(dir.write("y.toml", "[district]\nschools_file = \"none.csv\"\n"))).to_string() ==
-        root + "y.toml:2:16: district.schools_file: cannot read \"" + root +
-            "none.csv\": no such file or directory (expected a CSV file with header name,teachers,need,readiness)");
+        root +
+            "s.csv:3:1: name: duplicate school name \"A\" (expected unique names; first listed on "
+            "line 2)");
+  CHECK(
+      messages(load_with("name,teachers,need,readiness\nA,30.5,nan,0.5\n")) ==
+      std::vector<std::string>{
+          root + "s.csv:2:3: teachers: not an integer: \"30.5\" (expected an integer in 5..300)",
+          root + "s.csv:2:8: need: value nan is not a finite number (expected a number in 0..1)"});
+  CHECK(only(load_with("name,teachers,need,readiness\n\"A,30,0.5,0.5\n")).problem ==
+        "unbalanced double quote");
+  CHECK(only(load_scenario(dir.write("y.toml", "[district]\nschools_file = \"none.csv\"\n")))
+            .to_string() == root + "y.toml:2:16: district.schools_file: cannot read \"" + root +
+                                "none.csv\": no such file or directory (expected a CSV file with "
+                                "header name,teachers,need,readiness)");
 }
 
 // ---------------------------------------------------------------------------
 // --set overrides
 
-TEST_CASE("--set overrides take TOML values and are validated like file values", "[loader][set]") {
-  const LoadResult r = load_text("[strategy]\npace = 0.3\n",
-                                 {"strategy.pace=0.8", "scenario.name=\"quoted name\"", "output.frequency=month",
-                                  "output.withdrawal_probe_years=[3, 6]", " district.schools = 7 ",
-                                  "scenario.description=bare words, kept as written", "partners[1].coaches=5"});
+TEST_CASE("overrides (--set) take TOML values and are validated like file values",
+          "[loader][set]") {
+  const LoadResult r =
+      load_text("[strategy]\npace = 0.3\n",
+                {"strategy.pace=0.8", "scenario.name=\"quoted name\"", "output.frequency=month",
+                 "output.withdrawal_probe_years=[3, 6]", " district.schools = 7 ",
+                 "scenario.description=bare words, kept as written", "partners[1].coaches=5"});
   INFO(Catch::Detail::stringify(messages(r)));
   REQUIRE(r.ok());
   const Scenario& s = *r.scenario;
@@ -573,10 +628,11 @@ TEST_CASE("--set overrides take TOML values and are validated like file values",
   CHECK(s.partners[0].coaches == 5.0);  // the default partner, since none is listed
 }
 
-TEST_CASE("--set problems are reported under the name --set", "[loader][set]") {
-  CHECK(messages(load_text("", {"strategy.pace=1.5", "strategy.pase=0.5", "pace=0.5", "nonsense", "strategy.pace=abc",
-                                "scenario.years=2.5", "partners[3].fit=0.5", "events[1].year=2",
-                                "scenario.base=\"x.toml\"", "partners[1].fitt=0.5"})) ==
+TEST_CASE("override (--set) problems are reported under the name --set", "[loader][set]") {
+  CHECK(messages(load_text(
+            "", {"strategy.pace=1.5", "strategy.pase=0.5", "pace=0.5", "nonsense",
+                 "strategy.pace=abc", "scenario.years=2.5", "partners[3].fit=0.5",
+                 "events[1].year=2", "scenario.base=\"x.toml\"", "partners[1].fitt=0.5"})) ==
         std::vector<std::string>{
             "--set: strategy.pace: value 1.5 is out of range (expected a number in 0..1)",
             "--set: strategy.pase: unknown key; did you mean `strategy.pace`?",
@@ -584,19 +640,24 @@ TEST_CASE("--set problems are reported under the name --set", "[loader][set]") {
             "--set: nonsense: missing `=` (expected key=value, e.g. strategy.pace=0.8)",
             "--set: strategy.pace: cannot read \"abc\" as a TOML value (expected a number in 0..1)",
             "--set: scenario.years: wrong type: floating-point 2.5 (expected an integer in 1..50)",
-            "--set: partners[3].fit: no such entry: partners has 1 entry (expected partners[1]..partners[1])",
-            "--set: events[1].year: no such entry: events has 0 entries (expected an entry listed in the scenario "
+            "--set: partners[3].fit: no such entry: partners has 1 entry (expected "
+            "partners[1]..partners[1])",
+            "--set: events[1].year: no such entry: events has 0 entries (expected an entry listed "
+            "in the scenario "
             "file)",
-            "--set: scenario.base: cannot be set from the command line (the base is read before the file's values) "
+            "--set: scenario.base: cannot be set from the command line (the base is read before "
+            "the file's values) "
             "(expected `base = \"...\"` in the scenario file)",
             "--set: partners[1].fitt: unknown key; did you mean `fit`?"});
   // A --set value that makes a cross-field rule fail is located at --set.
-  CHECK(only(load_text("[[events]]\nyear = 8\nkind = \"grant_end\"\n", {"scenario.years=5"})).to_string() ==
-        "t.toml:2:8: events[1].year: year 8 is past the horizon (expected a year in 1..scenario.years = 1..5)");
+  CHECK(only(load_text("[[events]]\nyear = 8\nkind = \"grant_end\"\n", {"scenario.years=5"}))
+            .to_string() ==
+        "t.toml:2:8: events[1].year: year 8 is past the horizon (expected a year in "
+        "1..scenario.years = 1..5)");
   CHECK(only(load_text("", {"output.withdrawal_probe_years=[30]"})).file == "--set");
 }
 
-TEST_CASE("--set values cannot smuggle extra keys", "[loader][set]") {
+TEST_CASE("override (--set) values cannot smuggle extra keys", "[loader][set]") {
   CHECK_FALSE(load_text("", {"strategy.pace=0.5\nstrategy.bundling=0.9"}).ok());
   CHECK_FALSE(load_text("", {"strategy.pace=0.5, x = 1"}).ok());
 }
@@ -605,17 +666,21 @@ TEST_CASE("--set values cannot smuggle extra keys", "[loader][set]") {
 // Formatting, determinism, check_scenario on its own
 
 TEST_CASE("Diagnostic::to_string formats every part", "[loader]") {
-  CHECK(Diagnostic{"f.toml", 3, 7, "strategy.pace", "value 1.4 is out of range", "a number in 0..1"}.to_string() ==
+  CHECK(Diagnostic{"f.toml", 3, 7, "strategy.pace", "value 1.4 is out of range", "a number in 0..1"}
+            .to_string() ==
         "f.toml:3:7: strategy.pace: value 1.4 is out of range (expected a number in 0..1)");
-  CHECK(Diagnostic{"f.toml", 0, 0, "", "cannot read file", ""}.to_string() == "f.toml: cannot read file");
+  CHECK(Diagnostic{"f.toml", 0, 0, "", "cannot read file", ""}.to_string() ==
+        "f.toml: cannot read file");
 }
 
 TEST_CASE("loading is deterministic", "[loader]") {
-  const std::string text = "[district]\nschoolz = 1\nreadiness = 3\n[model]\nfoo = 1\n[strategy]\npace = nan\n";
+  const std::string text =
+      "[district]\nschoolz = 1\nreadiness = 3\n[model]\nfoo = 1\n[strategy]\npace = nan\n";
   const LoadResult a = load_text(text), b = load_text(text);
   CHECK(messages(a) == messages(b));
   CHECK(messages(a).size() == 4);
-  const LoadResult c = load_text("[strategy]\npace = 0.7\n"), d = load_text("[strategy]\npace = 0.7\n");
+  const LoadResult c = load_text("[strategy]\npace = 0.7\n"),
+                   d = load_text("[strategy]\npace = 0.7\n");
   REQUIRE(c.ok());
   REQUIRE(d.ok());
   CHECK(resolved(*c.scenario) == resolved(*d.scenario));
@@ -635,9 +700,12 @@ TEST_CASE("check_scenario validates scenarios built in code", "[loader]") {
   for (const auto& d : check_scenario(s, "sweep")) out.push_back(d.to_string());
   CHECK(out == std::vector<std::string>{
                    "sweep: strategy.pace: value 1.5 is out of range (expected a number in 0..1)",
-                   "sweep: events[1].year: year 9 is past the horizon (expected a year in 1..scenario.years = 1..8)",
-                   "sweep: events[1].partner: no partner named \"nobody\" (expected one of \"default coaching "
+                   "sweep: events[1].year: year 9 is past the horizon (expected a year in "
+                   "1..scenario.years = 1..8)",
+                   "sweep: events[1].partner: no partner named \"nobody\" (expected one of "
+                   "\"default coaching "
                    "provider\", or no `partner` for all)",
-                   "sweep: output.withdrawal_probe_years[2]: probe year 10 is past the horizon (expected a year in "
+                   "sweep: output.withdrawal_probe_years[2]: probe year 10 is past the horizon "
+                   "(expected a year in "
                    "1..scenario.years = 1..8; the probe itself may run past it)"});
 }

@@ -1,8 +1,7 @@
 // Every scenario shipped under scenarios/ loads without a diagnostic, and each
 // opens with comments saying what it represents.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -17,7 +16,8 @@ namespace {
 
 std::vector<fs::path> shipped_scenarios() {
   std::vector<fs::path> files;
-  for (const auto& e : fs::recursive_directory_iterator(fs::path(DISTRICTSIM_SOURCE_DIR) / "scenarios"))
+  for (const auto& e :
+       fs::recursive_directory_iterator(fs::path(DISTRICTSIM_SOURCE_DIR) / "scenarios"))
     if (e.is_regular_file() && e.path().extension() == ".toml") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   return files;
@@ -65,4 +65,24 @@ TEST_CASE("the named scenarios of the issue exist and say what they are", "[load
   REQUIRE(grant.ok());
   CHECK(grant.scenario->district.grant_years == 5);
   CHECK(grant.scenario->district.grant_per_year > 0);
+}
+
+TEST_CASE("a shorter horizon from the command line drops the default probe years",
+          "[loader][scenarios]") {
+  const fs::path dir = fs::path(DISTRICTSIM_SOURCE_DIR) / "scenarios";
+  const auto r = ds::load_scenario(dir / "reference.toml", {"scenario.years=8"});
+  for (const auto& d : r.diagnostics) UNSCOPED_INFO(d.to_string());
+  REQUIRE(r.ok());
+  CHECK(r.scenario->meta.years == 8);
+  CHECK(r.scenario->output.withdrawal_probe_years == std::vector<int>{5});
+}
+
+TEST_CASE("a schools file can be given from the command line", "[loader][scenarios]") {
+  const fs::path dir = fs::path(DISTRICTSIM_SOURCE_DIR) / "scenarios";
+  const std::string csv = (dir / "examples" / "schools.csv").string();
+  const auto r = ds::load_scenario(dir / "reference.toml", {"district.schools_file=" + csv});
+  for (const auto& d : r.diagnostics) UNSCOPED_INFO(d.to_string());
+  REQUIRE(r.ok());
+  CHECK(r.scenario->district.schools == 12);
+  CHECK(r.scenario->district.school_list.front().name == "Adams Elementary");
 }
