@@ -709,3 +709,34 @@ TEST_CASE("check_scenario validates scenarios built in code", "[loader]") {
                    "(expected a year in "
                    "1..scenario.years = 1..8; the probe itself may run past it)"});
 }
+
+TEST_CASE("a base chain longer than the limit is refused", "[loader][base]") {
+  TempDir dir;
+  // Names built with += : GCC 12 warns falsely (-Wrestrict) on "f" + to_string(i).
+  auto file = [](int i) {
+    std::string name = "f";
+    name += std::to_string(i);
+    name += ".toml";
+    return name;
+  };
+  for (int i = 0; i < 40; ++i) dir.write(file(i), "[scenario]\nbase = \"" + file(i + 1) + "\"\n");
+  dir.write("f40.toml", "[strategy]\npace = 0.9\n");
+  const LoadResult r = load_scenario(dir.path() / "f0.toml");
+  CHECK(contains(only(r).problem, "chain of base files longer than 32"));
+  // A chain within the limit is fine.
+  const LoadResult near = load_scenario(dir.path() / "f20.toml");
+  REQUIRE(near.ok());
+  CHECK(near.scenario->strategy.pace == 0.9);
+}
+
+TEST_CASE("[model] keys are checked like any other", "[loader][errors]") {
+  const std::string key = scenario_params().back().key;  // whatever the last model key is
+  REQUIRE(key.rfind("model.", 0) == 0);
+  std::string typo = key.substr(6);
+  std::swap(typo[1], typo[2]);
+  CHECK(only(load_text("[model]\n" + typo + " = 1\n")).to_string() ==
+        "t.toml:2:1: model." + typo + ": unknown key; did you mean `" + key.substr(6) + "`?");
+  CHECK(only(load_text("[model]\nzzzzzzzzzzzzzzzzz = 1\n")).to_string() ==
+        "t.toml:2:1: model.zzzzzzzzzzzzzzzzz: unknown key (expected a key of [model]; `districtsim "
+        "params` lists them)");
+}
