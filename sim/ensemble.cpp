@@ -45,8 +45,8 @@ EnsembleStats run_ensemble(const std::vector<RunPlan>& plans, const RunFunction&
   stats.max_in_flight =
       opts.max_in_flight > 0 ? opts.max_in_flight : static_cast<std::size_t>(threads) * 4;
 
-  std::size_t next = 0;                    // touched only by the serial input stage
-  std::atomic<std::size_t> waiting{0};     // finished, not yet consumed
+  std::size_t next = 0;                 // touched only by the serial input stage
+  std::atomic<std::size_t> waiting{0};  // finished, not yet consumed
   std::atomic<std::size_t> peak_waiting{0};
   std::atomic<bool> cancelled{false};
 

@@ -52,8 +52,8 @@ struct EnsembleOptions {
 
 struct EnsembleStats {
   std::size_t runs_consumed = 0;
-  std::size_t max_waiting = 0;   // peak number of finished runs not yet consumed
-  std::size_t max_in_flight = 0; // the cap that was applied
+  std::size_t max_waiting = 0;    // peak number of finished runs not yet consumed
+  std::size_t max_in_flight = 0;  // the cap that was applied
   double wall_seconds = 0;
   bool cancelled = false;
 };

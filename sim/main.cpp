@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -93,8 +94,13 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
   ds::Scenario s = std::move(*loaded.scenario);
   if (a.replications > 0) s.meta.replications = a.replications;
   if (a.seed_given) s.meta.seed = a.seed;
-  if (const std::string problem = ds::OutputDir::check(a.out, a.force); !problem.empty()) {
-    std::cerr << "districtsim: " << problem << '\n';
+  install_signal_handlers();  // before the staging directory exists
+  // The output directory is input too: refuse it before running anything.
+  std::optional<ds::OutputDir> out;
+  try {
+    out.emplace(a.out, a.force);
+  } catch (const std::exception& e) {
+    std::cerr << "districtsim: " << e.what() << '\n';
     return kBadInput;
   }
 
@@ -103,11 +109,9 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
   ds::EnsembleOptions opts;
   opts.threads = a.threads;
   opts.cancel = &g_interrupted;
-  install_signal_handlers();
 
   try {
-    ds::OutputDir out(a.out, a.force);
-    ds::RunWriter writer(out.staging(), s);
+    ds::RunWriter writer(out->staging(), s);
     std::uint64_t teacher_steps = 0;
     ds::EnsembleStats stats;
     {
@@ -137,13 +141,13 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     m.wall_seconds = std::round(wall * 1000) / 1000;
-    ds::write_manifest(out.staging() / "manifest.json", s, m);
-    out.commit();
+    ds::write_manifest(out->staging() / "manifest.json", s, m);
+    out->commit();
 
     if (!a.quiet) {
-      std::cout << s.meta.name << ": " << s.meta.replications << " replications, "
-                << s.meta.years << " years, seed " << s.meta.seed << ", " << m.wall_seconds
-                << " s on " << a.threads << (a.threads == 1 ? " thread\n\n" : " threads\n\n");
+      std::cout << s.meta.name << ": " << s.meta.replications << " replications, " << s.meta.years
+                << " years, seed " << s.meta.seed << ", " << m.wall_seconds << " s on " << a.threads
+                << (a.threads == 1 ? " thread\n\n" : " threads\n\n");
       std::cout << ds::key_outcomes_table(summary, s.meta.years) << '\n';
       std::cout << "results in " << a.out
                 << ": trajectories.csv summary.csv runs.csv schools.csv manifest.json\n";
@@ -190,8 +194,8 @@ int main(int argc, char** argv) {
 
   CLI::App app{"districtsim: agent-based simulation of school districts scaling blended learning"};
   app.name("districtsim");
-  app.set_version_flag("--version", std::string("districtsim ") + DISTRICTSIM_VERSION +
-                                        " (git " + DISTRICTSIM_GIT_COMMIT + ")");
+  app.set_version_flag("--version", std::string("districtsim ") + DISTRICTSIM_VERSION + " (git " +
+                                        DISTRICTSIM_GIT_COMMIT + ")");
   app.require_subcommand(1);
 
   RunArgs run;
@@ -200,23 +204,24 @@ int main(int argc, char** argv) {
   run_cmd->add_option("scenario", run.scenario, "Scenario file (TOML)")->required();
   run_cmd->add_option("-o,--out", run.out, "Results directory (written all or nothing)")
       ->required();
-  run_cmd->add_option("-n,--replications", run.replications,
-                      "Replications (default: the scenario's)")
+  run_cmd
+      ->add_option("-n,--replications", run.replications, "Replications (default: the scenario's)")
       ->check(CLI::Range(1, 100000));
   CLI::Option* seed_opt =
       run_cmd->add_option("--seed", run.seed, "Base seed (default: the scenario's)")
           ->check(
               [](const std::string& v) -> std::string {
                 // CLI11 would wrap "-5" into a huge unsigned seed.
-                const bool digits = !v.empty() && v.find_first_not_of("0123456789") ==
-                                                      std::string::npos;
+                const bool digits =
+                    !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
                 return digits ? "" : "must be a non-negative integer";
               },
               "UINT64");
   run_cmd->add_option("-j,--threads", run.threads, "Worker threads (default: all hardware threads)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
-  run_cmd->add_option("--set", run.sets, "Override a parameter, e.g. strategy.pace=0.8 (repeatable)")
+  run_cmd
+      ->add_option("--set", run.sets, "Override a parameter, e.g. strategy.pace=0.8 (repeatable)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
@@ -231,8 +236,8 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
 
   bool markdown = false;
-  CLI::App* params_cmd =
-      app.add_subcommand("params", "List every parameter: key, default, range, unit, meaning, source");
+  CLI::App* params_cmd = app.add_subcommand(
+      "params", "List every parameter: key, default, range, unit, meaning, source");
   params_cmd->add_flag("--markdown", markdown, "Print a markdown table (for docs)");
 
   try {

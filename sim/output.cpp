@@ -58,13 +58,27 @@ std::string json_string(std::string_view s) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (u < 0x20 || u == 0x7f) {
           char buf[8];
@@ -79,16 +93,17 @@ std::string json_string(std::string_view s) {
 }
 
 std::string shell_quote(std::string_view s) {
-  const bool plain =
-      !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               std::strchr("_-+=./:,@%", c) != nullptr;
-      });
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::strchr("_-+=./:,@%", c) != nullptr;
+  });
   if (plain) return std::string(s);
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -125,7 +140,8 @@ CellStats cell_stats(std::vector<double>& values) {
     s.sd = std::sqrt(ss / static_cast<double>(s.n - 1));
   }
   std::sort(values.begin(), values.end());
-  for (std::size_t i = 0; i < kQuantiles.size(); ++i) s.q[i] = quantile_type7(values, kQuantiles[i]);
+  for (std::size_t i = 0; i < kQuantiles.size(); ++i)
+    s.q[i] = quantile_type7(values, kQuantiles[i]);
   return s;
 }
 
@@ -178,6 +194,9 @@ void SummaryAccumulator::add(const MetricTable& t) {
     if (std::fwrite(t.values.data(), sizeof(double), cells, file_) != cells)
       throw_io("cannot write", scratch_, errno);
   } else {
+    // Grow by doubling, but never past the budget.
+    if (values_.capacity() < values_.size() + cells)
+      values_.reserve(std::min(budget_, std::max(values_.size() + cells, 2 * values_.capacity())));
     values_.insert(values_.end(), t.values.begin(), t.values.end());
   }
   ++reps_;
@@ -205,7 +224,8 @@ Summary SummaryAccumulator::finish() {
   // Spilled: read back a block of cells for every replication at a time.
   if (std::fflush(file_) != 0) throw_io("cannot write", scratch_, errno);
   const int fd = fileno(file_);
-  const std::size_t block = std::clamp<std::size_t>(budget_ / std::max<std::size_t>(reps_, 1), 1, cells);
+  const std::size_t block =
+      std::clamp<std::size_t>(budget_ / std::max<std::size_t>(reps_, 1), 1, cells);
   std::vector<double> buf;
   for (std::size_t c0 = 0; c0 < cells; c0 += block) {
     const std::size_t nb = std::min(block, cells - c0);
@@ -322,10 +342,10 @@ fs::path sibling(const fs::path& target, const char* tag) {
 std::string OutputDir::check(const fs::path& dir, bool force) {
   std::error_code ec;
   const fs::path target = resolve_target(dir);
-  if (target == target.root_path()) return dir.string() + ": cannot write results to a root directory";
+  if (target == target.root_path())
+    return dir.string() + ": cannot write results to a root directory";
   const auto st = fs::status(target, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory)
-    return dir.string() + ": " + ec.message();
+  if (ec && ec != std::errc::no_such_file_or_directory) return dir.string() + ": " + ec.message();
   if (!fs::exists(st)) return "";
   if (!fs::is_directory(st)) return dir.string() + ": exists and is not a directory";
   if (!force && !fs::is_empty(target, ec))
@@ -531,13 +551,15 @@ std::string scenario_json(const Scenario& scenario, const std::string& indent) {
   std::string out = "{\n";
   for (const auto& p : scenario_params())
     out += in + json_string(p.key) + ": " + std::visit(JsonValue{}, p.ref(s)) + ",\n";
-  out += in + "\"partners\": " +
-         json_array(s.partners, in, [](Partner p) { return json_object_line(partner_fields(), p); });
-  out += ",\n" + in + "\"events\": " +
-         json_array(s.events, in, [](Event e) { return json_object_line(event_fields(), e); });
+  out += in + "\"partners\": " + json_array(s.partners, in, [](Partner p) {
+           return json_object_line(partner_fields(), p);
+         });
+  out += ",\n" + in + "\"events\": " + json_array(s.events, in, [](Event e) {
+           return json_object_line(event_fields(), e);
+         });
   if (!s.district.school_list.empty()) {
-    out += ",\n" + in + "\"school_list\": " +
-           json_array(s.district.school_list, in, [](const SchoolSpec& x) {
+    out += ",\n" + in +
+           "\"school_list\": " + json_array(s.district.school_list, in, [](const SchoolSpec& x) {
              return "{\"name\": " + json_string(x.name) +
                     ", \"teachers\": " + std::to_string(x.teachers) +
                     ", \"need\": " + format_exact(x.need) +
@@ -608,8 +630,10 @@ std::string short_number(double v) {
   if (is_empty(v)) return "-";
   if (v == 0) v = 0;
   char buf[32];
-  if (std::fabs(v) >= 1000) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else std::snprintf(buf, sizeof buf, "%.3g", v);
+  if (std::fabs(v) >= 1000)
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.3g", v);
   return buf;
 }
 
@@ -617,11 +641,16 @@ template <class Spec>
 std::string range_text(const Spec& p) {
   switch (p.type) {
     case ParamType::Int:
-    case ParamType::Real: return short_number(p.min) + ".." + short_number(p.max);
-    case ParamType::IntList: return "list of " + short_number(p.min) + ".." + short_number(p.max);
-    case ParamType::Bool: return "true|false";
-    case ParamType::String: return "";
-    case ParamType::Seed: return "0..2^64-1";
+    case ParamType::Real:
+      return short_number(p.min) + ".." + short_number(p.max);
+    case ParamType::IntList:
+      return "list of " + short_number(p.min) + ".." + short_number(p.max);
+    case ParamType::Bool:
+      return "true|false";
+    case ParamType::String:
+      return "";
+    case ParamType::Seed:
+      return "0..2^64-1";
     case ParamType::Choice: {
       std::string out;
       for (const auto& c : p.choices) out += (out.empty() ? "" : "|") + c;
@@ -646,8 +675,7 @@ std::vector<ParamRow> param_rows() {
   Partner partner = default_partner();
   for (const auto& p : partner_fields())
     rows.push_back({"[[partners]]", "partners[]." + p.key, format_value(p.ref(partner)),
-                    range_text(p) + (p.required ? ", required" : ""), p.unit, p.meaning,
-                    p.source});
+                    range_text(p) + (p.required ? ", required" : ""), p.unit, p.meaning, p.source});
   Event event;
   for (const auto& p : event_fields())
     rows.push_back({"[[events]]", "events[]." + p.key,
@@ -720,8 +748,8 @@ std::string key_outcomes_table(const Summary& s, int horizon) {
   for (const auto& line : cells)
     for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
 
-  std::string out = "key outcomes over " + std::to_string(s.replications) +
-                    " replications: median [10%..90%]\n";
+  std::string out =
+      "key outcomes over " + std::to_string(s.replications) + " replications: median [10%..90%]\n";
   for (const auto& line : cells) {
     std::string text;
     for (std::size_t i = 0; i < line.size(); ++i) {

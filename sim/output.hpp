@@ -66,8 +66,8 @@ CellStats cell_stats(std::vector<double>& values);
 
 struct Summary {
   std::size_t replications = 0;
-  std::vector<int> year;   // per output row, as in the MetricTable
-  std::vector<int> month;  // -1 for yearly rows
+  std::vector<int> year;         // per output row, as in the MetricTable
+  std::vector<int> month;        // -1 for yearly rows
   std::vector<CellStats> cells;  // rows x kMetricCount
   std::size_t rows() const { return year.size(); }
   const CellStats& at(std::size_t row, Metric m) const {
@@ -168,7 +168,7 @@ class OutputDir {
   void commit();
 
  private:
-  std::filesystem::path target_;   // symlinks resolved
+  std::filesystem::path target_;  // symlinks resolved
   std::filesystem::path staging_;
   bool force_;
   bool committed_ = false;
@@ -199,13 +199,13 @@ class RunWriter {
 
 // Everything manifest.json records about a run besides the scenario.
 struct RunManifest {
-  std::vector<std::string> argv;         // the command line, as given
-  std::vector<std::string> overrides;    // --set values, in order
-  std::vector<std::uint64_t> seeds;      // per replication
+  std::vector<std::string> argv;       // the command line, as given
+  std::vector<std::string> overrides;  // --set values, in order
+  std::vector<std::uint64_t> seeds;    // per replication
   int threads = 1;
   double wall_seconds = 0;
   std::uint64_t teacher_steps = 0;
-  std::string started_at;                // ISO 8601 UTC
+  std::string started_at;  // ISO 8601 UTC
 };
 
 // Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".

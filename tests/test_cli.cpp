@@ -25,7 +25,8 @@ TEST_CASE("run: a bad scenario exits 2 with diagnostics and writes nothing", "[c
   TempDir dir;
   write_file(dir / "bad.toml", "[scenario]\nyears = 8\n[strategy]\npacee = 0.3\n");
   const fs::path out = dir / "results";
-  const CommandResult r = run_districtsim({"run", (dir / "bad.toml").string(), "--out", out.string()});
+  const CommandResult r =
+      run_districtsim({"run", (dir / "bad.toml").string(), "--out", out.string()});
   CHECK(r.status == 2);
   CHECK(contains(r.err, "bad.toml"));
   CHECK(contains(r.err, "pacee"));
@@ -36,8 +37,8 @@ TEST_CASE("run: a bad scenario exits 2 with diagnostics and writes nothing", "[c
 
 TEST_CASE("run: a missing scenario file exits 2", "[cli]") {
   TempDir dir;
-  const CommandResult r = run_districtsim(
-      {"run", (dir / "nope.toml").string(), "--out", (dir / "results").string()});
+  const CommandResult r =
+      run_districtsim({"run", (dir / "nope.toml").string(), "--out", (dir / "results").string()});
   CHECK(r.status == 2);
   CHECK(contains(r.err, "nope.toml"));
   CHECK(entries(dir.path()) == 0);
@@ -84,8 +85,8 @@ TEST_CASE("run: an existing non-empty output directory needs --force", "[cli]") 
   const fs::path out = dir / "results";
   fs::create_directory(out);
   write_file(out / "keep.txt", "precious");
-  const std::vector<std::string> base = {"run", (dir / "s.toml").string(), "--out", out.string(),
-                                         "--threads", "2"};
+  const std::vector<std::string> base = {
+      "run", (dir / "s.toml").string(), "--out", out.string(), "--threads", "2"};
 
   const CommandResult refused = run_districtsim(base);
   CHECK(refused.status == 2);
@@ -120,8 +121,8 @@ TEST_CASE("run: prints key outcomes and where the results are", "[cli]") {
   write_file(dir / "s.toml", small_scenario_toml());
   const fs::path out = dir / "nested" / "results";
   const CommandResult r =
-      run_districtsim({"run", (dir / "s.toml").string(), "--out", out.string(), "-n", "5",
-                       "--set", "strategy.bundling=0.9", "--threads", "2"});
+      run_districtsim({"run", (dir / "s.toml").string(), "--out", out.string(), "-n", "5", "--set",
+                       "strategy.bundling=0.9", "--threads", "2"});
   INFO(r.err);
   REQUIRE(r.status == 0);
   for (const char* part : {"capacity_index", "self_sufficiency", "equity_gap", "spend_per_teacher",
@@ -129,7 +130,8 @@ TEST_CASE("run: prints key outcomes and where the results are", "[cli]") {
     CHECK(contains(r.out, part));
   CHECK_FALSE(contains(r.out, "year 10"));  // horizon is 8
   CHECK(contains(r.out, out.string()));
-  for (const char* f : {"trajectories.csv", "summary.csv", "runs.csv", "schools.csv", "manifest.json"})
+  for (const char* f :
+       {"trajectories.csv", "summary.csv", "runs.csv", "schools.csv", "manifest.json"})
     CHECK(fs::exists(out / f));
   CHECK(lines_of(read_file(out / "runs.csv")).size() == 1 + 5);
   const std::string manifest = read_file(out / "manifest.json");

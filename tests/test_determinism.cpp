@@ -2,7 +2,6 @@
 // at any thread count, and manifest.json differs only in its timing and
 // thread fields. Runs the real districtsim binary.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <regex>
 
@@ -22,9 +21,9 @@ struct Output {
 Output run_at(const TempDir& dir, int threads, const std::vector<std::string>& extra = {}) {
   // Same --out every time (with --force), so the command lines differ only
   // in --threads.
-  std::vector<std::string> args = {"run", (dir / "s.toml").string(), "--out",
-                                   (dir / "out").string(), "--threads", std::to_string(threads),
-                                   "--quiet", "--force"};
+  std::vector<std::string> args = {
+      "run",       (dir / "s.toml").string(), "--out",   (dir / "out").string(),
+      "--threads", std::to_string(threads),   "--quiet", "--force"};
   args.insert(args.end(), extra.begin(), extra.end());
   const CommandResult r = run_districtsim(args);
   INFO("stderr: " << r.err);

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <mutex>
@@ -26,8 +25,7 @@ RunResult fake_run(const RunPlan& p, std::size_t count) {
 
 }  // namespace
 
-TEST_CASE("run plans are built before running: replication index and derived seed",
-          "[ensemble]") {
+TEST_CASE("run plans are built before running: replication index and derived seed", "[ensemble]") {
   const auto plans = plan_replications(5, 42);
   REQUIRE(plans.size() == 5);
   for (std::size_t r = 0; r < plans.size(); ++r) {

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cctype>
 #include <cmath>
 #include <cstring>
@@ -55,7 +54,10 @@ class JsonChecker {
       ++i_;
       if (!value(depth + 1)) return false;
       ws();
-      if (peek(',')) { ++i_; continue; }
+      if (peek(',')) {
+        ++i_;
+        continue;
+      }
       if (peek('}')) return ++i_, true;
       return false;
     }
@@ -67,7 +69,10 @@ class JsonChecker {
     for (;;) {
       if (!value(depth + 1)) return false;
       ws();
-      if (peek(',')) { ++i_; continue; }
+      if (peek(',')) {
+        ++i_;
+        continue;
+      }
       if (peek(']')) return ++i_, true;
       return false;
     }
@@ -84,7 +89,8 @@ class JsonChecker {
         const char e = s_[i_++];
         if (e == 'u') {
           for (int k = 0; k < 4; ++k)
-            if (i_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_++]))) return false;
+            if (i_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_++])))
+              return false;
         } else if (!std::strchr("\"\\/bfnrt", e)) {
           return false;
         }
@@ -97,7 +103,10 @@ class JsonChecker {
   bool number() {
     if (peek('-')) ++i_;
     if (!digits()) return false;
-    if (peek('.')) { ++i_; if (!digits()) return false; }
+    if (peek('.')) {
+      ++i_;
+      if (!digits()) return false;
+    }
     if (peek('e') || peek('E')) {
       ++i_;
       if (peek('+') || peek('-')) ++i_;
@@ -158,7 +167,8 @@ TEST_CASE("numbers print like %.10g in the C locale", "[output]") {
 }
 
 TEST_CASE("exact numbers round-trip", "[output]") {
-  for (double v : {0.1, 1.0 / 3.0, 800.0, 1e-9, 0.154, -2.5}) CHECK(std::stod(format_exact(v)) == v);
+  for (double v : {0.1, 1.0 / 3.0, 800.0, 1e-9, 0.154, -2.5})
+    CHECK(std::stod(format_exact(v)) == v);
   CHECK(format_exact(std::nan("")) == "null");
   CHECK(format_exact(INFINITY) == "null");
 }
@@ -252,14 +262,15 @@ TEST_CASE("summary.csv: empty fields where a metric has no values", "[output][st
   CHECK(lines[1] == "0,capacity_index,1.5,1.290994449,0.15,0.3,0.75,1.5,2.25,2.7,2.85");
   const std::size_t retained = static_cast<std::size_t>(Metric::retained_capacity);
   CHECK(lines[1 + retained] == "0,retained_capacity,,,,,,,,,");
-  CHECK(lines[1 + kMetricCount + retained] == "1,retained_capacity,0.5,,0.5,0.5,0.5,0.5,0.5,0.5,0.5");
+  CHECK(lines[1 + kMetricCount + retained] ==
+        "1,retained_capacity,0.5,,0.5,0.5,0.5,0.5,0.5,0.5,0.5");
 }
 
 TEST_CASE("summary spilled to disk equals the in-memory summary", "[output][stats]") {
   TempDir dir;
   SummaryAccumulator in_memory(dir / "a.bin");
   SummaryAccumulator spilled(dir / "b.bin", 3 * kMetricCount + 5);  // spills at the 2nd rep
-  std::uint64_t x = 88172645463325252ull;  // xorshift: any values will do
+  std::uint64_t x = 88172645463325252ull;                           // xorshift: any values will do
   for (int r = 0; r < 37; ++r) {
     MetricTable t;
     for (int y = 0; y <= 2; ++y) {
@@ -402,7 +413,8 @@ TEST_CASE("manifest.json is valid JSON with the required keys", "[output][manife
   CHECK(text.find("\"seeds\": [1, 18446744073709551615]") != std::string::npos);
   CHECK(text.find("\"teacher_steps\": 123456789") != std::string::npos);
   // every parameter, by its dotted key
-  for (const auto& p : scenario_params()) CHECK(text.find(json_string(p.key) + ": ") != std::string::npos);
+  for (const auto& p : scenario_params())
+    CHECK(text.find(json_string(p.key) + ": ") != std::string::npos);
   CHECK(text.find("\"partners\": [") != std::string::npos);
   CHECK(text.find("\"kind\": \"partner_exit\"") != std::string::npos);
   CHECK(text.find("\"school_list\": [") != std::string::npos);
@@ -511,7 +523,8 @@ TEST_CASE("params listing names every parameter", "[output][params]") {
     CHECK(text.find("  " + p.key + " = ") != std::string::npos);
     CHECK(md.find("| `" + p.key + "` |") != std::string::npos);
   }
-  for (const auto& p : partner_fields()) CHECK(text.find("partners[]." + p.key) != std::string::npos);
+  for (const auto& p : partner_fields())
+    CHECK(text.find("partners[]." + p.key) != std::string::npos);
   for (const auto& p : event_fields()) CHECK(text.find("events[]." + p.key) != std::string::npos);
   CHECK(md.rfind("| key | default | range | unit | meaning | source |\n|---|", 0) == 0);
 }
