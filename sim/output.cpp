@@ -348,9 +348,22 @@ std::string OutputDir::check(const fs::path& dir, bool force) {
   if (ec && ec != std::errc::no_such_file_or_directory) return dir.string() + ": " + ec.message();
   if (!fs::exists(st)) return "";
   if (!fs::is_directory(st)) return dir.string() + ": exists and is not a directory";
-  if (!force && !fs::is_empty(target, ec))
-    return dir.string() + ": directory exists and is not empty (use --force to replace it)";
+  // The directory is replaced as a whole, which must not happen to the
+  // working directory (`--out .`) or one above it.
+  const fs::path cwd = fs::current_path(ec);
+  const auto mismatch = std::mismatch(target.begin(), target.end(), cwd.begin(), cwd.end());
+  if (!ec && mismatch.first == target.end())
+    return dir.string() + ": cannot replace the current directory or one above it";
+  const bool empty = fs::is_empty(target, ec);
   if (ec) return dir.string() + ": " + ec.message();
+  if (empty) return "";
+  if (!force)
+    return dir.string() + ": directory exists and is not empty (use --force to replace it)";
+  // --force replaces previous results, never anything else.
+  if (!fs::exists(target / "manifest.json", ec))
+    return dir.string() +
+           ": refusing to replace a directory that does not hold districtsim results "
+           "(no manifest.json)";
   return "";
 }
 

@@ -146,7 +146,10 @@ class OutFile {
 // Files are written into a hidden sibling of the target, `.NAME.tmp-PID`
 // (same filesystem, so the final rename is atomic), and commit() moves it to
 // NAME. If NAME exists and is an empty directory, rename replaces it. If it
-// is non-empty, it is refused unless `force`; with force it is renamed aside
+// is non-empty, it is refused unless `force`. Even with force, only a
+// previous result (a directory holding manifest.json) is replaced, and never
+// the working directory or one above it, so a mistyped --out cannot wipe
+// unrelated files. A replaced directory is renamed aside
 // to `.NAME.old-PID`, the new one renamed in, and the old one removed, so the
 // previous results are replaced only once the new ones are complete. Until
 // commit() the destructor removes the staging directory: any error, thrown

@@ -95,8 +95,15 @@ TEST_CASE("run: an existing non-empty output directory needs --force", "[cli]") 
   CHECK(entries(out) == 1);
   CHECK(entries(dir.path()) == 2);
 
+  // --force replaces previous results only, not any directory.
   std::vector<std::string> forced = base;
   forced.push_back("--force");
+  const CommandResult not_results = run_districtsim(forced);
+  CHECK(not_results.status == 2);
+  CHECK(contains(not_results.err, "manifest.json"));
+  CHECK(read_file(out / "keep.txt") == "precious");
+
+  write_file(out / "manifest.json", "{}");
   const CommandResult replaced = run_districtsim(forced);
   INFO(replaced.err);
   CHECK(replaced.status == 0);

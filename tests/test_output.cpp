@@ -460,9 +460,29 @@ TEST_CASE("output directory: all or nothing", "[output][outdir]") {
     out.commit();
     CHECK(read_file(target / "x.csv") == "new");
   }
+  SECTION("force replaces only previous results") {
+    fs::create_directory(target);
+    ds::test::write_file(target / "notes.txt", "mine");
+    CHECK_FALSE(OutputDir::check(target, false).empty());
+    CHECK(OutputDir::check(target, true).find("no manifest.json") != std::string::npos);
+    CHECK_THROWS(OutputDir(target, true));
+    CHECK(read_file(target / "notes.txt") == "mine");
+  }
+  SECTION("force never replaces the working directory or one above it") {
+    fs::create_directories(target / "sub");
+    ds::test::write_file(target / "manifest.json", "{}");
+    const fs::path cwd = fs::current_path();
+    fs::current_path(target / "sub");
+    const std::string here = OutputDir::check(".", true);
+    const std::string above = OutputDir::check("..", true);
+    fs::current_path(cwd);
+    CHECK(here.find("current directory") != std::string::npos);
+    CHECK(above.find("current directory") != std::string::npos);
+  }
   SECTION("a non-empty directory is refused without force, replaced with it") {
     fs::create_directory(target);
     ds::test::write_file(target / "old.csv", "old");
+    ds::test::write_file(target / "manifest.json", "{}");
     CHECK_FALSE(OutputDir::check(target, false).empty());
     CHECK_THROWS(OutputDir(target, false));
     CHECK(OutputDir::check(target, true).empty());
@@ -478,6 +498,7 @@ TEST_CASE("output directory: all or nothing", "[output][outdir]") {
       out.commit();
     }
     CHECK_FALSE(fs::exists(target / "old.csv"));
+    CHECK_FALSE(fs::exists(target / "manifest.json"));
     CHECK(read_file(target / "x.csv") == "new");
     CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator{}) == 1);
   }
