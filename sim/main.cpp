@@ -1,1 +1,255 @@
-int main() { return 0; }
+// districtsim: the command line. Parses flags and wires the loader, the
+// ensemble runner and the writers; each subcommand is one small function.
+//
+// Exit status: 0 success; 1 a run failed (internal or I/O error); 2 bad input
+// (flags, scenario, output directory); 130 interrupted. On any failure
+// nothing is left in the output directory's place.
+#include <oneapi/tbb/info.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ensemble.hpp"
+#include "output.hpp"
+#include "scenario_loader.hpp"
+#include "schedule.hpp"
+
+namespace {
+
+enum Exit : int { kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = 130 };
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_signal(int) { g_interrupted.store(true); }
+
+// The first SIGINT/SIGTERM asks the ensemble to stop starting runs (so the
+// staging directory is cleaned up); a second one kills as usual.
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+void print_diagnostics(const std::vector<ds::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) std::cerr << d.to_string() << '\n';
+}
+
+// Progress on stderr, only when it is a terminal.
+class Progress {
+ public:
+  Progress(std::size_t total, bool enabled) : total_(total), enabled_(enabled && isatty(2)) {}
+  void step() {
+    ++done_;
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (done_ < total_ && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    std::cerr << "\r  " << done_ << "/" << total_ << " replications" << std::flush;
+  }
+  ~Progress() {
+    if (enabled_ && done_ > 0) std::cerr << "\r\033[K" << std::flush;
+  }
+
+ private:
+  std::size_t total_, done_ = 0;
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+// ---------------------------------------------------------------- run
+
+struct RunArgs {
+  std::string scenario;
+  std::string out;
+  int replications = 0;  // 0: the scenario's
+  std::uint64_t seed = 0;
+  bool seed_given = false;
+  int threads = 0;
+  std::vector<std::string> sets;
+  bool quiet = false;
+  bool force = false;
+};
+
+int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
+  const std::string started_at = ds::utc_timestamp();
+  const auto start = std::chrono::steady_clock::now();
+
+  ds::LoadResult loaded = ds::load_scenario(a.scenario, a.sets);
+  if (!loaded.ok()) {
+    print_diagnostics(loaded.diagnostics);
+    return kBadInput;
+  }
+  ds::Scenario s = std::move(*loaded.scenario);
+  if (a.replications > 0) s.meta.replications = a.replications;
+  if (a.seed_given) s.meta.seed = a.seed;
+  install_signal_handlers();  // before the staging directory exists
+  // The output directory is input too: refuse it before running anything.
+  std::optional<ds::OutputDir> out;
+  try {
+    out.emplace(a.out, a.force);
+  } catch (const std::exception& e) {
+    std::cerr << "districtsim: " << e.what() << '\n';
+    return kBadInput;
+  }
+
+  const std::vector<ds::RunPlan> plans =
+      ds::plan_replications(static_cast<std::size_t>(s.meta.replications), s.meta.seed);
+  ds::EnsembleOptions opts;
+  opts.threads = a.threads;
+  opts.cancel = &g_interrupted;
+
+  try {
+    ds::RunWriter writer(out->staging(), s);
+    std::uint64_t teacher_steps = 0;
+    ds::EnsembleStats stats;
+    {
+      Progress progress(plans.size(), !a.quiet);
+      stats = ds::run_ensemble(
+          plans, [&s](const ds::RunPlan& p) { return ds::run_one(s, p.seed); },
+          [&](const ds::RunPlan& p, ds::RunResult&& r) {
+            teacher_steps += r.teacher_steps;
+            writer.add(p.replication, r);
+            progress.step();
+          },
+          opts);
+    }
+    if (stats.cancelled) {
+      std::cerr << "districtsim: interrupted; nothing written\n";
+      return kInterrupted;
+    }
+    const ds::Summary summary = writer.finish();
+
+    ds::RunManifest m;
+    m.argv = argv;
+    m.overrides = a.sets;
+    for (const auto& p : plans) m.seeds.push_back(p.seed);
+    m.threads = a.threads;
+    m.teacher_steps = teacher_steps;
+    m.started_at = started_at;
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    m.wall_seconds = std::round(wall * 1000) / 1000;
+    ds::write_manifest(out->staging() / "manifest.json", s, m);
+    out->commit();
+
+    if (!a.quiet) {
+      std::cout << s.meta.name << ": " << s.meta.replications << " replications, " << s.meta.years
+                << " years, seed " << s.meta.seed << ", " << m.wall_seconds << " s on " << a.threads
+                << (a.threads == 1 ? " thread\n\n" : " threads\n\n");
+      std::cout << ds::key_outcomes_table(summary, s.meta.years) << '\n';
+      std::cout << "results in " << a.out
+                << ": trajectories.csv summary.csv runs.csv schools.csv manifest.json\n";
+    }
+    return kOk;
+  } catch (const std::exception& e) {
+    if (g_interrupted.load()) {
+      std::cerr << "districtsim: interrupted; nothing written\n";
+      return kInterrupted;
+    }
+    std::cerr << "districtsim: run failed: " << e.what() << "\n(nothing written to " << a.out
+              << ")\n";
+    return kFailure;
+  }
+}
+
+// ---------------------------------------------------------------- validate
+
+int cmd_validate(const std::vector<std::string>& files, const std::vector<std::string>& sets) {
+  bool all_ok = true;
+  for (const auto& f : files) {
+    const ds::LoadResult r = ds::load_scenario(f, sets);
+    if (r.ok()) {
+      std::cout << f << ": ok\n";
+    } else {
+      all_ok = false;
+      print_diagnostics(r.diagnostics);
+    }
+  }
+  return all_ok ? kOk : kBadInput;
+}
+
+// ---------------------------------------------------------------- params
+
+int cmd_params(bool markdown) {
+  std::cout << ds::params_listing(markdown);
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv, argv + argc);
+
+  CLI::App app{"districtsim: agent-based simulation of school districts scaling blended learning"};
+  app.name("districtsim");
+  app.set_version_flag("--version", std::string("districtsim ") + DISTRICTSIM_VERSION + " (git " +
+                                        DISTRICTSIM_GIT_COMMIT + ")");
+  app.require_subcommand(1);
+
+  RunArgs run;
+  run.threads = std::max(1, tbb::info::default_concurrency());
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario's replications and write results");
+  run_cmd->add_option("scenario", run.scenario, "Scenario file (TOML)")->required();
+  run_cmd->add_option("-o,--out", run.out, "Results directory (written all or nothing)")
+      ->required();
+  run_cmd
+      ->add_option("-n,--replications", run.replications, "Replications (default: the scenario's)")
+      ->check(CLI::Range(1, 100000));
+  CLI::Option* seed_opt =
+      run_cmd->add_option("--seed", run.seed, "Base seed (default: the scenario's)")
+          ->check(
+              [](const std::string& v) -> std::string {
+                // CLI11 would wrap "-5" into a huge unsigned seed.
+                const bool digits =
+                    !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+                return digits ? "" : "must be a non-negative integer";
+              },
+              "UINT64");
+  run_cmd->add_option("-j,--threads", run.threads, "Worker threads (default: all hardware threads)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  run_cmd
+      ->add_option("--set", run.sets, "Override a parameter, e.g. strategy.pace=0.8 (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
+  run_cmd->add_flag("-f,--force", run.force, "Replace an existing non-empty results directory");
+
+  std::vector<std::string> files, validate_sets;
+  CLI::App* validate_cmd =
+      app.add_subcommand("validate", "Check scenario files without running them");
+  validate_cmd->add_option("files", files, "Scenario files (TOML)")->required();
+  validate_cmd->add_option("--set", validate_sets, "Override a parameter (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+
+  bool markdown = false;
+  CLI::App* params_cmd = app.add_subcommand(
+      "params", "List every parameter: key, default, range, unit, meaning, source");
+  params_cmd->add_flag("--markdown", markdown, "Print a markdown table (for docs)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help, version, or the error
+    return code == 0 ? kOk : kBadInput;
+  }
+  run.seed_given = seed_opt->count() > 0;
+
+  if (run_cmd->parsed()) return cmd_run(run, args);
+  if (validate_cmd->parsed()) return cmd_validate(files, validate_sets);
+  if (params_cmd->parsed()) return cmd_params(markdown);
+  return kBadInput;
+}

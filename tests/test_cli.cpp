@@ -1,0 +1,192 @@
+// The command line: exit status, where messages go, and that bad input
+// writes nothing. Runs the real districtsim binary.
+#include <catch2/catch.hpp>
+
+#include "params.hpp"
+#include "support.hpp"
+
+using namespace ds::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::size_t entries(const fs::path& dir) {
+  return static_cast<std::size_t>(
+      std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));
+}
+
+}  // namespace
+
+TEST_CASE("run: a bad scenario exits 2 with diagnostics and writes nothing", "[cli]") {
+  TempDir dir;
+  write_file(dir / "bad.toml", "[scenario]\nyears = 8\n[strategy]\npacee = 0.3\n");
+  const fs::path out = dir / "results";
+  const CommandResult r =
+      run_districtsim({"run", (dir / "bad.toml").string(), "--out", out.string()});
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "bad.toml"));
+  CHECK(contains(r.err, "pacee"));
+  CHECK(r.out.empty());
+  CHECK_FALSE(fs::exists(out));
+  CHECK(entries(dir.path()) == 1);  // no staging directory left either
+}
+
+TEST_CASE("run: a missing scenario file exits 2", "[cli]") {
+  TempDir dir;
+  const CommandResult r =
+      run_districtsim({"run", (dir / "nope.toml").string(), "--out", (dir / "results").string()});
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "nope.toml"));
+  CHECK(entries(dir.path()) == 0);
+}
+
+TEST_CASE("run: a bad --set exits 2 and writes nothing", "[cli]") {
+  TempDir dir;
+  write_file(dir / "s.toml", small_scenario_toml());
+  const CommandResult r = run_districtsim({"run", (dir / "s.toml").string(), "--out",
+                                           (dir / "results").string(), "--set", "strategy.nope=1"});
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "strategy.nope"));
+  CHECK_FALSE(fs::exists(dir / "results"));
+}
+
+TEST_CASE("run: bad flags exit 2 and write nothing", "[cli]") {
+  TempDir dir;
+  write_file(dir / "s.toml", small_scenario_toml());
+  const std::string s = (dir / "s.toml").string();
+  const std::string out = (dir / "results").string();
+  const std::vector<std::vector<std::string>> cases = {
+      {"run", s, "--out", out, "--threads", "0"},
+      {"run", s, "--out", out, "--replications", "0"},
+      {"run", s, "--out", out, "--replications", "many"},
+      {"run", s, "--out", out, "--seed", "-5"},
+      {"run", s, "--out", out, "--no-such-flag"},
+      {"run", s},  // --out is required
+      {"run", "--out", out},
+      {"frobnicate"},
+      {},
+  };
+  for (const auto& args : cases) {
+    const CommandResult r = run_districtsim(args);
+    INFO("args: " << (args.empty() ? std::string("(none)") : args.back()));
+    CHECK(r.status == 2);
+    CHECK_FALSE(r.err.empty());
+    CHECK_FALSE(fs::exists(out));
+  }
+}
+
+TEST_CASE("run: an existing non-empty output directory needs --force", "[cli]") {
+  TempDir dir;
+  write_file(dir / "s.toml", small_scenario_toml());
+  const fs::path out = dir / "results";
+  fs::create_directory(out);
+  write_file(out / "keep.txt", "precious");
+  const std::vector<std::string> base = {
+      "run", (dir / "s.toml").string(), "--out", out.string(), "--threads", "2"};
+
+  const CommandResult refused = run_districtsim(base);
+  CHECK(refused.status == 2);
+  CHECK(contains(refused.err, "--force"));
+  CHECK(read_file(out / "keep.txt") == "precious");
+  CHECK(entries(out) == 1);
+  CHECK(entries(dir.path()) == 2);
+
+  // --force replaces previous results only, not any directory.
+  std::vector<std::string> forced = base;
+  forced.push_back("--force");
+  const CommandResult not_results = run_districtsim(forced);
+  CHECK(not_results.status == 2);
+  CHECK(contains(not_results.err, "manifest.json"));
+  CHECK(read_file(out / "keep.txt") == "precious");
+
+  write_file(out / "manifest.json", "{}");
+  const CommandResult replaced = run_districtsim(forced);
+  INFO(replaced.err);
+  CHECK(replaced.status == 0);
+  CHECK_FALSE(fs::exists(out / "keep.txt"));
+  CHECK(fs::exists(out / "manifest.json"));
+  CHECK(entries(dir.path()) == 2);  // the old results went away, no staging left
+}
+
+TEST_CASE("run: an empty output directory is used without --force", "[cli]") {
+  TempDir dir;
+  write_file(dir / "s.toml", small_scenario_toml());
+  fs::create_directory(dir / "results");
+  const CommandResult r = run_districtsim(
+      {"run", (dir / "s.toml").string(), "--out", (dir / "results").string(), "--quiet"});
+  CHECK(r.status == 0);
+  CHECK(r.out.empty());
+  CHECK(fs::exists(dir / "results" / "summary.csv"));
+}
+
+TEST_CASE("run: prints key outcomes and where the results are", "[cli]") {
+  TempDir dir;
+  write_file(dir / "s.toml", small_scenario_toml());
+  const fs::path out = dir / "nested" / "results";
+  const CommandResult r =
+      run_districtsim({"run", (dir / "s.toml").string(), "--out", out.string(), "-n", "5", "--set",
+                       "strategy.bundling=0.9", "--threads", "2"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  for (const char* part : {"capacity_index", "self_sufficiency", "equity_gap", "spend_per_teacher",
+                           "initiative_active", "year 3", "year 5", "year 8", "results in"})
+    CHECK(contains(r.out, part));
+  CHECK_FALSE(contains(r.out, "year 10"));  // horizon is 8
+  CHECK(contains(r.out, out.string()));
+  for (const char* f :
+       {"trajectories.csv", "summary.csv", "runs.csv", "schools.csv", "manifest.json"})
+    CHECK(fs::exists(out / f));
+  CHECK(lines_of(read_file(out / "runs.csv")).size() == 1 + 5);
+  const std::string manifest = read_file(out / "manifest.json");
+  CHECK(contains(manifest, "\"replications\": 5,"));
+  CHECK(contains(manifest, "\"strategy.bundling\": 0.9,"));
+  CHECK(contains(manifest, "\"overrides\": [\"strategy.bundling=0.9\"]"));
+}
+
+TEST_CASE("validate: ok files and files with problems", "[cli]") {
+  TempDir dir;
+  write_file(dir / "good.toml", small_scenario_toml());
+  write_file(dir / "bad.toml", "[district]\nschools = 5\nschoolz = 3\n");
+  const std::string good = (dir / "good.toml").string();
+  const std::string bad = (dir / "bad.toml").string();
+
+  const CommandResult ok = run_districtsim({"validate", good});
+  CHECK(ok.status == 0);
+  CHECK(contains(ok.out, good + ": ok"));
+
+  const CommandResult mixed = run_districtsim({"validate", good, bad});
+  CHECK(mixed.status == 2);
+  CHECK(contains(mixed.out, good + ": ok"));
+  CHECK_FALSE(contains(mixed.out, bad + ": ok"));
+  CHECK(contains(mixed.err, "bad.toml"));
+  CHECK(contains(mixed.err, "schoolz"));
+
+  CHECK(run_districtsim({"validate"}).status == 2);
+  CHECK(entries(dir.path()) == 2);  // validate writes nothing
+}
+
+TEST_CASE("params lists every parameter; --markdown gives a table", "[cli]") {
+  const CommandResult text = run_districtsim({"params"});
+  CHECK(text.status == 0);
+  for (const auto& p : ds::scenario_params()) CHECK(contains(text.out, p.key));
+  CHECK(contains(text.out, "partners[].cost_per_coach_year"));
+  CHECK(contains(text.out, "events[].magnitude"));
+
+  const CommandResult md = run_districtsim({"params", "--markdown"});
+  CHECK(md.status == 0);
+  CHECK(md.out.rfind("| key | default | range | unit | meaning | source |", 0) == 0);
+  CHECK(contains(md.out, "| `strategy.pace` | 0.5 | 0..1 |"));
+}
+
+TEST_CASE("version and help flags exit 0", "[cli]") {
+  const CommandResult v = run_districtsim({"--version"});
+  CHECK(v.status == 0);
+  CHECK(contains(v.out, std::string("districtsim ") + DISTRICTSIM_VERSION));
+  const CommandResult h = run_districtsim({"run", "--help"});
+  CHECK(h.status == 0);
+  CHECK(contains(h.out, "--replications"));
+}

@@ -1,0 +1,551 @@
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "output.hpp"
+#include "params.hpp"
+#include "support.hpp"
+
+using namespace ds;
+using ds::test::lines_of;
+using ds::test::read_file;
+using ds::test::TempDir;
+
+namespace {
+
+// A strict little JSON reader, enough to check that the manifest parses and
+// to pull out its top-level keys.
+class JsonChecker {
+ public:
+  explicit JsonChecker(std::string text) : s_(std::move(text)) {}
+  bool valid(std::vector<std::string>* top_keys) {
+    keys_ = top_keys;
+    ws();
+    if (!value(0)) return false;
+    ws();
+    return i_ == s_.size();
+  }
+
+ private:
+  bool value(int depth) {
+    ws();
+    if (i_ >= s_.size()) return false;
+    const char c = s_[i_];
+    if (c == '{') return object(depth);
+    if (c == '[') return array(depth);
+    if (c == '"') return string(nullptr);
+    if (lit("true") || lit("false") || lit("null")) return true;
+    return number();
+  }
+  bool object(int depth) {
+    ++i_;
+    ws();
+    if (peek('}')) return ++i_, true;
+    for (;;) {
+      ws();
+      std::string key;
+      if (!string(&key)) return false;
+      if (depth == 0 && keys_ != nullptr) keys_->push_back(key);
+      ws();
+      if (!peek(':')) return false;
+      ++i_;
+      if (!value(depth + 1)) return false;
+      ws();
+      if (peek(',')) {
+        ++i_;
+        continue;
+      }
+      if (peek('}')) return ++i_, true;
+      return false;
+    }
+  }
+  bool array(int depth) {
+    ++i_;
+    ws();
+    if (peek(']')) return ++i_, true;
+    for (;;) {
+      if (!value(depth + 1)) return false;
+      ws();
+      if (peek(',')) {
+        ++i_;
+        continue;
+      }
+      if (peek(']')) return ++i_, true;
+      return false;
+    }
+  }
+  bool string(std::string* out) {
+    if (!peek('"')) return false;
+    ++i_;
+    while (i_ < s_.size()) {
+      const char c = s_[i_++];
+      if (c == '"') return true;
+      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (c == '\\') {
+        if (i_ >= s_.size()) return false;
+        const char e = s_[i_++];
+        if (e == 'u') {
+          for (int k = 0; k < 4; ++k)
+            if (i_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_++])))
+              return false;
+        } else if (!std::strchr("\"\\/bfnrt", e)) {
+          return false;
+        }
+      } else if (out != nullptr) {
+        *out += c;
+      }
+    }
+    return false;
+  }
+  bool number() {
+    if (peek('-')) ++i_;
+    if (!digits()) return false;
+    if (peek('.')) {
+      ++i_;
+      if (!digits()) return false;
+    }
+    if (peek('e') || peek('E')) {
+      ++i_;
+      if (peek('+') || peek('-')) ++i_;
+      if (!digits()) return false;
+    }
+    return true;
+  }
+  bool digits() {
+    const std::size_t start = i_;
+    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    return i_ > start;
+  }
+  bool lit(const char* w) {
+    const std::size_t n = std::strlen(w);
+    if (s_.compare(i_, n, w) != 0) return false;
+    i_ += n;
+    return true;
+  }
+  bool peek(char c) const { return i_ < s_.size() && s_[i_] == c; }
+  void ws() {
+    while (i_ < s_.size() && std::strchr(" \t\r\n", s_[i_]) && s_[i_] != '\0') ++i_;
+  }
+  std::string s_;
+  std::size_t i_ = 0;
+  std::vector<std::string>* keys_ = nullptr;
+};
+
+MetricTable table_with(const std::vector<int>& years, double base) {
+  MetricTable t;
+  for (int y : years) {
+    const std::size_t row = t.append(y, -1);
+    for (int m = 0; m < kMetricCount; ++m) t.row(row)[m] = base + y + 0.01 * m;
+  }
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("numbers print like %.10g in the C locale", "[output]") {
+  CHECK(format_number(0) == "0");
+  CHECK(format_number(-0.0) == "0");
+  CHECK(format_number(0.1) == "0.1");
+  CHECK(format_number(2.5) == "2.5");
+  CHECK(format_number(100) == "100");
+  CHECK(format_number(-3) == "-3");
+  CHECK(format_number(1.0 / 3.0) == "0.3333333333");
+  CHECK(format_number(2.0 / 3.0) == "0.6666666667");
+  CHECK(format_number(1e-5) == "1e-05");
+  CHECK(format_number(123456789012.0) == "1.23456789e+11");
+  CHECK(format_number(1234567890.0) == "1234567890");
+  CHECK(format_number(kEmpty).empty());
+  // Agrees with printf for a spread of values.
+  for (double v : {0.000123456789012, 98765.4321, 1e300, -7.25e-12, 0.5, 17.0}) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    CHECK(format_number(v) == buf);
+  }
+}
+
+TEST_CASE("exact numbers round-trip", "[output]") {
+  for (double v : {0.1, 1.0 / 3.0, 800.0, 1e-9, 0.154, -2.5})
+    CHECK(std::stod(format_exact(v)) == v);
+  CHECK(format_exact(std::nan("")) == "null");
+  CHECK(format_exact(INFINITY) == "null");
+}
+
+TEST_CASE("CSV fields are quoted only when needed", "[output]") {
+  CHECK(csv_field("Lincoln Elementary") == "Lincoln Elementary");
+  CHECK(csv_field("Lincoln, North") == "\"Lincoln, North\"");
+  CHECK(csv_field("the \"new\" school") == "\"the \"\"new\"\" school\"");
+  CHECK(csv_field("two\nlines") == "\"two\nlines\"");
+  CHECK(csv_field("") == "");
+}
+
+TEST_CASE("JSON strings escape quotes, backslashes and control characters", "[output]") {
+  CHECK(json_string("plain") == "\"plain\"");
+  CHECK(json_string("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(json_string("line\nnext\ttab") == "\"line\\nnext\\ttab\"");
+  CHECK(json_string(std::string("\x01", 1)) == "\"\\u0001\"");
+  CHECK(json_string("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
+}
+
+TEST_CASE("shell quoting", "[output]") {
+  CHECK(shell_quote("strategy.pace=0.8") == "strategy.pace=0.8");
+  CHECK(shell_quote("my file.toml") == "'my file.toml'");
+  CHECK(shell_quote("it's") == "'it'\\''s'");
+  CHECK(shell_quote("") == "''");
+}
+
+TEST_CASE("type-7 quantiles match hand-computed values", "[output][stats]") {
+  const std::vector<double> four = {1, 2, 3, 4};
+  // h = (n-1)p: numpy.quantile / R quantile(type = 7) give the same.
+  CHECK(quantile_type7(four, 0.05) == Approx(1.15));
+  CHECK(quantile_type7(four, 0.10) == Approx(1.30));
+  CHECK(quantile_type7(four, 0.25) == Approx(1.75));
+  CHECK(quantile_type7(four, 0.50) == Approx(2.50));
+  CHECK(quantile_type7(four, 0.75) == Approx(3.25));
+  CHECK(quantile_type7(four, 0.95) == Approx(3.85));
+  CHECK(quantile_type7(four, 0.0) == 1);
+  CHECK(quantile_type7(four, 1.0) == 4);
+  CHECK(quantile_type7({7}, 0.05) == 7);
+  CHECK(quantile_type7({7}, 0.95) == 7);
+  CHECK(is_empty(quantile_type7({}, 0.5)));
+  // Ties give the tied value exactly.
+  CHECK(quantile_type7({0.1, 0.1, 0.1}, 0.37) == 0.1);
+}
+
+TEST_CASE("cell statistics: mean, sample sd, quantiles, empty values ignored", "[output][stats]") {
+  std::vector<double> v = {10, kEmpty, 0, 5, 20, kEmpty, 15};
+  const CellStats s = cell_stats(v);
+  CHECK(s.n == 5);
+  CHECK(s.mean == Approx(10));
+  CHECK(s.sd == Approx(std::sqrt(250.0 / 4.0)));
+  // sorted 0 5 10 15 20; h = 4p
+  CHECK(s.q[0] == Approx(1.0));   // p05: h 0.2
+  CHECK(s.q[1] == Approx(2.0));   // p10: h 0.4
+  CHECK(s.q[2] == Approx(5.0));   // p25: h 1
+  CHECK(s.q[3] == Approx(10.0));  // p50
+  CHECK(s.q[4] == Approx(15.0));  // p75
+  CHECK(s.q[5] == Approx(18.0));  // p90: h 3.6
+  CHECK(s.q[6] == Approx(19.0));  // p95: h 3.8
+
+  std::vector<double> one = {kEmpty, 3};
+  const CellStats o = cell_stats(one);
+  CHECK(o.n == 1);
+  CHECK(o.mean == 3);
+  CHECK(is_empty(o.sd));
+  CHECK(o.q[0] == 3);
+
+  std::vector<double> none = {kEmpty, kEmpty};
+  const CellStats e = cell_stats(none);
+  CHECK(e.n == 0);
+  CHECK(is_empty(e.mean));
+  CHECK(is_empty(e.sd));
+  for (double q : e.q) CHECK(is_empty(q));
+}
+
+TEST_CASE("summary.csv: empty fields where a metric has no values", "[output][stats]") {
+  TempDir dir;
+  SummaryAccumulator acc(dir / "scratch.bin");
+  for (int r = 0; r < 4; ++r) {
+    MetricTable t = table_with({0, 1}, r);
+    t.row(0)[static_cast<int>(Metric::retained_capacity)] = kEmpty;  // never a value at year 0
+    t.row(1)[static_cast<int>(Metric::retained_capacity)] = r == 2 ? 0.5 : kEmpty;
+    acc.add(t);
+  }
+  const Summary s = acc.finish();
+  write_summary_csv(dir / "summary.csv", s, false);
+  const auto lines = lines_of(read_file(dir / "summary.csv"));
+  REQUIRE(lines.size() == 1 + 2 * static_cast<std::size_t>(kMetricCount));
+  CHECK(lines[0] == "year,metric,mean,sd,p05,p10,p25,p50,p75,p90,p95");
+  // year 0, capacity_index: values 0,1,2,3
+  CHECK(lines[1] == "0,capacity_index,1.5,1.290994449,0.15,0.3,0.75,1.5,2.25,2.7,2.85");
+  const std::size_t retained = static_cast<std::size_t>(Metric::retained_capacity);
+  CHECK(lines[1 + retained] == "0,retained_capacity,,,,,,,,,");
+  CHECK(lines[1 + kMetricCount + retained] ==
+        "1,retained_capacity,0.5,,0.5,0.5,0.5,0.5,0.5,0.5,0.5");
+}
+
+TEST_CASE("summary spilled to disk equals the in-memory summary", "[output][stats]") {
+  TempDir dir;
+  SummaryAccumulator in_memory(dir / "a.bin");
+  SummaryAccumulator spilled(dir / "b.bin", 3 * kMetricCount + 5);  // spills at the 2nd rep
+  std::uint64_t x = 88172645463325252ull;                           // xorshift: any values will do
+  for (int r = 0; r < 37; ++r) {
+    MetricTable t;
+    for (int y = 0; y <= 2; ++y) {
+      const std::size_t row = t.append(y, -1);
+      for (int m = 0; m < kMetricCount; ++m) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        t.row(row)[m] = (x % 1000) == 0 ? kEmpty : static_cast<double>(x % 100000) / 997.0;
+      }
+    }
+    in_memory.add(t);
+    spilled.add(t);
+  }
+  CHECK_FALSE(in_memory.spilled());
+  CHECK(spilled.spilled());
+  const Summary a = in_memory.finish();
+  const Summary b = spilled.finish();
+  CHECK_FALSE(std::filesystem::exists(dir / "b.bin"));
+  REQUIRE(a.cells.size() == b.cells.size());
+  for (std::size_t c = 0; c < a.cells.size(); ++c) {
+    CHECK(a.cells[c].n == b.cells[c].n);
+    CHECK(a.cells[c].mean == b.cells[c].mean);  // bit-identical: same order, same arithmetic
+    CHECK(a.cells[c].sd == b.cells[c].sd);
+    CHECK(a.cells[c].q == b.cells[c].q);
+  }
+}
+
+TEST_CASE("summary refuses replications with different rows", "[output][stats]") {
+  TempDir dir;
+  SummaryAccumulator acc(dir / "s.bin");
+  acc.add(table_with({0, 1, 2}, 0));
+  CHECK_THROWS(acc.add(table_with({0, 1}, 0)));
+}
+
+TEST_CASE("run writer: trajectories, runs and schools rows", "[output]") {
+  TempDir dir;
+  Scenario sc;
+  sc.meta.years = 2;
+  RunWriter w(dir.path(), sc);
+  for (std::size_t rep = 0; rep < 2; ++rep) {
+    RunResult r;
+    r.seed = 1000 + rep;
+    r.metrics = table_with({0, 1, 2}, static_cast<double>(rep));
+    r.metrics.row(2)[static_cast<int>(Metric::depth_sd)] = kEmpty;
+    r.per_run = {3, 0.25, kEmpty};
+    r.schools.push_back({"Adams, North", 0.8, 0.3, -1, "waiting", 0, 0});
+    r.schools.push_back({"Baker", 0.2, 0.7, 1, "implementing", 0.4, 12});
+    w.add(rep, r);
+  }
+  const Summary s = w.finish();
+  CHECK(s.replications == 2);
+  CHECK_FALSE(std::filesystem::exists(dir / ".summary-values.bin"));
+
+  const auto traj = lines_of(read_file(dir / "trajectories.csv"));
+  REQUIRE(traj.size() == 1 + 2 * 3);
+  CHECK(traj[0].rfind("replication,year,capacity_index,teacher_skill_mean,", 0) == 0);
+  CHECK(traj[0].size() > 0);
+  CHECK(traj[0].substr(traj[0].size() - std::strlen(",failure_sharing")) == ",failure_sharing");
+  CHECK(traj[1].rfind("0,0,0,0.01,0.02,", 0) == 0);
+  CHECK(traj[4].rfind("1,0,1,1.01,", 0) == 0);
+  // 2 leading columns + one per metric
+  CHECK(std::count(traj[3].begin(), traj[3].end(), ',') == 1 + kMetricCount);
+  CHECK(traj[3].find(",2.06,,2.08,") != std::string::npos);  // depth_sd empty (index 7)
+
+  const auto runs = lines_of(read_file(dir / "runs.csv"));
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0].rfind("replication,seed,years_to_sustainability,abandoned_share_early,"
+                      "abandoned_share_later,capacity_index_final,",
+                      0) == 0);
+  CHECK(runs[1].rfind("0,1000,3,0.25,,2,2.01,", 0) == 0);
+  CHECK(runs[2].rfind("1,1001,3,0.25,,3,3.01,", 0) == 0);
+
+  const auto schools = lines_of(read_file(dir / "schools.csv"));
+  REQUIRE(schools.size() == 5);
+  CHECK(schools[0] == "replication,name,need,readiness,launch_year,phase,depth,teachers_routine");
+  CHECK(schools[1] == "0,\"Adams, North\",0.8,0.3,,waiting,0,0");
+  CHECK(schools[2] == "0,Baker,0.2,0.7,1,implementing,0.4,12");
+  CHECK(schools[4] == "1,Baker,0.2,0.7,1,implementing,0.4,12");
+
+  const auto summary = lines_of(read_file(dir / "summary.csv"));
+  CHECK(summary.size() == 1 + 3 * static_cast<std::size_t>(kMetricCount));
+}
+
+TEST_CASE("monthly output adds a month column to trajectories and summary", "[output]") {
+  TempDir dir;
+  Scenario sc;
+  sc.meta.years = 1;
+  sc.output.frequency = Frequency::Month;
+  RunWriter w(dir.path(), sc);
+  RunResult r;
+  r.metrics.append(0, -1);
+  for (int m = 0; m < 12; ++m) r.metrics.append(1, m);
+  w.add(0, r);
+  const Summary s = w.finish();
+  CHECK(s.year_end_row(1) == 12);
+  CHECK(s.year_end_row(0) == 0);
+  const auto traj = lines_of(read_file(dir / "trajectories.csv"));
+  CHECK(traj[0].rfind("replication,year,month,capacity_index,", 0) == 0);
+  CHECK(traj[1].rfind("0,0,,", 0) == 0);
+  CHECK(traj[2].rfind("0,1,0,", 0) == 0);
+  CHECK(traj[13].rfind("0,1,11,", 0) == 0);
+  const auto summary = lines_of(read_file(dir / "summary.csv"));
+  CHECK(summary[0].rfind("year,month,metric,mean,sd,p05,", 0) == 0);
+  CHECK(summary[1] == "0,,capacity_index,,,,,,,,,");
+  CHECK(summary[1 + kMetricCount].rfind("1,0,capacity_index,", 0) == 0);
+}
+
+TEST_CASE("manifest.json is valid JSON with the required keys", "[output][manifest]") {
+  TempDir dir;
+  Scenario sc;
+  sc.meta.name = "quote \" and backslash \\ and\nnewline";
+  sc.meta.source_file = "scenarios/x.toml";
+  sc.partners.push_back(default_partner());
+  Event ev;
+  ev.year = 3;
+  ev.kind = EventKind::PartnerExit;
+  ev.partner = "default coaching provider";
+  sc.events.push_back(ev);
+  sc.district.school_list.push_back({"Adams", 30, 0.7, 0.4});
+  RunManifest m;
+  m.argv = {"districtsim", "run", "my scenario.toml", "--out", "o", "--set", "strategy.pace=0.8"};
+  m.overrides = {"strategy.pace=0.8"};
+  m.seeds = {1, 18446744073709551615ull};
+  m.threads = 2;
+  m.wall_seconds = 1.25;
+  m.teacher_steps = 123456789;
+  m.started_at = "2024-01-02T03:04:05Z";
+  write_manifest(dir / "manifest.json", sc, m);
+
+  const std::string text = read_file(dir / "manifest.json");
+  std::vector<std::string> keys;
+  REQUIRE(JsonChecker(text).valid(&keys));
+  for (const char* k : {"kind", "version", "git_commit", "command_line", "scenario", "seed",
+                        "replications", "seeds", "threads", "wall_seconds", "teacher_steps"})
+    CHECK(std::find(keys.begin(), keys.end(), k) != keys.end());
+  CHECK(text.find("\"kind\": \"run\"") != std::string::npos);
+  CHECK(text.find("\"command_line\": \"districtsim run 'my scenario.toml' --out o --set "
+                  "strategy.pace=0.8\"") != std::string::npos);
+  CHECK(text.find("\"seeds\": [1, 18446744073709551615]") != std::string::npos);
+  CHECK(text.find("\"teacher_steps\": 123456789") != std::string::npos);
+  // every parameter, by its dotted key
+  for (const auto& p : scenario_params())
+    CHECK(text.find(json_string(p.key) + ": ") != std::string::npos);
+  CHECK(text.find("\"partners\": [") != std::string::npos);
+  CHECK(text.find("\"kind\": \"partner_exit\"") != std::string::npos);
+  CHECK(text.find("\"school_list\": [") != std::string::npos);
+  CHECK(text.find("\"strategy.pace\": 0.5") != std::string::npos);
+}
+
+TEST_CASE("output directory: all or nothing", "[output][outdir]") {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  const fs::path target = dir / "results";
+
+  SECTION("a new directory appears only on commit, with its parents") {
+    const fs::path nested = dir / "a" / "b" / "results";
+    {
+      OutputDir out(nested, false);
+      CHECK(fs::exists(out.staging()));
+      CHECK(out.staging().parent_path() == fs::weakly_canonical(dir / "a" / "b"));
+      ds::test::write_file(out.staging() / "x.csv", "x\n");
+      CHECK_FALSE(fs::exists(nested));
+      out.commit();
+    }
+    CHECK(read_file(nested / "x.csv") == "x\n");
+    CHECK(std::distance(fs::directory_iterator(dir / "a" / "b"), fs::directory_iterator{}) == 1);
+  }
+  SECTION("an error before commit leaves nothing") {
+    fs::path staging;
+    try {
+      OutputDir out(target, false);
+      staging = out.staging();
+      ds::test::write_file(out.staging() / "x.csv", "partial");
+      throw std::runtime_error("run failed");
+    } catch (const std::runtime_error&) {
+    }
+    CHECK_FALSE(fs::exists(staging));
+    CHECK_FALSE(fs::exists(target));
+    CHECK(fs::is_empty(dir.path()));
+  }
+  SECTION("an empty existing directory is fine") {
+    fs::create_directory(target);
+    CHECK(OutputDir::check(target, false).empty());
+    OutputDir out(target, false);
+    ds::test::write_file(out.staging() / "x.csv", "new");
+    out.commit();
+    CHECK(read_file(target / "x.csv") == "new");
+  }
+  SECTION("force replaces only previous results") {
+    fs::create_directory(target);
+    ds::test::write_file(target / "notes.txt", "mine");
+    CHECK_FALSE(OutputDir::check(target, false).empty());
+    CHECK(OutputDir::check(target, true).find("no manifest.json") != std::string::npos);
+    CHECK_THROWS(OutputDir(target, true));
+    CHECK(read_file(target / "notes.txt") == "mine");
+  }
+  SECTION("force never replaces the working directory or one above it") {
+    fs::create_directories(target / "sub");
+    ds::test::write_file(target / "manifest.json", "{}");
+    const fs::path cwd = fs::current_path();
+    fs::current_path(target / "sub");
+    const std::string here = OutputDir::check(".", true);
+    const std::string above = OutputDir::check("..", true);
+    fs::current_path(cwd);
+    CHECK(here.find("current directory") != std::string::npos);
+    CHECK(above.find("current directory") != std::string::npos);
+  }
+  SECTION("a non-empty directory is refused without force, replaced with it") {
+    fs::create_directory(target);
+    ds::test::write_file(target / "old.csv", "old");
+    ds::test::write_file(target / "manifest.json", "{}");
+    CHECK_FALSE(OutputDir::check(target, false).empty());
+    CHECK_THROWS(OutputDir(target, false));
+    CHECK(OutputDir::check(target, true).empty());
+    {
+      OutputDir out(target, true);
+      ds::test::write_file(out.staging() / "x.csv", "new");
+      // not committed: the old results stay
+    }
+    CHECK(read_file(target / "old.csv") == "old");
+    {
+      OutputDir out(target, true);
+      ds::test::write_file(out.staging() / "x.csv", "new");
+      out.commit();
+    }
+    CHECK_FALSE(fs::exists(target / "old.csv"));
+    CHECK_FALSE(fs::exists(target / "manifest.json"));
+    CHECK(read_file(target / "x.csv") == "new");
+    CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator{}) == 1);
+  }
+  SECTION("a file in the way is refused") {
+    ds::test::write_file(target, "not a directory");
+    CHECK_FALSE(OutputDir::check(target, true).empty());
+  }
+  SECTION("a trailing slash names the same directory") {
+    {
+      OutputDir out(target.string() + "/", false);
+      out.commit();
+    }
+    CHECK(fs::is_directory(target));
+  }
+}
+
+TEST_CASE("key outcomes table shows years 3, 5, 10 and the horizon", "[output]") {
+  TempDir dir;
+  SummaryAccumulator acc(dir / "s.bin");
+  std::vector<int> years;
+  for (int y = 0; y <= 12; ++y) years.push_back(y);
+  for (int r = 0; r < 11; ++r) acc.add(table_with(years, 0.01 * r));
+  const Summary s = acc.finish();
+  const std::string t = key_outcomes_table(s, 12);
+  CHECK(t.find("year 3") != std::string::npos);
+  CHECK(t.find("year 5") != std::string::npos);
+  CHECK(t.find("year 10") != std::string::npos);
+  CHECK(t.find("year 12") != std::string::npos);
+  CHECK(t.find("capacity_index") != std::string::npos);
+  CHECK(t.find("initiative_active") != std::string::npos);
+  // capacity_index at year 3: values 3.00..3.10, median 3.05, p10 3.01, p90 3.09
+  CHECK(t.find("3.05 [3.01..3.09]") != std::string::npos);
+
+  const std::string short_run = key_outcomes_table(s, 4);
+  CHECK(short_run.find("year 5") == std::string::npos);
+  CHECK(short_run.find("year 4") != std::string::npos);
+}
+
+TEST_CASE("params listing names every parameter", "[output][params]") {
+  const std::string text = params_listing(false);
+  const std::string md = params_listing(true);
+  for (const auto& p : scenario_params()) {
+    CHECK(text.find("  " + p.key + " = ") != std::string::npos);
+    CHECK(md.find("| `" + p.key + "` |") != std::string::npos);
+  }
+  for (const auto& p : partner_fields())
+    CHECK(text.find("partners[]." + p.key) != std::string::npos);
+  for (const auto& p : event_fields()) CHECK(text.find("events[]." + p.key) != std::string::npos);
+  CHECK(md.rfind("| key | default | range | unit | meaning | source |\n|---|", 0) == 0);
+}
