@@ -22,7 +22,9 @@ void school_ties(std::uint32_t first, std::uint32_t n, int k, double p, std::uin
                  std::vector<Edge>& edges) {
   if (n < 2) return;
   const std::uint32_t kk = std::min<std::uint32_t>(static_cast<std::uint32_t>(k) & ~1u, n - 1);
-  if (kk < 2) {  // tiny school: everyone advises everyone
+  // Tiny school (the ring would cover everyone, and rewiring could find no
+  // free target): everyone advises everyone.
+  if (kk < 2 || n <= kk + 2) {
     for (std::uint32_t a = 0; a < n; ++a)
       for (std::uint32_t b = a + 1; b < n; ++b) edges.push_back({first + a, first + b});
     return;

@@ -27,7 +27,10 @@ namespace {
 double coach_fte_needed(const Scenario& sc, double capable) {
   const double turnover =
       0.5 * (sc.district.teacher_turnover_low_need + sc.district.teacher_turnover_high_need);
-  return capable * turnover * sc.model.replacement_coaching_years / sc.model.teachers_per_coach;
+  // In internal-coach FTE: an internal coach serves teachers_per_coach
+  // teachers at full dose only at the nominal direct time.
+  const double per_coach = sc.model.teachers_per_coach * sc.model.internal_coach_direct_time / kNominalDirectTime;
+  return capable * turnover * sc.model.replacement_coaching_years / per_coach;
 }
 
 // Mean depth of the least-needy half of schools minus the neediest half.

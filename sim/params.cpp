@@ -228,7 +228,7 @@ std::vector<ParamSpec> build_scenario_params() {
     "Bass 1969 innovation term, school level", [](ModelParams& x) { return &x.opt_in_base; });
   m("alacarte_uptake", 0, 5, "ratio", "extra opt-in when modules can be taken one at a time",
     "seeds: low entry barrier of a-la-carte", [](ModelParams& x) { return &x.alacarte_uptake; });
-  m("convening_share", 0, 1, "share/year", "share of practising teachers given a cross-school tie per year at full centralization",
+  m("convening_share", 0, 1, "share/year", "share of teachers given a cross-school tie to a demonstration site per year, at full centralization (30% of it when decentralized)",
     kAssume, [](ModelParams& x) { return &x.convening_share; });
   m("novice_turnover_factor", 1, 5, "ratio", "turnover multiplier for teachers in their first 3 years",
     "NCES BTLS 17% to Ingersoll 46% of novices gone within 5 years",

@@ -55,3 +55,13 @@ TEST_CASE("tiny schools are fully connected", "[network]") {
   const auto net = ds::build_advice_network(spec(1, 3, 0.0), ds::Rng{1});
   for (std::uint32_t v = 0; v < 3; ++v) CHECK(net.offsets[v + 1] - net.offsets[v] == 2);
 }
+
+TEST_CASE("schools the ring would cover entirely still get a network", "[network]") {
+  // Regression: odd schools of at most k+1 teachers made Boost's rewiring
+  // search forever.
+  for (std::uint32_t n : {5u, 7u, 8u, 9u}) {
+    const auto net = ds::build_advice_network(spec(2, n, 0.0), ds::Rng{1});
+    CHECK(net.slots() == 2 * n);
+    for (std::uint32_t v = 0; v < net.slots(); ++v) CHECK(net.offsets[v + 1] > net.offsets[v]);
+  }
+}

@@ -25,7 +25,9 @@ double institutionalization(const Scenario& sc, const State& st) {
                  0.3 * commitment + 0.15 * st.district.momentum);
 }
 
-void superintendent_change(const Scenario& sc, State& st, const Rng& rng) {
+// `cause` keys the survival draw: 0 for a scheduled event, 1 for the yearly
+// hazard, so two changes in one year draw independently.
+void superintendent_change(const Scenario& sc, State& st, const Rng& rng, std::uint32_t cause) {
   DistrictState& d = st.district;
   d.superintendent_years = 0;
   if (!d.initiative_active) return;
@@ -34,7 +36,7 @@ void superintendent_change(const Scenario& sc, State& st, const Rng& rng) {
   // A centralized initiative is the superintendent's: a single point of
   // failure. A grassroots one belongs to its schools.
   const double drop = sc.model.initiative_drop_base * (0.2 + 0.8 * c) * (1.0 - inst);
-  Draws u = rng.draws(streams::kInitiativeDrop, static_cast<std::uint32_t>(st.clock.year), 0);
+  Draws u = rng.draws(streams::kInitiativeDrop, static_cast<std::uint32_t>(st.clock.year), cause);
   if (u.uniform() < drop) {
     d.initiative_active = false;
   } else {
@@ -45,14 +47,14 @@ void superintendent_change(const Scenario& sc, State& st, const Rng& rng) {
 }  // namespace
 
 void apply_events(const Scenario& sc, State& st, const Rng& rng) {
-  if (st.probe) return;
   DistrictState& d = st.district;
   d.turnover_spike = 0;
+  if (st.probe) return;  // the withdrawal probe runs without scenario events
   for (const Event& e : sc.events) {
     if (e.year != st.clock.year) continue;
     switch (e.kind) {
       case EventKind::SuperintendentChange:
-        superintendent_change(sc, st, rng);
+        superintendent_change(sc, st, rng, 0);
         break;
       case EventKind::PartnerExit:
         for (std::size_t p = 0; p < sc.partners.size(); ++p)
@@ -82,7 +84,7 @@ void leadership_turnover(const Scenario& sc, State& st, const Rng& rng) {
   d.superintendent_years += 1;
   Draws sup = rng.draws(streams::kSuperintendent, year, 1);
   if (sup.uniform() < 1.0 / sc.district.superintendent_tenure_years)
-    superintendent_change(sc, st, rng);
+    superintendent_change(sc, st, rng, 1);
   // Principals: a new one sets the school back for a while.
   Schools& s = st.schools;
   for (SchoolId i = 0; i < s.size(); ++i) {
@@ -142,8 +144,10 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   Strategy before = d.strategy;
   Strategy& s = d.strategy;
   // Burning out: slow down. Nothing moving and nobody tired: speed up.
+  const bool waiting = std::find(st.schools.phase.begin(), st.schools.phase.end(), Phase::Waiting) !=
+                       st.schools.phase.end();
   if (obs_fatigue > 0.4) s.pace -= step;
-  else if (obs_growth < 0.02 && obs_fatigue < 0.25) s.pace += step;
+  else if (waiting && obs_growth < 0.02 && obs_fatigue < 0.25) s.pace += step;
   // Schools dropping out: loosen the package; shallow but stable: tighten it.
   if (obs_abandon > 0.02) s.bundling -= step;
   else if (obs_depth < 0.25 && obs_abandon < 0.005) s.bundling += step / 2;
@@ -155,8 +159,9 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
     s.centralization += step / 2;
   }
   // Dependence on partners before the money runs out: build.
-  const bool grant_soon = sc.district.grant_years > 0 &&
-                          st.clock.year >= sc.district.grant_years - 1 && !d.grant_ended;
+  const bool grant_soon = sc.district.grant_years > 0 && !d.grant_ended &&
+                          st.clock.year >= sc.district.grant_years - 1 &&
+                          st.clock.year <= sc.district.grant_years;
   if (grant_soon) s.external_sourcing -= step;
   else if (obs_growth < 0.01 && st.clock.year <= 4) s.external_sourcing += step / 2;
   // Repeated failures: start sharing how things went wrong.

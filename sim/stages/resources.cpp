@@ -10,7 +10,6 @@
 namespace ds {
 namespace {
 
-constexpr double kNominalDirectTime = 0.7;  // direct time at which teachers_per_coach holds
 
 // Price per coach FTE-year: a district-wide contract buys volume; school-chosen
 // partners cost coordination.
@@ -119,7 +118,10 @@ void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
   d.grant_budget = d.initiative_active && grant_paid ? sc.district.grant_per_year : 0.0;
   d.recurring_budget = recurring_budget(sc, st);
   if (!d.initiative_active) {
-    for (std::size_t p = 0; p < st.partners.size(); ++p) st.partners.fte[p] = 0;
+    for (std::size_t p = 0; p < st.partners.size(); ++p) {
+      st.partners.fte[p] = 0;  // contracts end with the initiative
+      st.partners.contract_left[p] = 0;
+    }
     d.internal_pool = 0;
     d.internal_fte = 0;
     d.payable_recurring_fte = 0;

@@ -50,6 +50,7 @@ void launch_schools(const Scenario& sc, State& st, const Rng& rng) {
   Schools& s = st.schools;
   const auto year = static_cast<std::uint32_t>(st.clock.year);
   const Strategy& g = d.strategy;
+  if (!d.initiative_active) return;
   // A-la-carte schools that do well add their next best-fitting module.
   for (SchoolId i = 0; i < s.size(); ++i) {
     if (!practising(s.phase[i]) || s.routine_share[i] < 0.4) continue;
@@ -60,7 +61,6 @@ void launch_schools(const Scenario& sc, State& st, const Rng& rng) {
         break;
       }
   }
-  if (!d.initiative_active) return;
   // Opt-in spreads like an innovation (Bass): ready schools first, faster
   // when neighbours succeed, best practices are showcased, and modules can
   // be taken one at a time.

@@ -51,6 +51,10 @@ double program_size_factor(const Scenario& sc, double caseload);
 double recurring_payable_fte(const Scenario& sc, const State& st);
 int count_role(const State& st, Role r);
 
+// Direct-support share at which one coach FTE serves teachers_per_coach
+// teachers at full dose; other shares scale that caseload.
+inline constexpr double kNominalDirectTime = 0.7;
+
 inline double clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }
 
 }  // namespace ds
