@@ -145,6 +145,17 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   }
   const double wanted = d.internal_pool / sc.model.internal_coach_cost - coaches - training;
   std::stable_sort(leaders.begin(), leaders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  // Too few teacher-leaders yet (early on, before schools practise): the
+  // district recruits its most skilled teachers anywhere (the early adopters).
+  if (static_cast<double>(leaders.size()) < wanted) {
+    std::vector<std::pair<float, TeacherId>> recruits;
+    for (TeacherId i = 0; i < t.size(); ++i)
+      if (t.role[i] == Role::Teacher && t.skill[i] >= sc.model.routine_skill) recruits.push_back({t.skill[i], i});
+    std::stable_sort(recruits.begin(), recruits.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    recruits.resize(std::min(recruits.size(), static_cast<std::size_t>(wanted) - leaders.size()));
+    for (const auto& r : recruits) t.role[r.second] = Role::Leader;
+    leaders.insert(leaders.end(), recruits.begin(), recruits.end());
+  }
   for (std::size_t k = 0; k < leaders.size() && static_cast<double>(k) + 1 <= wanted; ++k) {
     const TeacherId i = leaders[k].second;
     if (sc.model.coach_training_months == 0) t.role[i] = Role::Coach;
