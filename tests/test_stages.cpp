@@ -190,3 +190,24 @@ TEST_CASE("levels of use follow skill, practice and the school's phase", "[stage
   st.teachers.skill[0] = 0.3f;
   CHECK(level_of_use(sc, st, 0) == LevelOfUse::Mechanical);
 }
+
+TEST_CASE("a district building internally recruits its early adopters into the coach pipeline",
+          "[stages]") {
+  Scenario sc;
+  sc.partners.push_back(default_partner());
+  sc.district.schools = 20;
+  sc.strategy.external_sourcing = 0.0;
+  State st = initial_state(sc, Rng{6});
+  st.clock.year = 1;
+  budget_and_contracts(sc, st, Rng{6});
+  REQUIRE(st.district.internal_pool > sc.model.internal_coach_cost);
+  promote_leaders(sc, st, Rng{6});
+  int training = 0;
+  for (TeacherId i = 0; i < st.teachers.size(); ++i)
+    if (st.teachers.training_left[i] > 0) {
+      ++training;
+      CHECK(st.teachers.skill[i] >= sc.model.routine_skill);
+    }
+  CHECK(training > 0);
+  CHECK(training <= static_cast<int>(st.district.internal_pool / sc.model.internal_coach_cost));
+}
