@@ -286,11 +286,11 @@ std::vector<ParamSpec> build_scenario_params() {
     [](ModelParams& x) { return &x.adapt_step; });
   m("churn_fatigue", 0, 5, "fatigue/dial", "fatigue added per unit of total dial change", kAssume,
     [](ModelParams& x) { return &x.churn_fatigue; });
-  mi("advice_ties", 2, 50, "ties", "advice ties per teacher inside a school (even)",
+  mi("advice_ties", 2, 50, "ties", "advice ties per teacher inside a school (rounded down to even)",
      "Spillane et al.: teachers name a handful of advice partners", [](ModelParams& x) { return &x.advice_ties; });
   m("rewiring", 0, 1, "probability", "small-world rewiring across grade teams", "Watts & Strogatz 1998",
     [](ModelParams& x) { return &x.rewiring; });
-  m("cross_school_ties", 0, 5, "ties/teacher", "cross-school ties per teacher at full convening", kAssume,
+  m("cross_school_ties", 0, 5, "ties/teacher", "static cross-school advice ties per teacher (convenings add more, see convening_share)", kAssume,
     [](ModelParams& x) { return &x.cross_school_ties; });
   return p;
 }
@@ -325,7 +325,7 @@ std::vector<PartnerFieldSpec> build_partner_fields() {
   add(spec<Partner>("contract_years", ParamType::Int, 1, 50, "years", "contract length", "-",
                     [](Partner& x) { return &x.contract_years; }));
   add(spec<Partner>("renewal", ParamType::Bool, 0, 0, "bool",
-                    "renews at the end of a contract while the budget allows", "-",
+                    "may be contracted again after its first contract ends (it competes again for the year's partner money)", "-",
                     [](Partner& x) { return &x.renewal; }));
   return p;
 }

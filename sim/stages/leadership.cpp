@@ -159,7 +159,7 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
     s.centralization += step / 2;
   }
   // Dependence on partners before the money runs out: build.
-  const bool grant_soon = sc.district.grant_years > 0 && !d.grant_ended &&
+  const bool grant_soon = sc.district.grant_years > 0 && sc.district.grant_per_year > 0 && !d.grant_ended &&
                           st.clock.year >= sc.district.grant_years - 1 &&
                           st.clock.year <= sc.district.grant_years;
   if (grant_soon) s.external_sourcing -= step;

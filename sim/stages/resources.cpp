@@ -10,7 +10,6 @@
 namespace ds {
 namespace {
 
-
 // Price per coach FTE-year: a district-wide contract buys volume; school-chosen
 // partners cost coordination.
 double partner_price(const Scenario& sc, const State& st, std::size_t p) {
