@@ -166,6 +166,8 @@ std::vector<ParamSpec> build_scenario_params() {
     kAssume, [](ModelParams& x) { return &x.peer_learning_rate; });
   m("knowledge_learning_rate", 0, 1, "per month", "skill gain from the shared knowledge base",
     kAssume, [](ModelParams& x) { return &x.knowledge_learning_rate; });
+  m("readiness_learning", 0, 2, "1/readiness", "learning speeds up by this factor per unit of school readiness above 0.5",
+    "seeds: readiness = principal leadership, infrastructure, culture of innovation", [](ModelParams& x) { return &x.readiness_learning; });
   m("skill_decay", 0, 1, "per month", "skill fade below Routine without support",
     "MODEL.md 3: skill fades without coaching before routine use", [](ModelParams& x) { return &x.skill_decay; });
   m("disuse_decay", 0, 1, "per month", "skill fade when the school does not implement",

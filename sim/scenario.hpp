@@ -115,6 +115,7 @@ struct ModelParams {
   double uncoached_transfer = 0.06;     // learning without coaching, relative
   double peer_learning_rate = 0.01;     // per month per unit of peer gap
   double knowledge_learning_rate = 0.01;
+  double readiness_learning = 0.8;      // learning multiplier slope in school readiness
   double skill_decay = 0.02;            // per month when unsupported, below routine
   double disuse_decay = 0.01;           // per month when not practising
   double program_size_halving = 43;     // teachers: coaching effect falls off

@@ -37,7 +37,9 @@ void learning(const Scenario& sc, State& st, const Rng&) {
                          (m.uncoached_transfer + (1.0 - m.uncoached_transfer) * dose * s.quality[sid] *
                                                      (s.setback_months[sid] > 0 ? 0.7 : 1.0));
     const double push = coach + m.knowledge_learning_rate * knowledge;
-    const double fit = 0.5 + 0.5 * s.fit[sid];
+    // Fit, and readiness (leadership, infrastructure, a culture of trying
+    // things): both make the same support go further.
+    const double fit = (0.5 + 0.5 * s.fit[sid]) * (1.0 + m.readiness_learning * (s.readiness[sid] - 0.5));
     const double hub = s.leader_skill[sid];
     const double decay_support = std::max(0.0, 1.0 - dose / 0.3);
     const TeacherId end = s.first[sid] + s.count[sid];
