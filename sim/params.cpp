@@ -181,7 +181,7 @@ std::vector<ParamSpec> build_scenario_params() {
     "coaches spend ~28% in direct support vs 60-80% intended; district coaches carry other duties",
     [](ModelParams& x) { return &x.internal_coach_direct_time; });
   m("partner_coach_direct_time", 0.05, 1, "share", "partner coach time in direct support",
-    "60-80% intended direct time; contracted coaches have fewer other duties",
+    "coaches spend ~28% in direct support vs 60-80% intended; contracted coaches, hired to coach, somewhat more",
     [](ModelParams& x) { return &x.partner_coach_direct_time; });
   mi("components", 1, 16, "components", "practice components K (station rotation, adaptive software, ...)",
      "MODEL.md 2", [](ModelParams& x) { return &x.components; });

@@ -121,7 +121,7 @@ struct ModelParams {
   double program_size_halving = 43;     // teachers: coaching effect falls off
   int teachers_per_coach = 45;
   double internal_coach_direct_time = 0.28;
-  double partner_coach_direct_time = 0.6;
+  double partner_coach_direct_time = 0.35;
   // implementation
   int components = 6;
   double component_fit_sd = 0.2;
@@ -132,7 +132,7 @@ struct ModelParams {
   int installation_months = 9;
   double abandon_base = 0.04;           // per year
   double best_practice_transfer = 0.25; // relative to process lessons
-  double failure_momentum_cost = 0.1; 
+  double failure_momentum_cost = 0.05;
   double trust_growth = 0.08;           // per month toward target
   double knowledge_rate = 0.05;         // knowledge base growth per month per unit signal
   double knowledge_decay = 0.01;        // per month

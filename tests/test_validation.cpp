@@ -92,3 +92,13 @@ TEST_CASE("the t quantile used by the intervals", "[validation-helpers]") {
   CHECK(t975(39) == Approx(2.023).margin(0.002));
   CHECK(t975(1000) == Approx(1.962).margin(0.001));
 }
+
+TEST_CASE("P10 scale economies", "[validation]") {
+  const Value per_capable = metric(Metric::spend_per_capable_teacher, 10);
+  const auto small_buy = run("p10_small_buy"), small_build = run("p10_small_build");
+  expect_positive("with 8 schools, buying costs less per capable teacher at year 10",
+                  paired(small_build, small_buy, per_capable));
+  const auto large_buy = run("p10_large_buy"), large_build = run("p10_large_build");
+  expect_positive("with 100 schools, building costs less per capable teacher at year 10",
+                  paired(large_buy, large_build, per_capable));
+}
