@@ -1,8 +1,7 @@
 #include "compare.hpp"
 
-#include <boost/math/distributions/students_t.hpp>
-
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -67,14 +66,13 @@ std::vector<std::string> comparison_problems(const std::vector<Scenario>& sc,
                          " (compared scenarios pair their results year by year, so they need "
                          "the same horizon)");
     if (sc[i].output.frequency != sc[0].output.frequency)
-      problems.push_back(file(i) + ": output.frequency is \"" +
-                         to_string(sc[i].output.frequency) + "\" but " + file(0) + " has \"" +
-                         to_string(sc[0].output.frequency) +
+      problems.push_back(file(i) + ": output.frequency is \"" + to_string(sc[i].output.frequency) +
+                         "\" but " + file(0) + " has \"" + to_string(sc[0].output.frequency) +
                          "\" (compared scenarios need the same output rows)");
     for (std::size_t j = 0; j < i; ++j)
       if (sc[i].meta.name == sc[j].meta.name) {
-        problems.push_back(file(i) + ": scenario.name \"" + sc[i].meta.name + "\" is also the name of " +
-                           file(j) +
+        problems.push_back(file(i) + ": scenario.name \"" + sc[i].meta.name +
+                           "\" is also the name of " + file(j) +
                            " (the name identifies a scenario in every output: give each a "
                            "different scenario.name)");
         break;
@@ -109,7 +107,8 @@ void append_prefixed(OutFile& out, const fs::path& file, const std::string& pref
     while (p < end) {
       const bool write = !header || keep_header;
       if (line_start && write) text += header ? header_prefix : prefix;
-      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+      const char* nl =
+          static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
       const char* stop = nl ? nl + 1 : end;
       if (write) text.append(p, stop);
       line_start = nl != nullptr;
@@ -200,8 +199,8 @@ Comparison run_comparison(const std::vector<Scenario>& sc, const fs::path& dir,
   for (std::size_t s = 0; s < S; ++s) {
     parts.push_back(dir / (".scenario-" + std::to_string(s)));
     fs::create_directory(parts.back());
-    writers.push_back(std::make_unique<RunWriter>(parts.back(), sc[s],
-                                                  std::max<std::size_t>(1, opts.summary_budget / S)));
+    writers.push_back(std::make_unique<RunWriter>(
+        parts.back(), sc[s], std::max<std::size_t>(1, opts.summary_budget / S)));
   }
 
   // The baseline's outputs of the replication being paired.
@@ -236,8 +235,8 @@ Comparison run_comparison(const std::vector<Scenario>& sc, const fs::path& dir,
       // The plan order guarantees the pairing; the checks guard the layout.
       if (baseline_replication != p.replication || r.metrics.year != baseline.year ||
           r.metrics.month != baseline.month)
-        throw std::logic_error("compare: replication " + std::to_string(p.replication) +
-                               " of \"" + sc[s].meta.name + "\" cannot be paired with the baseline");
+        throw std::logic_error("compare: replication " + std::to_string(p.replication) + " of \"" +
+                               sc[s].meta.name + "\" cannot be paired with the baseline");
       PairedDifference* row = cells.data() + (s - 1) * baseline.values.size();
       for (std::size_t i = 0; i < baseline.values.size(); ++i)
         row[i].add(baseline.values[i], r.metrics.values[i]);
@@ -315,12 +314,12 @@ void write_compare_manifest(const fs::path& file, const std::vector<Scenario>& s
        json_list(scenarios, [](const Scenario& s) { return json_string(s.meta.source_file); }) +
        ",\n";
   j += "  \"baseline\": " + json_string(first.meta.name) + ",\n";
-  j += "  \"overrides\": " + json_list(m.overrides, [](const std::string& s) { return json_string(s); }) +
-       ",\n";
+  j += "  \"overrides\": " +
+       json_list(m.overrides, [](const std::string& s) { return json_string(s); }) + ",\n";
   j += "  \"seed\": " + std::to_string(first.meta.seed) + ",\n";
   j += "  \"replications\": " + std::to_string(first.meta.replications) + ",\n";
-  j += "  \"seeds\": " +
-       json_list(m.seeds, [](std::uint64_t s) { return std::to_string(s); }) + ",\n";
+  j += "  \"seeds\": " + json_list(m.seeds, [](std::uint64_t s) { return std::to_string(s); }) +
+       ",\n";
   j += "  \"teacher_steps\": " + std::to_string(m.teacher_steps) + ",\n";
   j += "  \"threads\": " + std::to_string(m.threads) + ",\n";
   j += "  \"started_at\": " + json_string(m.started_at) + ",\n";
@@ -366,10 +365,14 @@ std::string difference_text(const PairedStats& d) {
   return s;
 }
 
-std::string truncated(const std::string& s, std::size_t max) {
+// At most `max` characters; a long name keeps its start and its end, which
+// is where names of a series usually differ ("reference pace 0.5").
+std::string shortened(const std::string& s, std::size_t max) {
   if (s.size() <= max) return s;
-  std::string t = s.substr(0, max - 1);
+  const std::size_t head = (max - 1) / 2, tail = max - 1 - head;
+  std::string t = s.substr(0, head);
   t += '~';
+  t += s.substr(s.size() - tail);
   return t;
 }
 
@@ -421,16 +424,16 @@ std::string comparison_table(const Comparison& c, int horizon, std::size_t width
       years.push_back(y);
 
   std::string out = "key outcomes over " + std::to_string(base.replications) +
-                    " replications: the median of each scenario; \"difference\" is the mean\n"
-                    "paired difference from " +
-                    c.names[0] + " [95% CI], * where the interval excludes 0\n";
+                    " replications: the median of each scenario, and \"difference\":\n"
+                    "the mean paired difference from the first [95% CI], * where the interval "
+                    "excludes 0\n";
   for (int y : years) {
     const std::size_t row = base.year_end_row(y);
     Column label{"year " + std::to_string(y), "", {}};
     for (Metric m : metrics) label.cells.push_back(name(m));
     std::vector<Column> medians(c.names.size()), diffs(c.names.size());
     for (std::size_t s = 0; s < c.names.size(); ++s) {
-      medians[s] = {truncated(c.names[s], 24), "median", {}};
+      medians[s] = {shortened(c.names[s], 20), "median", {}};
       diffs[s] = {"", "difference", {}};
       for (Metric m : metrics) {
         const CellStats& cell = c.summaries[s].at(row, m);

@@ -44,10 +44,10 @@ double student_t_quantile(double p, double df);
 
 // Paired difference statistics of one quantity over replications.
 struct PairedStats {
-  std::size_t n = 0;         // pairs with both values present
-  double mean = kEmpty;      // kEmpty when n = 0
-  double sd = kEmpty;        // sample sd of the differences; kEmpty when n < 2
-  double ci_low = kEmpty;    // 95% t interval for the mean; kEmpty when n < 2
+  std::size_t n = 0;       // pairs with both values present
+  double mean = kEmpty;    // kEmpty when n = 0
+  double sd = kEmpty;      // sample sd of the differences; kEmpty when n < 2
+  double ci_low = kEmpty;  // 95% t interval for the mean; kEmpty when n < 2
   double ci_high = kEmpty;
   // The interval exists and does not contain 0.
   bool excludes_zero() const { return n >= 2 && (ci_low > 0 || ci_high < 0); }
@@ -91,9 +91,9 @@ struct CompareOptions {
 
 // What a comparison keeps for the terminal and the manifest.
 struct Comparison {
-  std::vector<std::string> names;    // per scenario
-  std::vector<Summary> summaries;    // per scenario
-  std::vector<int> year, month;      // output rows (as MetricTable)
+  std::vector<std::string> names;  // per scenario
+  std::vector<Summary> summaries;  // per scenario
+  std::vector<int> year, month;    // output rows (as MetricTable)
   // differences[s][row * kMetricCount + metric], s >= 1 (differences[0] is
   // empty): scenario s minus scenario 0.
   std::vector<std::vector<PairedStats>> differences;

@@ -243,8 +243,8 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
                 << " s on " << a.threads << (a.threads == 1 ? " thread\n\n" : " threads\n\n");
       std::cout << ds::comparison_table(c, scenarios[0].meta.years) << '\n';
       std::cout << "results in " << a.out
-                << ": trajectories.csv summary.csv runs.csv schools.csv differences.csv "
-                   "run_differences.csv manifest.json\n";
+                << ":\n  trajectories.csv summary.csv runs.csv schools.csv manifest.json\n"
+                   "  differences.csv run_differences.csv\n";
     }
     return kOk;
   } catch (const std::exception& e) {
@@ -333,7 +333,7 @@ int main(int argc, char** argv) {
       ->add_option("scenarios", compare.scenarios,
                    "Scenario files (TOML); the first is the baseline")
       ->required()
-      ->expected(2, 1000);
+      ->expected(-2);
   CLI::Option* compare_seed = add_ensemble_options(compare_cmd, compare, "the first scenario's");
 
   std::vector<std::string> files, validate_sets;
