@@ -69,7 +69,9 @@ using RunFunction = std::function<RunResult(const RunPlan&)>;
 using RunConsumer = std::function<void(const RunPlan&, RunResult&&)>;
 
 // Runs every plan with `run` on opts.threads threads and calls `consume` for
-// each result in the order of `plans`, never concurrently with itself.
+// each result in the order of `plans`, never concurrently with itself. Both
+// receive references to the elements of `plans`, so `&plan - plans.data()`
+// is the plan's index (compare uses it to find the scenario).
 EnsembleStats run_ensemble(const std::vector<RunPlan>& plans, const RunFunction& run,
                            const RunConsumer& consume, const EnsembleOptions& opts);
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "compare.hpp"
 #include "ensemble.hpp"
 #include "output.hpp"
 #include "scenario_loader.hpp"
@@ -49,14 +50,15 @@ void print_diagnostics(const std::vector<ds::Diagnostic>& diagnostics) {
 // Progress on stderr, only when it is a terminal.
 class Progress {
  public:
-  Progress(std::size_t total, bool enabled) : total_(total), enabled_(enabled && isatty(2)) {}
+  Progress(std::size_t total, bool enabled, const char* what = "replications")
+      : total_(total), what_(what), enabled_(enabled && isatty(2)) {}
   void step() {
     ++done_;
     if (!enabled_) return;
     const auto now = std::chrono::steady_clock::now();
     if (done_ < total_ && now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
-    std::cerr << "\r  " << done_ << "/" << total_ << " replications" << std::flush;
+    std::cerr << "\r  " << done_ << "/" << total_ << ' ' << what_ << std::flush;
   }
   ~Progress() {
     if (enabled_ && done_ > 0) std::cerr << "\r\033[K" << std::flush;
@@ -64,6 +66,7 @@ class Progress {
 
  private:
   std::size_t total_, done_ = 0;
+  const char* what_;
   bool enabled_;
   std::chrono::steady_clock::time_point last_{};
 };
@@ -164,6 +167,97 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
   }
 }
 
+// ---------------------------------------------------------------- compare
+
+struct CompareArgs : RunArgs {
+  std::vector<std::string> scenarios;  // files, the first is the baseline
+};
+
+int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
+  const std::string started_at = ds::utc_timestamp();
+  const auto start = std::chrono::steady_clock::now();
+
+  // Every problem of every file at once, like `validate`.
+  std::vector<ds::Scenario> scenarios;
+  bool loaded_all = true;
+  for (const auto& f : a.scenarios) {
+    ds::LoadResult loaded = ds::load_scenario(f, a.sets);
+    if (loaded.ok()) {
+      scenarios.push_back(std::move(*loaded.scenario));
+    } else {
+      print_diagnostics(loaded.diagnostics);
+      loaded_all = false;
+    }
+  }
+  if (!loaded_all) return kBadInput;
+  // Common random numbers: one set of replication seeds for every scenario.
+  const int replications = a.replications > 0 ? a.replications : scenarios[0].meta.replications;
+  const std::uint64_t seed = a.seed_given ? a.seed : scenarios[0].meta.seed;
+  for (auto& s : scenarios) {
+    s.meta.replications = replications;
+    s.meta.seed = seed;
+  }
+  const std::vector<std::string> problems = ds::comparison_problems(scenarios, a.scenarios);
+  for (const auto& p : problems) std::cerr << "districtsim: compare: " << p << '\n';
+  if (!problems.empty()) return kBadInput;
+  install_signal_handlers();  // before the staging directory exists
+  std::optional<ds::OutputDir> out;
+  try {
+    out.emplace(a.out, a.force);
+  } catch (const std::exception& e) {
+    std::cerr << "districtsim: " << e.what() << '\n';
+    return kBadInput;
+  }
+
+  try {
+    ds::CompareOptions opts;
+    opts.threads = a.threads;
+    opts.cancel = &g_interrupted;
+    ds::Comparison c;
+    {
+      Progress progress(static_cast<std::size_t>(replications) * scenarios.size(), !a.quiet,
+                        "runs");
+      opts.on_run = [&progress] { progress.step(); };
+      c = ds::run_comparison(scenarios, out->staging(), opts);
+    }
+    if (c.cancelled) {
+      std::cerr << "districtsim: interrupted; nothing written\n";
+      return kInterrupted;
+    }
+    ds::RunManifest m;
+    m.argv = argv;
+    m.overrides = a.sets;
+    m.seeds = c.seeds;
+    m.threads = a.threads;
+    m.teacher_steps = c.teacher_steps;
+    m.started_at = started_at;
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    m.wall_seconds = std::round(wall * 1000) / 1000;
+    ds::write_compare_manifest(out->staging() / "manifest.json", scenarios, m);
+    out->commit();
+
+    if (!a.quiet) {
+      std::cout << scenarios.size() << " scenarios, " << replications << " replications each, "
+                << scenarios[0].meta.years << " years, seed " << seed << ", " << m.wall_seconds
+                << " s on " << a.threads << (a.threads == 1 ? " thread\n\n" : " threads\n\n");
+      std::cout << ds::comparison_table(c, scenarios[0].meta.years) << '\n';
+      std::cout << "results in " << a.out
+                << ":\n  trajectories.csv summary.csv runs.csv schools.csv manifest.json\n"
+                   "  differences.csv run_differences.csv\n";
+    }
+    return kOk;
+  } catch (const std::exception& e) {
+    if (g_interrupted.load()) {
+      std::cerr << "districtsim: interrupted; nothing written\n";
+      return kInterrupted;
+    }
+    std::cerr << "districtsim: compare failed: " << e.what() << "\n(nothing written to " << a.out
+              << ")\n";
+    return kFailure;
+  }
+}
+
 // ---------------------------------------------------------------- validate
 
 int cmd_validate(const std::vector<std::string>& files, const std::vector<std::string>& sets) {
@@ -187,6 +281,35 @@ int cmd_params(bool markdown) {
   return kOk;
 }
 
+// The flags `run` and `compare` share; returns the --seed option (whether it
+// was given is known only after parsing). `from` names where the defaults of
+// --replications and --seed come from.
+CLI::Option* add_ensemble_options(CLI::App* cmd, RunArgs& a, const std::string& from) {
+  a.threads = std::max(1, tbb::info::default_concurrency());
+  cmd->add_option("-o,--out", a.out, "Results directory (written all or nothing)")->required();
+  cmd->add_option("-n,--replications", a.replications, "Replications (default: " + from + ")")
+      ->check(CLI::Range(1, 100000));
+  CLI::Option* seed =
+      cmd->add_option("--seed", a.seed, "Base seed (default: " + from + ")")
+          ->check(
+              [](const std::string& v) -> std::string {
+                // CLI11 would wrap "-5" into a huge unsigned seed.
+                const bool digits =
+                    !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+                return digits ? "" : "must be a non-negative integer";
+              },
+              "UINT64");
+  cmd->add_option("-j,--threads", a.threads, "Worker threads (default: all hardware threads)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd->add_option("--set", a.sets, "Override a parameter, e.g. strategy.pace=0.8 (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  cmd->add_flag("-q,--quiet", a.quiet, "Print nothing but errors");
+  cmd->add_flag("-f,--force", a.force, "Replace an existing non-empty results directory");
+  return seed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -199,33 +322,19 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   RunArgs run;
-  run.threads = std::max(1, tbb::info::default_concurrency());
   CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario's replications and write results");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (TOML)")->required();
-  run_cmd->add_option("-o,--out", run.out, "Results directory (written all or nothing)")
-      ->required();
-  run_cmd
-      ->add_option("-n,--replications", run.replications, "Replications (default: the scenario's)")
-      ->check(CLI::Range(1, 100000));
-  CLI::Option* seed_opt =
-      run_cmd->add_option("--seed", run.seed, "Base seed (default: the scenario's)")
-          ->check(
-              [](const std::string& v) -> std::string {
-                // CLI11 would wrap "-5" into a huge unsigned seed.
-                const bool digits =
-                    !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
-                return digits ? "" : "must be a non-negative integer";
-              },
-              "UINT64");
-  run_cmd->add_option("-j,--threads", run.threads, "Worker threads (default: all hardware threads)")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
-  run_cmd
-      ->add_option("--set", run.sets, "Override a parameter, e.g. strategy.pace=0.8 (repeatable)")
-      ->type_name("KEY=VALUE")
-      ->allow_extra_args(false);
-  run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
-  run_cmd->add_flag("-f,--force", run.force, "Replace an existing non-empty results directory");
+  CLI::Option* run_seed = add_ensemble_options(run_cmd, run, "the scenario's");
+
+  CompareArgs compare;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "Run scenarios with common random numbers and compare them with the first");
+  compare_cmd
+      ->add_option("scenarios", compare.scenarios,
+                   "Scenario files (TOML); the first is the baseline")
+      ->required()
+      ->expected(-2);
+  CLI::Option* compare_seed = add_ensemble_options(compare_cmd, compare, "the first scenario's");
 
   std::vector<std::string> files, validate_sets;
   CLI::App* validate_cmd =
@@ -246,9 +355,11 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);  // prints help, version, or the error
     return code == 0 ? kOk : kBadInput;
   }
-  run.seed_given = seed_opt->count() > 0;
+  run.seed_given = run_seed->count() > 0;
+  compare.seed_given = compare_seed->count() > 0;
 
   if (run_cmd->parsed()) return cmd_run(run, args);
+  if (compare_cmd->parsed()) return cmd_compare(compare, args);
   if (validate_cmd->parsed()) return cmd_validate(files, validate_sets);
   if (params_cmd->parsed()) return cmd_params(markdown);
   return kBadInput;
