@@ -1,0 +1,294 @@
+"""The report of run and compare outputs, and its failure on what is not an output."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import outputs
+from districtsim_analysis import load_output
+from districtsim_analysis.metrics import fmt
+from districtsim_analysis.report import main
+
+RUN_FIGURES = ["outcomes", "staffing", "funding", "sustainability"]
+COMPARE_FIGURES = RUN_FIGURES + ["differences"]
+
+
+def report(directory: Path, *args: str) -> str:
+    """Runs the report in this process; returns the HTML."""
+    assert main([str(directory), "--quiet", *args]) == 0
+    return (directory / "report.html").read_text(encoding="utf-8")
+
+
+def figure_ids(html: str) -> list[str]:
+    return re.findall(r'<figure id="fig-([a-z_-]+)">', html)
+
+
+def check_self_contained(html: str):
+    # Nothing to fetch: no remote or relative src/href, no scripts, no style sheets to load.
+    for attr, value in re.findall(r'\b(src|href)\s*=\s*"([^"]*)"', html):
+        assert value.startswith(("data:", "#")), f"{attr}={value[:60]!r} is not embedded"
+    assert "http://" not in html and "https://" not in html
+    assert "<script" not in html.lower()
+    assert "<link" not in html.lower()
+    assert "@import" not in html
+
+
+def check_figures(html: str, expected: list[str]):
+    ids = figure_ids(html)
+    for fid in expected:
+        assert fid in ids, f"figure {fid} missing (have {ids})"
+    for block in re.findall(r"<figure .*?</figure>", html, flags=re.S):
+        assert '<img src="data:image/png;base64,' in block
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", block, flags=re.S)
+        assert caption and len(re.sub("<[^>]+>", "", caption.group(1))) > 80, \
+            "every figure has a caption saying what it shows"
+
+
+# ---------------------------------------------------------------- run
+
+@pytest.fixture(scope="module")
+def run_html(run_dir, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("run_report") / "run"
+    shutil.copytree(run_dir, directory)
+    return directory, report(directory, "--png")
+
+
+def test_run_report_is_self_contained_with_every_figure(run_html):
+    directory, html = run_html
+    check_self_contained(html)
+    check_figures(html, RUN_FIGURES + ["dials"])  # adaptivity 0.5 moves dials
+    assert "differences" not in figure_ids(html)
+
+
+def test_run_report_says_what_was_run(run_html):
+    _, html = run_html
+    assert "reference" in html
+    assert "10 schools of 40 teachers (400 teachers)" in html
+    assert "6 simulated runs" in html
+    for dial in ("Centralization", "Pace", "Need priority", "External sourcing", "Adaptivity",
+                 "Bundling", "Failure sharing"):
+        assert dial in html
+
+
+def test_run_findings_quote_the_summary(run_html):
+    directory, html = run_html
+    summary = pd.read_csv(directory / "summary.csv")
+    for year, when in [(3, "By year 3,"), (5, "By year 5,"), (8, "By year 8 (the end of the run),")]:
+        row = summary[(summary.year == year) & (summary.metric == "capacity_index")].iloc[0]
+        median = fmt("capacity_index", row.p50)
+        assert f"{when} a median of {median} of teachers practise at Routine level" in html
+    assert "became sustainable" in html or "never" in html
+
+
+def test_run_report_answers_the_staffing_and_funding_questions(run_html):
+    _, html = run_html
+    assert "In year 3:" in html and "In year 5:" in html
+    assert "teacher-leader" in html and "internal coach" in html and "partner coach" in html
+    assert "Where the people come from" in html
+    assert "Where the money comes from" in html
+    assert "from the grant" in html and "paid to partners" in html
+
+
+def test_png_writes_every_figure(run_html):
+    directory, html = run_html
+    pngs = sorted(p.stem for p in (directory / "figures").glob("*.png"))
+    assert pngs == sorted(figure_ids(html))
+    for p in (directory / "figures").glob("*.png"):
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_without_adaptivity_no_dial_figure(made, copy_of):
+    directory = copy_of(made("fixed", "strategy.adaptivity=0"))
+    html = report(directory)
+    assert "dials" not in figure_ids(html)
+    assert "stay where the scenario sets them" in html
+    assert not (directory / "figures").exists(), "figures/ only with --png"
+
+
+def test_grant_scenario_names_the_cliff(made, copy_of):
+    directory = copy_of(made("grant", scenario="scenarios/midsize_grant.toml"))
+    html = report(directory)
+    assert "A grant of $1.6 million a year pays years 1\u20135" in html
+    assert "The grant ends after year 5" in html
+
+
+def test_monthly_output(made, copy_of):
+    directory = copy_of(made("monthly", "output.frequency=month", "scenario.years=4"))
+    out = load_output(directory)
+    assert out.monthly
+    year_end = out.trajectories[out.trajectories.year_end]
+    assert sorted(year_end.t.unique()) == [0, 1, 2, 3, 4]
+    html = report(directory)
+    check_figures(html, RUN_FIGURES)
+    assert "followed month by month" in html
+
+
+# ---------------------------------------------------------------- compare
+
+@pytest.fixture(scope="module")
+def compare_html(compare_dir, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("compare_report") / "compare"
+    shutil.copytree(compare_dir, directory)
+    return directory, report(directory, "--png")
+
+
+def test_compare_loads_in_manifest_order(compare_dir):
+    out = load_output(compare_dir)
+    assert out.kind == "compare"
+    assert out.names == ["slow", "fast", "buy"]
+    assert list(out.trajectories.scenario.unique()) == ["slow", "fast", "buy"]
+    assert set(out.differences.scenario) == {"fast", "buy"}
+
+
+def test_compare_report_has_differences(compare_html):
+    directory, html = compare_html
+    check_self_contained(html)
+    check_figures(html, COMPARE_FIGURES + ["dials"])
+    assert "slow vs fast vs buy" in html
+    assert "fast compared with slow" in html and "buy compared with slow" in html
+    assert "95% CI" in html
+    assert re.search(r"clearly (higher|lower)|no clear difference", html)
+    assert "Per-run outcomes" in html
+    # what differs between the scenarios is listed
+    assert "strategy.pace: slow: 0.2, fast: 0.9, buy: 0.5" in html
+    pngs = sorted(p.stem for p in (directory / "figures").glob("*.png"))
+    assert pngs == sorted(figure_ids(html))
+
+
+def test_compare_colours_are_consistent(compare_dir):
+    from districtsim_analysis import figures
+    colours = figures.scenario_colours(["slow", "fast", "buy"])
+    assert len(set(colours.values())) == 3
+    assert figures.scenario_colours(["slow", "fast"])["slow"] == colours["slow"]
+
+
+# ---------------------------------------------------------------- not an output
+
+def _manifest(directory: Path, content):
+    directory.mkdir(parents=True, exist_ok=True)
+    text = content if isinstance(content, str) else json.dumps(content)
+    (directory / "manifest.json").write_text(text)
+    return directory
+
+
+def _broken(kind, tmp_path, run_dir, compare_dir):
+    d = tmp_path / "broken"
+    if kind == "missing":
+        return tmp_path / "does-not-exist"
+    if kind == "file":
+        f = tmp_path / "a-file"
+        f.write_text("x")
+        return f
+    if kind == "empty":
+        d.mkdir()
+        return d
+    if kind == "bad json":
+        return _manifest(d, "{not json")
+    if kind == "no kind":
+        return _manifest(d, {"version": "0.1.0"})
+    if kind == "unknown kind":
+        return _manifest(d, {"kind": "banana"})
+    if kind == "sweep":
+        return _manifest(d, {"kind": "sweep"})
+    if kind == "run without summary":
+        shutil.copytree(run_dir, d)
+        (d / "summary.csv").unlink()
+        return d
+    if kind == "compare without differences":
+        shutil.copytree(compare_dir, d)
+        (d / "differences.csv").unlink()
+        return d
+    if kind == "truncated trajectories":
+        shutil.copytree(run_dir, d)
+        (d / "trajectories.csv").write_text("replication,year,capacity_index\n0,0,0\n")
+        return d
+    if kind == "empty runs":
+        shutil.copytree(run_dir, d)
+        (d / "runs.csv").write_text("")
+        return d
+    raise AssertionError(kind)
+
+
+BROKEN = ["missing", "file", "empty", "bad json", "no kind", "unknown kind", "sweep",
+          "run without summary", "compare without differences", "truncated trajectories",
+          "empty runs"]
+
+
+@pytest.mark.parametrize("kind", BROKEN)
+def test_not_an_output_exits_2_with_one_line(kind, tmp_path, run_dir, compare_dir, capsys):
+    directory = _broken(kind, tmp_path, run_dir, compare_dir)
+    assert main([str(directory)]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("report.py: ")
+    assert str(directory) in lines[0]
+    assert "Traceback" not in captured.err
+    assert captured.out == ""
+    assert not (directory / "report.html").exists() if directory.is_dir() else True
+
+
+@pytest.mark.parametrize("kind", ["empty", "truncated trajectories"])
+def test_script_exits_2_without_traceback(kind, tmp_path, run_dir, compare_dir):
+    # As a program: the #!/usr/bin/python3 line and the exit status.
+    directory = _broken(kind, tmp_path, run_dir, compare_dir)
+    proc = subprocess.run([str(outputs.REPORT), str(directory)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "not a districtsim output directory" in proc.stderr
+
+
+def test_script_writes_a_report_where_out_says(run_dir, tmp_path):
+    target = tmp_path / "elsewhere.html"
+    proc = subprocess.run([sys.executable, str(outputs.REPORT), str(run_dir), "--out", str(target)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"report: {target}"
+    check_self_contained(target.read_text(encoding="utf-8"))
+
+
+def test_unwritable_out_is_a_one_line_error(run_dir, tmp_path, capsys):
+    assert main([str(run_dir), "--out", str(tmp_path / "no" / "such" / "dir" / "r.html")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("report.py: cannot write the report")
+
+
+def test_sustainability_words_and_never_counted_apart(run_dir, copy_of):
+    # Few small runs ever become sustainable: give some runs a year to check the words.
+    directory = copy_of(run_dir)
+    runs = pd.read_csv(directory / "runs.csv")
+    runs["years_to_sustainability"] = [4, 6, 6, None, None, None][: len(runs)]
+    runs.to_csv(directory / "runs.csv", index=False)
+    html = report(directory)
+    assert ("In 3 of 6 runs the district became sustainable" in html
+            and "after 6 years (median; 4\u20136); in the other 3 it never did within 8 years"
+            in html)
+    assert "(3 of 6 runs)" in html  # the caption counts the never-sustainable runs
+
+
+def test_real_compare_command(binary, tmp_path):
+    # The real `districtsim compare`, once the program has it.
+    usage = subprocess.run([str(binary), "--help"], capture_output=True, text=True).stdout
+    if not re.search(r"^\s+compare\s", usage, flags=re.M):
+        pytest.skip(f"{binary} has no compare command yet")
+    files = []
+    for name, pace in (("steady", 0.5), ("quick", 0.8)):
+        f = tmp_path / f"{name}.toml"
+        f.write_text(f'[scenario]\nbase = "{outputs.REPO / "scenarios" / "reference.toml"}"\n'
+                     f'name = "{name}"\n\n[strategy]\npace = {pace}\n')
+        files.append(str(f))
+    out = tmp_path / "compare"
+    subprocess.run([str(binary), "compare", *files, "--out", str(out), "--quiet", *outputs.SMALL],
+                   check=True, stdout=subprocess.DEVNULL)
+    html = report(out)
+    check_self_contained(html)
+    check_figures(html, COMPARE_FIGURES)
+    assert "quick compared with steady" in html
+    assert "strategy.pace: steady: 0.5, quick: 0.8" in html
