@@ -6,6 +6,7 @@
 // nothing is left in the output directory's place.
 #include <oneapi/tbb/info.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -83,7 +85,39 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool quiet = false;
   bool force = false;
+  bool report = false;  // build DIR/report.html at the end
 };
+
+// ---------------------------------------------------------------- report
+
+// The HTML report is built by analysis/report.py with Debian's Python (the
+// one that has pandas and matplotlib). DISTRICTSIM_ANALYSIS overrides where
+// the analysis folder is.
+int cmd_report(const std::string& dir, bool png, bool quiet) {
+  const char* env = std::getenv("DISTRICTSIM_ANALYSIS");
+  const std::string script = std::string(env ? env : DISTRICTSIM_ANALYSIS_DIR) + "/report.py";
+  std::vector<std::string> args = {"/usr/bin/python3", script, dir};
+  if (png) args.push_back("--png");
+  if (quiet) args.push_back("--quiet");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::cout.flush();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    std::cerr << "districtsim: report: cannot start " << script << '\n';
+    return kFailure;
+  }
+  if (pid == 0) {
+    execv(argv[0], argv.data());
+    std::cerr << "districtsim: report: cannot run /usr/bin/python3 " << script << " (scripts/setup installs it)\n";
+    _exit(kFailure);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : kFailure;
+}
 
 int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
   const std::string started_at = ds::utc_timestamp();
@@ -307,6 +341,7 @@ CLI::Option* add_ensemble_options(CLI::App* cmd, RunArgs& a, const std::string& 
       ->allow_extra_args(false);
   cmd->add_flag("-q,--quiet", a.quiet, "Print nothing but errors");
   cmd->add_flag("-f,--force", a.force, "Replace an existing non-empty results directory");
+  cmd->add_flag("--report", a.report, "Also build DIR/report.html (analysis/report.py)");
   return seed;
 }
 
@@ -349,6 +384,13 @@ int main(int argc, char** argv) {
       "params", "List every parameter: key, default, range, unit, meaning, source");
   params_cmd->add_flag("--markdown", markdown, "Print a markdown table (for docs)");
 
+  std::string report_dir;
+  bool report_png = false;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Turn a results directory (run or compare) into DIR/report.html");
+  report_cmd->add_option("dir", report_dir, "Results directory")->required();
+  report_cmd->add_flag("--png", report_png, "Also write each figure as a PNG in DIR/figures/");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -358,8 +400,15 @@ int main(int argc, char** argv) {
   run.seed_given = run_seed->count() > 0;
   compare.seed_given = compare_seed->count() > 0;
 
-  if (run_cmd->parsed()) return cmd_run(run, args);
-  if (compare_cmd->parsed()) return cmd_compare(compare, args);
+  if (run_cmd->parsed()) {
+    const int rc = cmd_run(run, args);
+    return rc == kOk && run.report ? cmd_report(run.out, false, run.quiet) : rc;
+  }
+  if (compare_cmd->parsed()) {
+    const int rc = cmd_compare(compare, args);
+    return rc == kOk && compare.report ? cmd_report(compare.out, false, compare.quiet) : rc;
+  }
+  if (report_cmd->parsed()) return cmd_report(report_dir, report_png, false);
   if (validate_cmd->parsed()) return cmd_validate(files, validate_sets);
   if (params_cmd->parsed()) return cmd_params(markdown);
   return kBadInput;

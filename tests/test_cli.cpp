@@ -190,3 +190,17 @@ TEST_CASE("version and help flags exit 0", "[cli]") {
   CHECK(h.status == 0);
   CHECK(contains(h.out, "--replications"));
 }
+
+TEST_CASE("run --report builds report.html; report refuses a non-output directory", "[cli][report]") {
+  TempDir dir;
+  write_file(dir / "s.toml", small_scenario_toml());
+  const fs::path out = dir / "results";
+  const CommandResult r = run_districtsim(
+      {"run", (dir / "s.toml").string(), "--out", out.string(), "--replications", "3", "--quiet", "--report"});
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(fs::exists(out / "report.html"));
+  const CommandResult bad = run_districtsim({"report", dir.path().string()});
+  CHECK(bad.status == 2);
+  CHECK(contains(bad.err, "not a districtsim output"));
+}
