@@ -1,9 +1,8 @@
 // Sampling designs and run orders (design.hpp).
 #include "design.hpp"
 
-#include <boost/random/sobol.hpp>
-
 #include <algorithm>
+#include <boost/random/sobol.hpp>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -106,7 +105,7 @@ void sobol(const DesignSettings& s, Design& d) {
 void morris(const DesignSettings& s, Design& d) {
   const std::size_t dims = d.dims;
   const int p = s.levels;
-  const int step = p / 2;                     // delta in grid levels
+  const int step = p / 2;                                   // delta in grid levels
   const auto bases = static_cast<std::uint32_t>(p - step);  // levels l with l + step <= p - 1
   const double scale = 1.0 / static_cast<double>(p - 1);
   std::vector<int> low(dims);

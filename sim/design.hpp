@@ -40,12 +40,12 @@ namespace ds {
 struct Design {
   DesignKind kind = DesignKind::Factorial;
   std::size_t points = 0;
-  std::size_t dims = 0;         // varied parameters, in spec order
+  std::size_t dims = 0;  // varied parameters, in spec order
   // Points that belong together for the analysis: a Sobol base row (D + 2)
   // or a Morris trajectory (D + 1); 1 for the other designs. Points of a
   // group are consecutive, and run orders keep groups together.
   std::size_t group_size = 1;
-  std::vector<double> unit;     // points x dims, row-major, each in [0, 1]
+  std::vector<double> unit;  // points x dims, row-major, each in [0, 1]
 
   double u(std::size_t point, std::size_t dim) const { return unit[point * dims + dim]; }
   const double* row(std::size_t point) const { return unit.data() + point * dims; }
@@ -119,8 +119,7 @@ class RunOrder {
  public:
   RunOrder() = default;
   // `group_order`: a permutation of 0..groups-1.
-  RunOrder(std::vector<std::size_t> group_order, std::size_t group_size,
-           std::size_t replications);
+  RunOrder(std::vector<std::size_t> group_order, std::size_t group_size, std::size_t replications);
 
   std::size_t size() const { return points_ * replications_; }
   std::size_t points() const { return points_; }

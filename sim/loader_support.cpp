@@ -98,8 +98,6 @@ std::string did_you_mean(const std::optional<std::string>& s) {
 // ---------------------------------------------------------------------------
 // Values: what a parameter accepts, how a TOML node is described, validation
 
-
-
 std::string range_text(const Rule& r) { return format_bound(r.min) + ".." + format_bound(r.max); }
 
 std::string expected_text(const Rule& r) {
@@ -163,7 +161,6 @@ std::string real_problem(double v, const Rule& r, const std::string& shown) {
   if (v < r.min || v > r.max) return "value " + text + " is out of range";
   return "";
 }
-
 
 void store_choice(const ParamRef& ref, int index) {
   std::visit(

@@ -97,7 +97,6 @@ void add(std::vector<Diagnostic>& out, const Where& w, std::string key, std::str
 // Shared helpers (text, values, files) live in loader_support.*.
 using namespace loader;
 
-
 // Reads one TOML value into the field `ref` points at, if it is valid for
 // `rule`; otherwise reports why and leaves the field alone.
 class ValueReader {

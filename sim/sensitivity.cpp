@@ -140,8 +140,8 @@ MorrisResult morris_indices(const Design& d, const std::vector<double>& y,
   if (d.kind != DesignKind::Morris || d.group_size != d.dims + 1)
     throw std::invalid_argument("morris_indices: not a Morris design");
   if (y.size() != d.points)
-    throw std::invalid_argument("morris_indices: " + std::to_string(y.size()) +
-                                " values for " + std::to_string(d.points) + " points");
+    throw std::invalid_argument("morris_indices: " + std::to_string(y.size()) + " values for " +
+                                std::to_string(d.points) + " points");
   const std::size_t dims = d.dims;
   std::vector<std::vector<double>> effects(dims);
   for (std::size_t t = 0; t < d.groups(); ++t) {

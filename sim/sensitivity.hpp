@@ -33,7 +33,7 @@ namespace ds {
 struct BootstrapOptions {
   std::size_t samples = 1000;  // resamples; 0 for no intervals
   double confidence = 0.95;
-  std::uint64_t seed = 1;      // the sweep seed, as a rule
+  std::uint64_t seed = 1;  // the sweep seed, as a rule
 };
 
 struct Interval {
@@ -42,17 +42,17 @@ struct Interval {
 };
 
 struct SobolIndex {
-  double first = kEmpty;   // S_i
-  double total = kEmpty;   // ST_i
+  double first = kEmpty;  // S_i
+  double total = kEmpty;  // ST_i
   Interval first_ci;
   Interval total_ci;
 };
 
 struct SobolResult {
-  std::size_t rows = 0;          // base rows used: those with every value present
-  std::size_t rows_dropped = 0;  // base rows with an empty value anywhere
-  double mean = kEmpty;          // of the f(A) and f(B) values used
-  double variance = kEmpty;      // V: of the same values (denominator 2N)
+  std::size_t rows = 0;            // base rows used: those with every value present
+  std::size_t rows_dropped = 0;    // base rows with an empty value anywhere
+  double mean = kEmpty;            // of the f(A) and f(B) values used
+  double variance = kEmpty;        // V: of the same values (denominator 2N)
   std::vector<SobolIndex> params;  // in spec order
 };
 

@@ -38,8 +38,9 @@ constexpr const char* kSetName = "--set";
 constexpr std::size_t kMaxCornerChecks = 4096;
 
 const std::vector<std::string>& sweep_keys() {
-  static const std::vector<std::string> k = {"scenario", "design",       "replications", "seed",
-                                             "samples",  "trajectories", "levels",       "parameters"};
+  static const std::vector<std::string> k = {"scenario", "design",    "replications",
+                                             "seed",     "samples",   "trajectories",
+                                             "levels",   "parameters"};
   return k;
 }
 const std::vector<std::string>& domain_keys() {
@@ -324,10 +325,10 @@ class SweepLoader {
     const toml::node* n = sweep.get(leaf);
     if (!n) return std::nullopt;
     const std::string key = "sweep." + leaf;
-    const std::string expected = max == std::numeric_limits<std::int64_t>::max()
-                                     ? "an integer >= " + std::to_string(min)
-                                     : "an integer in " + std::to_string(min) + ".." +
-                                           std::to_string(max);
+    const std::string expected =
+        max == std::numeric_limits<std::int64_t>::max()
+            ? "an integer >= " + std::to_string(min)
+            : "an integer in " + std::to_string(min) + ".." + std::to_string(max);
     const auto* v = n->as_integer();
     if (!v) {
       add(at_setting(leaf, *n), key, "wrong type: " + describe(*n), expected);
@@ -450,8 +451,7 @@ class SweepLoader {
     }
     const toml::table* t = n->as_table();
     if (!t) {
-      add(at(*n), "sweep.parameters", "wrong type: " + describe(*n),
-          "a table [sweep.parameters]");
+      add(at(*n), "sweep.parameters", "wrong type: " + describe(*n), "a table [sweep.parameters]");
       return;
     }
     for (auto&& [k, node] : *t) walk(std::string(k.str()), k.source(), node);
@@ -493,11 +493,13 @@ class SweepLoader {
 
   std::optional<Target> resolve(const std::string& key, const Where& w) {
     if (key.rfind("partners[", 0) == 0)
-      return resolve_entry(key, w, "partners", partner_fields(), spec_.base.partners,
-                           [](Scenario& s) -> auto& { return s.partners; });
+      return resolve_entry(
+          key, w, "partners", partner_fields(), spec_.base.partners,
+          [](Scenario & s) -> auto& { return s.partners; });
     if (key.rfind("events[", 0) == 0)
-      return resolve_entry(key, w, "events", event_fields(), spec_.base.events,
-                           [](Scenario& s) -> auto& { return s.events; });
+      return resolve_entry(
+          key, w, "events", event_fields(), spec_.base.events,
+          [](Scenario & s) -> auto& { return s.events; });
     const ParamSpec* spec = find_param(key);
     if (!spec) {
       std::optional<std::string> guess = closest(key, variable_keys());
@@ -559,7 +561,9 @@ class SweepLoader {
           std::to_string(entries.size()) + (entries.size() == 1 ? " entry" : " entries");
       add(w, key, "no such entry: the base scenario's " + name + " has " + count,
           entries.empty() ? "an entry listed in the base scenario"
-                          : name + "[1].." + name + "[" + std::to_string(entries.size()) + "]");
+          : entries.size() == 1
+              ? name + "[1]"
+              : name + "[1].." + name + "[" + std::to_string(entries.size()) + "]");
       return std::nullopt;
     }
     Target t = target_of(*f);
@@ -671,8 +675,7 @@ class SweepLoader {
     }
   }
 
-  bool read_table(const std::string& key, const toml::table& tab, const Target& t,
-                  SweepParam& p) {
+  bool read_table(const std::string& key, const toml::table& tab, const Target& t, SweepParam& p) {
     bool ok = true;
     for (auto&& [k, node] : tab) {
       (void)node;
@@ -698,8 +701,7 @@ class SweepLoader {
     return false;
   }
 
-  bool read_range(const std::string& key, const toml::table& tab, const Target& t,
-                  SweepParam& p) {
+  bool read_range(const std::string& key, const toml::table& tab, const Target& t, SweepParam& p) {
     p.kind = DomainKind::Range;
     if (t.type != ParamType::Int && t.type != ParamType::Real) {
       add(at(tab), key, "a range needs a numeric parameter",
@@ -762,8 +764,10 @@ class SweepLoader {
       const toml::node& e = *weights->get(i);
       const std::string ekey = key + ".weights[" + std::to_string(i + 1) + "]";
       double w = 0;
+      std::string shown;
       if (const auto* iv = e.as_integer()) {
         w = static_cast<double>(iv->get());
+        shown = std::to_string(iv->get());
       } else if (const auto* fv = e.as_floating_point()) {
         w = fv->get();
       } else {
@@ -772,7 +776,8 @@ class SweepLoader {
         continue;
       }
       if (!std::isfinite(w) || w <= 0) {
-        add(at(e), ekey, "weight " + format_real(w) + " is not positive", "a positive number");
+        add(at(e), ekey, "weight " + (shown.empty() ? format_real(w) : shown) + " is not positive",
+            "a positive number");
         ok = false;
         continue;
       }
@@ -869,8 +874,8 @@ class SweepLoader {
                std::to_string(spec_.design.samples) +
                    " is not a power of two; Sobol points are evenly spread only in blocks of "
                    "powers of two",
-               "e.g. " + std::to_string(std::size_t{1} << static_cast<int>(std::ceil(
-                                            std::log2(static_cast<double>(spec_.design.samples))))));
+               "e.g. " + std::to_string(std::size_t{1} << static_cast<int>(std::ceil(std::log2(
+                                            static_cast<double>(spec_.design.samples))))));
         break;
       case DesignKind::Morris:
         ok = required("trajectories", "the number of trajectories r, an integer >= 2");
@@ -948,13 +953,18 @@ class SweepLoader {
       for (std::size_t j = 0; j < spec_.params.size(); ++j)
         assignments.push_back(spec_.params[j].key + " = " +
                               value_text(spec_.params[j], extremes[j][digit[j]]));
-      // Report it where the parameter the rule names is, else at the first.
+      // Report it at the parameter the rule names (or one of the same
+      // partner or event entry), else at the first parameter.
+      const std::string& bad = d.front().key;
+      auto entry = [](const std::string& k) { return k.substr(0, k.find(']') + 1); };
       const SweepParam* where = &spec_.params.front();
       for (const auto& p : spec_.params)
-        if (d.front().key == p.key || d.front().key.rfind(p.key + "[", 0) == 0) where = &p;
+        if (bad == p.key || bad.rfind(p.key + "[", 0) == 0 ||
+            (bad.find(']') != std::string::npos && entry(bad) == entry(p.key)))
+          where = &p;
       add({name_, where->line, where->column}, d.front().key,
-          "the point " + join(assignments, ", ") + " makes an invalid scenario: " +
-              d.front().problem,
+          "the point " + join(assignments, ", ") +
+              " makes an invalid scenario: " + d.front().problem,
           d.front().expected);
       return false;
     };
@@ -995,9 +1005,8 @@ class SweepLoader {
     r.warnings = std::move(warnings_);
     if (!r.diagnostics.empty()) return r;
     spec_.file = name_;
-    spec_.replications =
-        replications_ ? static_cast<std::size_t>(*replications_)
-                      : static_cast<std::size_t>(spec_.base.meta.replications);
+    spec_.replications = replications_ ? static_cast<std::size_t>(*replications_)
+                                       : static_cast<std::size_t>(spec_.base.meta.replications);
     spec_.design.seed = seed_ ? *seed_ : spec_.base.meta.seed;
     spec_.base.meta.replications = static_cast<int>(spec_.replications);
     spec_.base.meta.seed = spec_.design.seed;
@@ -1055,7 +1064,9 @@ std::size_t design_points(const DesignSettings& d, const std::vector<SweepParam>
   return 0;
 }
 
-std::size_t sweep_runs(const SweepSpec& s) { return saturating_mul(design_points(s), s.replications); }
+std::size_t sweep_runs(const SweepSpec& s) {
+  return saturating_mul(design_points(s), s.replications);
+}
 
 void set_param(const SweepParam& p, double v, Scenario& s) {
   const ParamRef ref = p.ref(s);

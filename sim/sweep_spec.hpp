@@ -56,16 +56,16 @@ struct SweepParam {
   std::string key;  // dotted, as in the sweep file: "strategy.pace", "partners[1].quality"
   ParamType type = ParamType::Real;  // Int, Real, Bool or Choice
   DomainKind kind = DomainKind::Range;
-  std::vector<double> values;        // Values, Weighted: in file order
-  std::vector<double> weights;       // Weighted: as written (each > 0), same length
-  double min = 0, max = 0;           // Range: min < max, inside the declared range
+  std::vector<double> values;                 // Values, Weighted: in file order
+  std::vector<double> weights;                // Weighted: as written (each > 0), same length
+  double min = 0, max = 0;                    // Range: min < max, inside the declared range
   double declared_min = 0, declared_max = 0;  // the parameter's declared range (Int, Real)
-  std::vector<std::string> choices;  // Choice: the names the indices refer to
-  std::string unit;                  // from the declaration, for output headers
+  std::vector<std::string> choices;           // Choice: the names the indices refer to
+  std::string unit;                           // from the declaration, for output headers
   // The field in a Scenario (set for parameters resolved against a base
   // scenario; empty in specs built by hand for tests of designs).
   std::function<ParamRef(Scenario&)> ref;
-  int line = 0, column = 0;          // where the sweep file names it
+  int line = 0, column = 0;  // where the sweep file names it
 
   // How many distinct values the domain has; 0 for a Real range.
   std::size_t levels() const;
@@ -74,10 +74,10 @@ struct SweepParam {
 // The designs' own settings.
 struct DesignSettings {
   DesignKind kind = DesignKind::Factorial;
-  std::uint64_t seed = 1;         // keys every draw of lhs, random, morris and the bootstrap
-  std::size_t samples = 0;        // lhs, random: points; sobol: base rows N
-  std::size_t trajectories = 0;   // morris: r
-  int levels = 4;                 // morris: p
+  std::uint64_t seed = 1;        // keys every draw of lhs, random, morris and the bootstrap
+  std::size_t samples = 0;       // lhs, random: points; sobol: base rows N
+  std::size_t trajectories = 0;  // morris: r
+  int levels = 4;                // morris: p
 };
 
 struct SweepSpec {
@@ -88,7 +88,7 @@ struct SweepSpec {
   // meta.seed set to the sweep's.
   Scenario base;
   DesignSettings design;
-  std::size_t replications = 1;   // per point
+  std::size_t replications = 1;    // per point
   std::vector<SweepParam> params;  // in file order
 };
 
@@ -99,9 +99,9 @@ inline constexpr std::size_t kMaxSweepPoints = 1'000'000;
 inline constexpr std::size_t kMaxMorrisLevels = 1000;
 
 struct SweepLoadResult {
-  std::optional<SweepSpec> spec;         // set only when diagnostics is empty
-  std::vector<Diagnostic> diagnostics;   // errors
-  std::vector<Diagnostic> warnings;      // e.g. odd Morris levels; never block the sweep
+  std::optional<SweepSpec> spec;        // set only when diagnostics is empty
+  std::vector<Diagnostic> diagnostics;  // errors
+  std::vector<Diagnostic> warnings;     // e.g. odd Morris levels; never block the sweep
   bool ok() const { return spec.has_value(); }
 };
 
