@@ -177,6 +177,19 @@ double param_value(const SweepParam& p, double u) {
   u = std::clamp(u, 0.0, 1.0);
   switch (p.kind) {
     case DomainKind::Range: {
+      if (!p.weights.empty()) {
+        // Piecewise uniform: find the bin by cumulative weight, then the
+        // position inside it; u becomes the same position in a uniform range.
+        double total = 0;
+        for (double w : p.weights) total += w;
+        const double target = u * total;
+        const std::size_t bins = p.weights.size();
+        double cum = 0;
+        std::size_t b = 0;
+        while (b + 1 < bins && target >= cum + p.weights[b]) cum += p.weights[b++];
+        const double inside = std::clamp((target - cum) / p.weights[b], 0.0, 1.0);
+        u = (static_cast<double>(b) + inside) / static_cast<double>(bins);
+      }
       if (p.type == ParamType::Int) {
         const double span = p.max - p.min;  // whole number
         return p.min + std::min(std::floor(u * (span + 1)), span);

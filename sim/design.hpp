@@ -58,6 +58,8 @@ Design make_design(const DesignSettings& settings, const std::vector<SweepParam>
 inline Design make_design(const SweepSpec& spec) { return make_design(spec.design, spec.params); }
 
 // The value of `p` at unit coordinate u (encoded as in SweepParam):
+//   binned range (weights): u is first moved to the same cumulative share
+//               of the piecewise-uniform distribution, then mapped as a range;
 //   Real range  min + u (max - min), kept within [min, max];
 //   Int range   min + floor(u (max - min + 1)), at most max: the integers of
 //               the range each get an equal share of [0, 1) (plain rounding

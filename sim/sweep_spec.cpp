@@ -49,7 +49,7 @@ const std::vector<std::string>& domain_keys() {
 }
 
 const char* kDomainForms =
-    "a list [a, b, ...], a range { min = .., max = .. } or weighted values "
+    "a list [a, b, ...], a range { min = .., max = .. [, weights = [..]] } or weighted values "
     "{ values = [..], weights = [..] }";
 
 struct Where {
@@ -689,16 +689,61 @@ class SweepLoader {
       }
     }
     const bool has_range = tab.contains("min") || tab.contains("max");
-    const bool has_values = tab.contains("values") || tab.contains("weights");
+    const bool has_values = tab.contains("values");
     if (has_range && has_values) {
       add(at(tab), key, "mixes a range (min, max) with values", kDomainForms);
       return false;
     }
     if (!ok) return false;
     if (has_values) return read_weighted(key, tab, t, p);
-    if (has_range) return read_range(key, tab, t, p);
+    if (has_range) {
+      if (!read_range(key, tab, t, p)) return false;
+      // { min, max, weights = [w1, .., wB] }: B equal-width bins of the range,
+      // bin b drawn with probability w_b / sum(w), uniform inside it.
+      const toml::node* wn = tab.get("weights");
+      return !wn || read_weights(key, *wn, "one per equal-width bin of the range", p.weights);
+    }
+    if (tab.contains("weights")) {
+      add(at(tab), key, "weights without values or a range", kDomainForms);
+      return false;
+    }
     add(at(tab), key, "empty table", kDomainForms);
     return false;
+  }
+
+  bool read_weights(const std::string& key, const toml::node& wn, const std::string& count,
+                    std::vector<double>& out) {
+    const toml::array* weights = wn.as_array();
+    if (!weights || weights->empty()) {
+      add(at(wn), key + ".weights", weights ? "empty list" : "wrong type: " + describe(wn),
+          "an array of positive numbers, " + count);
+      return false;
+    }
+    bool ok = true;
+    for (std::size_t i = 0; i < weights->size(); ++i) {
+      const toml::node& e = *weights->get(i);
+      const std::string ekey = key + ".weights[" + std::to_string(i + 1) + "]";
+      double w = 0;
+      std::string shown;
+      if (const auto* iv = e.as_integer()) {
+        w = static_cast<double>(iv->get());
+        shown = std::to_string(iv->get());
+      } else if (const auto* fv = e.as_floating_point()) {
+        w = fv->get();
+      } else {
+        add(at(e), ekey, "wrong type: " + describe(e), "a positive number");
+        ok = false;
+        continue;
+      }
+      if (!std::isfinite(w) || w <= 0) {
+        add(at(e), ekey, "weight " + (shown.empty() ? format_real(w) : shown) + " is not positive",
+            "a positive number");
+        ok = false;
+        continue;
+      }
+      out.push_back(w);
+    }
+    return ok;
   }
 
   bool read_range(const std::string& key, const toml::table& tab, const Target& t, SweepParam& p) {
@@ -738,11 +783,7 @@ class SweepLoader {
   bool read_weighted(const std::string& key, const toml::table& tab, const Target& t,
                      SweepParam& p) {
     p.kind = DomainKind::Weighted;
-    const toml::node* vn = tab.get("values");
-    if (!vn) {
-      add(at(tab), key + ".values", "required key is missing", "values with their weights");
-      return false;
-    }
+    const toml::node* vn = tab.get("values");  // present: read_table checked
     const toml::array* values = vn->as_array();
     if (!values) {
       add(at(*vn), key + ".values", "wrong type: " + describe(*vn), "an array of values");
@@ -754,35 +795,8 @@ class SweepLoader {
       p.kind = DomainKind::Values;  // equal weights: a plain list
       return ok;
     }
+    ok = read_weights(key, *wn, "one per value", p.weights) && ok;
     const toml::array* weights = wn->as_array();
-    if (!weights) {
-      add(at(*wn), key + ".weights", "wrong type: " + describe(*wn),
-          "an array of positive numbers, one per value");
-      return false;
-    }
-    for (std::size_t i = 0; i < weights->size(); ++i) {
-      const toml::node& e = *weights->get(i);
-      const std::string ekey = key + ".weights[" + std::to_string(i + 1) + "]";
-      double w = 0;
-      std::string shown;
-      if (const auto* iv = e.as_integer()) {
-        w = static_cast<double>(iv->get());
-        shown = std::to_string(iv->get());
-      } else if (const auto* fv = e.as_floating_point()) {
-        w = fv->get();
-      } else {
-        add(at(e), ekey, "wrong type: " + describe(e), "a positive number");
-        ok = false;
-        continue;
-      }
-      if (!std::isfinite(w) || w <= 0) {
-        add(at(e), ekey, "weight " + (shown.empty() ? format_real(w) : shown) + " is not positive",
-            "a positive number");
-        ok = false;
-        continue;
-      }
-      p.weights.push_back(w);
-    }
     if (ok && weights->size() != values->size()) {
       add(at(*wn), key + ".weights",
           std::to_string(weights->size()) + " weights for " + std::to_string(values->size()) +
@@ -816,6 +830,11 @@ class SweepLoader {
         if (p.kind != DomainKind::Range) {
           add(at(node), key, design + " needs a range",
               "{ min = .., max = .. } (a numeric parameter)");
+          return false;
+        }
+        if (!p.weights.empty()) {
+          add(at(node), key, "weights apply only to the random and lhs designs",
+              "a range without weights");
           return false;
         }
         return true;
@@ -1134,20 +1153,22 @@ std::string canonical_text(const SweepSpec& s) {
         l += (i ? ", " : "") + value_text(p, values[i]);
       return l + "]";
     };
+    auto weights = [](const std::vector<double>& w) {
+      std::string l = "[";
+      for (std::size_t i = 0; i < w.size(); ++i) l += (i ? ", " : "") + real_text(w[i]);
+      return l + "]";
+    };
     switch (p.kind) {
       case DomainKind::Values:
         out += list(p.values);
         break;
       case DomainKind::Range:
-        out += "{ min = " + value_text(p, p.min) + ", max = " + value_text(p, p.max) + " }";
+        out += "{ min = " + value_text(p, p.min) + ", max = " + value_text(p, p.max);
+        out += p.weights.empty() ? " }" : ", weights = " + weights(p.weights) + " }";
         break;
-      case DomainKind::Weighted: {
-        std::string w = "[";
-        for (std::size_t i = 0; i < p.weights.size(); ++i)
-          w += (i ? ", " : "") + real_text(p.weights[i]);
-        out += "{ values = " + list(p.values) + ", weights = " + w + "] }";
+      case DomainKind::Weighted:
+        out += "{ values = " + list(p.values) + ", weights = " + weights(p.weights) + " }";
         break;
-      }
     }
     out += "\n";
   }

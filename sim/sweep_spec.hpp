@@ -15,6 +15,7 @@
 //   "strategy.pace" = [0.2, 0.5, 0.8]                      # a list of values
 //   "district.low_income_share" = { min = 0.2, max = 0.8 } # a range
 //   "strategy.bundling" = { values = [0.2, 0.8], weights = [3, 1] }  # weighted
+//   "strategy.pace" = { min = 0.0, max = 1.0, weights = [68, 16, 16] } # binned
 //
 // Like scenario files, every problem is collected and reported at once as
 // `file:line:col: key: problem (expected ...)`, with the same Diagnostic
@@ -45,7 +46,7 @@ const char* to_string(DesignKind d);
 // How a varied parameter takes its values.
 enum class DomainKind : std::uint8_t {
   Values,    // a list: [a, b, c]
-  Range,     // { min = .., max = .. } (Int and Real parameters only)
+  Range,     // { min = .., max = .. [, weights = [..]] } (Int and Real parameters only)
   Weighted,  // { values = [...], weights = [...] } (random and lhs designs)
 };
 
@@ -56,8 +57,11 @@ struct SweepParam {
   std::string key;  // dotted, as in the sweep file: "strategy.pace", "partners[1].quality"
   ParamType type = ParamType::Real;  // Int, Real, Bool or Choice
   DomainKind kind = DomainKind::Range;
-  std::vector<double> values;                 // Values, Weighted: in file order
-  std::vector<double> weights;                // Weighted: as written (each > 0), same length
+  std::vector<double> values;  // Values, Weighted: in file order
+  // Weighted: one per value. Range: empty (uniform), or one per equal-width
+  // bin of [min, max] (piecewise uniform: bin b with probability w_b / sum w).
+  // As written; each > 0.
+  std::vector<double> weights;
   double min = 0, max = 0;                    // Range: min < max, inside the declared range
   double declared_min = 0, declared_max = 0;  // the parameter's declared range (Int, Real)
   std::vector<std::string> choices;           // Choice: the names the indices refer to

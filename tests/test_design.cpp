@@ -132,6 +132,41 @@ TEST_CASE("random: weighted values come up in proportion to their weights", "[de
   CHECK(count[0.8] / 20000.0 == Approx(0.22).margin(0.015));
 }
 
+TEST_CASE("random: a binned range draws each bin in proportion, uniform inside", "[design]") {
+  // "Leans build 52%, in between 26%, leans buy 22%": thirds of 0..1.
+  SweepParam dial = range(0, 1);
+  dial.weights = {52, 26, 22};
+  const std::vector<SweepParam> params = {dial};
+  const std::size_t n = 30000;
+  const Design d = make_design(settings(DesignKind::Random, n, 6), params);
+  std::vector<int> third(3, 0);
+  std::vector<int> sixth(6, 0);
+  bool inside = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = param_value(dial, d.u(i, 0));
+    inside = inside && v >= 0 && v <= 1;
+    ++third[std::min(2, static_cast<int>(v * 3))];
+    ++sixth[std::min(5, static_cast<int>(v * 6))];
+  }
+  CHECK(inside);
+  CHECK(third[0] / double(n) == Approx(0.52).margin(0.01));
+  CHECK(third[1] / double(n) == Approx(0.26).margin(0.01));
+  CHECK(third[2] / double(n) == Approx(0.22).margin(0.01));
+  // Uniform inside a bin: both halves of each third equally often.
+  for (int b = 0; b < 3; ++b) CHECK(sixth[2 * b] / double(third[b]) == Approx(0.5).margin(0.02));
+  // The mapping at the bin edges.
+  CHECK(param_value(dial, 0) == 0);
+  CHECK(param_value(dial, 0.52) == Approx(1.0 / 3));
+  CHECK(param_value(dial, 0.78) == Approx(2.0 / 3));
+  CHECK(param_value(dial, 1) == 1);
+  // Integers: bins of the integer grid, each integer of a bin equally likely.
+  SweepParam count = range(1, 6, ParamType::Int);
+  count.weights = {1, 3};  // 1..3 with a quarter, 4..6 with three quarters
+  std::map<double, int> c;
+  for (int i = 0; i < 1200; ++i) ++c[param_value(count, (i + 0.5) / 1200)];
+  CHECK(c == std::map<double, int>{{1, 100}, {2, 100}, {3, 100}, {4, 300}, {5, 300}, {6, 300}});
+}
+
 TEST_CASE("sobol: N x (D + 2) points in Saltelli's row order", "[design]") {
   const std::size_t n = 64, dims = 3;
   const std::vector<SweepParam> params(dims, range(0, 1));

@@ -99,7 +99,8 @@ TEST_CASE("a sweep file with every form of parameter", "[sweep]") {
       "\"strategy.bundling\" = { values = [0.2, 0.8], weights = [3, 1] }\n"
       "\"partners[1].renewal\" = [true, false]\n"
       "\"partners[1].kind\" = [\"coaching\", \"platform\"]\n"
-      "\"events[1].year\" = { min = 2, max = 6 }\n");
+      "\"events[1].year\" = { min = 2, max = 6 }\n"
+      "\"strategy.adaptivity\" = { min = 0.0, max = 1.0, weights = [67, 19, 14] }\n");
   INFO(joined(r.diagnostics));
   REQUIRE(r.ok());
   const SweepSpec& s = *r.spec;
@@ -110,7 +111,7 @@ TEST_CASE("a sweep file with every form of parameter", "[sweep]") {
   CHECK(s.base.meta.replications == 4);
   CHECK(s.base.meta.seed == 99);
   CHECK(s.base.meta.years == 6);
-  REQUIRE(s.params.size() == 6);
+  REQUIRE(s.params.size() == 7);
   // File order, not toml++'s key order.
   CHECK(s.params[0].key == "strategy.pace");
   CHECK(s.params[5].key == "events[1].year");
@@ -127,6 +128,8 @@ TEST_CASE("a sweep file with every form of parameter", "[sweep]") {
   CHECK(s.params[4].values == std::vector<double>{0, 1});  // indices into the choices
   CHECK(s.params[4].choices == partner_kind_names());
   CHECK(s.params[5].type == ParamType::Int);
+  CHECK(s.params[6].kind == DomainKind::Range);
+  CHECK(s.params[6].weights == std::vector<double>{67, 19, 14});
   CHECK(design_points(s) == 50);
   CHECK(sweep_runs(s) == 200);
 
@@ -245,7 +248,8 @@ TEST_CASE("canonical text reads back as the same sweep", "[sweep]") {
       "\"strategy.pace\" = { max = 0.9, min = 0.1 }\n"
       "district.schools = [4, 8]\n"
       "\"strategy.bundling\" = { weights = [0.5, 1.5], values = [0.25, 0.75] }\n"
-      "\"partners[1].kind\" = [\"platform\", \"coaching\"]\n");
+      "\"partners[1].kind\" = [\"platform\", \"coaching\"]\n"
+      "\"strategy.failure_sharing\" = { min = 0, max = 1, weights = [2, 1] }\n");
   INFO(joined(r.diagnostics));
   REQUIRE(r.ok());
   const std::string canon = canonical_text(*r.spec);
@@ -261,7 +265,8 @@ TEST_CASE("canonical text reads back as the same sweep", "[sweep]") {
         "\"strategy.pace\" = { min = 0.1, max = 0.9 }\n"
         "\"district.schools\" = [4, 8]\n"
         "\"strategy.bundling\" = { values = [0.25, 0.75], weights = [0.5, 1.5] }\n"
-        "\"partners[1].kind\" = [\"platform\", \"coaching\"]\n");
+        "\"partners[1].kind\" = [\"platform\", \"coaching\"]\n"
+        "\"strategy.failure_sharing\" = { min = 0.0, max = 1.0, weights = [2.0, 1.0] }\n");
   const SweepLoadResult again = d.load(canon);
   REQUIRE(again.ok());
   CHECK(canonical_text(*again.spec) == canon);
