@@ -289,6 +289,14 @@ class SweepLoader {
             "[sweep.parameters] in the sweep file");
         continue;
       }
+      // The base scenario's path is relative to the sweep file, and the
+      // canonical text keeps it that way; a command-line path would not be.
+      if (leaf == "scenario") {
+        add(w, key, "cannot be set from the command line",
+            "`scenario` in the sweep file; other --set keys (district.schools=10) change the "
+            "base scenario");
+        continue;
+      }
       const auto& keys = sweep_keys();
       if (std::find(keys.begin(), keys.end(), leaf) == keys.end()) {
         const auto guess = closest(leaf, keys);
@@ -296,10 +304,12 @@ class SweepLoader {
             guess ? "" : "a key of [sweep]: " + join(keys, ", "));
         continue;
       }
-      const bool stringish = leaf == "scenario" || leaf == "design";
       toml::table holder;
-      if (stringish && (value.empty() || (value[0] != '"' && value[0] != '\''))) {
-        holder.insert("v", value);
+      if (leaf == "design" && (value.empty() || (value[0] != '"' && value[0] != '\''))) {
+        holder.insert("v", value);  // --set sweep.design=lhs, no shell-quoted quotes needed
+      } else if (too_deep(value, kMaxNesting) || value.find_first_of("\r\n") != std::string::npos) {
+        add(w, key, "cannot read " + quoted(value) + " as one TOML value");
+        continue;
       } else {
         try {
           holder = toml::parse("v = " + value);
@@ -910,6 +920,16 @@ class SweepLoader {
                std::to_string(spec_.design.levels) +
                    " levels is odd: the grid's levels are then not drawn equally often",
                "an even number of levels, e.g. 4 or 6");
+        for (const auto& p : spec_.params) {
+          const std::size_t integers = p.levels();
+          if (p.type == ParamType::Int && p.kind == DomainKind::Range &&
+              integers < static_cast<std::size_t>(spec_.design.levels))
+            warn({name_, p.line, p.column}, p.key,
+                 "a range of " + std::to_string(integers) + " integers on a grid of " +
+                     std::to_string(spec_.design.levels) +
+                     " levels: some steps leave the value unchanged (an effect of 0)",
+                 "at most as many levels as integers in the range");
+        }
         break;
     }
     if (!ok || spec_.params.empty() || !diags_.empty()) return;
@@ -1121,6 +1141,14 @@ std::string value_text(const SweepParam& p, double v) {
     default:
       return real_text(v);
   }
+}
+
+std::string value_plain(const SweepParam& p, double v) {
+  if (p.type == ParamType::Choice) {
+    const auto i = static_cast<std::size_t>(std::lround(v));
+    return i < p.choices.size() ? p.choices[i] : std::to_string(i);
+  }
+  return value_text(p, v);
 }
 
 std::string canonical_text(const SweepSpec& s) {

@@ -133,6 +133,10 @@ std::size_t sweep_runs(const SweepSpec& s);
 // written in the shortest form that reads back as the same double.
 std::string value_text(const SweepParam& p, double v);
 
+// The same without TOML quoting: choice names bare (platform), for CSV
+// cells and tables.
+std::string value_plain(const SweepParam& p, double v);
+
 // The spec in canonical TOML: fixed key order, every default written out,
 // the resolved seed and replications. Two sweep files that define the same
 // sweep give the same text (a resumed sweep compares it; the manifest holds

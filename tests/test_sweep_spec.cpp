@@ -208,13 +208,15 @@ TEST_CASE("command-line overrides reach the sweep table and the base scenario", 
   SECTION("bad overrides are reported as --set") {
     const SweepLoadResult r =
         d.load(text, {"sweep.samples=0", "sweep.sampels=3", "sweep.parameters.x=1", "sweep.seed",
-                      "district.schools=0"});
+                      "sweep.scenario=other.toml", "district.schools=0"});
     CHECK(messages(r.diagnostics) ==
           std::vector<std::string>{
               "--set: sweep.sampels: unknown key; did you mean `sweep.samples`?",
               "--set: sweep.parameters.x: parameters cannot be set from the command line "
               "(expected [sweep.parameters] in the sweep file)",
               "--set: sweep.seed: missing `=` (expected key=value, e.g. sweep.samples=64)",
+              "--set: sweep.scenario: cannot be set from the command line (expected `scenario` in "
+              "the sweep file; other --set keys (district.schools=10) change the base scenario)",
               "--set: sweep.samples: value 0 is out of range (expected an integer in 1..1000000)",
               "--set: district.schools: value 0 is out of range (expected an integer in 1..2000)"});
   }
@@ -237,6 +239,16 @@ TEST_CASE("sweep warnings do not block the sweep", "[sweep]") {
   REQUIRE(morris.warnings.size() == 1);
   CHECK(morris.warnings[0].key == "sweep.levels");
   CHECK(morris.warnings[0].line == 5);
+  const SweepLoadResult coarse = d.load(
+      "[sweep]\nscenario = \"base.toml\"\ndesign = \"morris\"\ntrajectories = 4\nlevels = 6\n"
+      "[sweep.parameters]\n\"district.grant_years\" = { min = 0, max = 3 }\n");
+  REQUIRE(coarse.ok());
+  REQUIRE(coarse.warnings.size() == 1);
+  CHECK(coarse.warnings[0].to_string() ==
+        (d.dir / "s.toml").string() +
+            ":7:1: district.grant_years: a range of 4 integers on a grid of 6 levels: some steps "
+            "leave the value unchanged (an effect of 0) (expected at most as many levels as "
+            "integers in the range)");
 }
 
 TEST_CASE("canonical text reads back as the same sweep", "[sweep]") {
@@ -288,6 +300,8 @@ TEST_CASE("value_text writes values as TOML", "[sweep]") {
   choice.type = ParamType::Choice;
   choice.choices = {"year", "month"};
   CHECK(value_text(choice, 1) == "\"month\"");
+  CHECK(value_plain(choice, 1) == "month");
+  CHECK(value_plain(real, 0.25) == "0.25");
 }
 
 TEST_CASE("every shipped sweep validates and opens with a comment", "[sweep]") {
