@@ -14,11 +14,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Sweep files live in scenarios/sweeps/ and are checked as sweeps
+// (test_sweep_spec.cpp).
 std::vector<fs::path> shipped_scenarios() {
+  const fs::path root = fs::path(DISTRICTSIM_SOURCE_DIR) / "scenarios";
   std::vector<fs::path> files;
-  for (const auto& e :
-       fs::recursive_directory_iterator(fs::path(DISTRICTSIM_SOURCE_DIR) / "scenarios"))
-    if (e.is_regular_file() && e.path().extension() == ".toml") files.push_back(e.path());
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    if (e.is_regular_file() && e.path().extension() == ".toml" &&
+        e.path().lexically_relative(root).begin()->string() != "sweeps")
+      files.push_back(e.path());
   std::sort(files.begin(), files.end());
   return files;
 }

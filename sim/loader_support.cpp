@@ -1,0 +1,295 @@
+// Helpers shared by the two file loaders (scenario_loader.cpp and
+// sweep_spec.cpp): how values, ranges and TOML nodes are worded in
+// diagnostics, "did you mean" suggestions, bounded file reading and the
+// nesting guard that runs before toml++ parses anything.
+#include "loader_support.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <type_traits>
+
+namespace ds::loader {
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------------------
+// Text helpers
+
+std::string trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
+  return out;
+}
+
+// Range bounds as a reader would write them: 1..2000, 0..1, 0.05..0.95.
+std::string format_bound(double v) {
+  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  double copy = v;
+  std::string s = format_value(&copy);
+  return s;
+}
+
+std::string quoted(std::string s) {
+  constexpr std::size_t kShown = 60;  // long strings would drown the message
+  if (s.size() > kShown) s = s.substr(0, kShown) + "...";
+  return format_value(&s);
+}
+
+// Paths are never shortened: the end of a path is the part that matters.
+std::string quoted_path(std::string s) { return format_value(&s); }
+
+std::string format_real(double v) { return format_value(&v); }
+
+// Optimal string alignment distance: Levenshtein plus adjacent transpositions,
+// the commonest typing slip.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[n][m];
+}
+
+// The closest candidate, if it is close enough to be a plausible typo, or one
+// the word abbreviates ("coach" for "coaching"). Ties go to the earlier
+// candidate, so suggestions are deterministic.
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_d = 0;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    const std::size_t limit = std::max<std::size_t>(2, std::max(word.size(), c.size()) / 3);
+    if (d <= limit && (!best || d < best_d)) {
+      best = c;
+      best_d = d;
+    }
+  }
+  if (best || word.size() < 3) return best;
+  for (const auto& c : candidates)
+    if (c.rfind(word, 0) == 0) return c;
+  return best;
+}
+
+std::string did_you_mean(const std::optional<std::string>& s) {
+  return s ? "; did you mean `" + *s + "`?" : "";
+}
+
+// ---------------------------------------------------------------------------
+// Values: what a parameter accepts, how a TOML node is described, validation
+
+std::string range_text(const Rule& r) { return format_bound(r.min) + ".." + format_bound(r.max); }
+
+std::string expected_text(const Rule& r) {
+  switch (r.type) {
+    case ParamType::Int:
+      return "an integer in " + range_text(r);
+    case ParamType::Real:
+      return "a number in " + range_text(r);
+    case ParamType::Bool:
+      return "true or false";
+    case ParamType::String:
+      return "a string";
+    case ParamType::Seed:
+      return "an integer >= 0";
+    case ParamType::IntList:
+      return "an array of integers in " + range_text(r);
+    case ParamType::Choice:
+      return "one of: " + join(*r.choices, ", ");
+  }
+  return "";
+}
+
+std::string describe(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string:
+      return "string " + quoted(n.as_string()->get());
+    case toml::node_type::integer:
+      return "integer " + std::to_string(n.as_integer()->get());
+    case toml::node_type::floating_point:
+      return "floating-point " + format_real(n.as_floating_point()->get());
+    case toml::node_type::boolean:
+      return n.as_boolean()->get() ? "boolean true" : "boolean false";
+    case toml::node_type::array:
+      return "array";
+    case toml::node_type::table:
+      return "table";
+    case toml::node_type::date:
+      return "date";
+    case toml::node_type::time:
+      return "time";
+    case toml::node_type::date_time:
+      return "date-time";
+    case toml::node_type::none:
+      break;
+  }
+  return "nothing";
+}
+
+// Shared by the loader (values from files) and check_scenario (values built in
+// code), so both word a bad value the same way. "" when the value is fine.
+std::string int_problem(long long v, const Rule& r) {
+  if (static_cast<double>(v) < r.min || static_cast<double>(v) > r.max)
+    return "value " + std::to_string(v) + " is out of range";
+  return "";
+}
+// `shown`: the value as the user wrote it, when that differs from how a real
+// prints (an integer 2 read as a real should not come back as "2.0").
+std::string real_problem(double v, const Rule& r, const std::string& shown) {
+  const std::string text = shown.empty() ? format_real(v) : shown;
+  if (!std::isfinite(v)) return "value " + text + " is not a finite number";
+  if (v < r.min || v > r.max) return "value " + text + " is out of range";
+  return "";
+}
+
+void store_choice(const ParamRef& ref, int index) {
+  std::visit(
+      [index](auto* p) {
+        using T = std::remove_pointer_t<decltype(p)>;
+        if constexpr (std::is_enum_v<T>)
+          *p = static_cast<T>(index);
+        else
+          throw std::logic_error("params: a Choice parameter points at a non-enum field");
+      },
+      ref);
+}
+
+// ---------------------------------------------------------------------------
+// Files
+
+// Reads at most `limit` bytes; anything larger is refused unread (a scenario
+// is a few kilobytes, a huge file is a mistake or an attack). Also works for
+// files whose size the file system does not know (pipes, /dev/zero).
+bool read_limited(const fs::path& path, std::uintmax_t limit, std::string& text,
+                  std::string& error) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (st.type() == fs::file_type::not_found) {
+    error = "no such file or directory";
+    return false;
+  }
+  if (st.type() == fs::file_type::directory) {
+    error = "is a directory";
+    return false;
+  }
+  if (st.type() == fs::file_type::regular) {
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (!ec && size > limit) {
+      error = "file is " + std::to_string(size) + " bytes, over the limit of " +
+              std::to_string(limit) + " bytes (1 MiB); refused before parsing";
+      return false;
+    }
+  }
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    error = std::strerror(errno);
+    if (!error.empty())
+      error[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(error[0])));
+    return false;
+  }
+  text.clear();
+  char buf[65536];
+  std::size_t got = 0;
+  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    text.append(buf, got);
+    if (text.size() > limit) break;
+  }
+  const bool read_error = std::ferror(f) != 0;
+  std::fclose(f);
+  if (read_error) {
+    error = "read error";
+    return false;
+  }
+  if (text.size() > limit) {
+    error = "file is over the limit of " + std::to_string(limit) + " bytes (1 MiB); refused";
+    return false;
+  }
+  return true;
+}
+
+// The first place where brackets and braces nest deeper than `limit`, outside
+// strings and comments. Deliberately simple: it only has to be right for files
+// toml++ would accept; anything it miscounts in a broken file toml++ rejects.
+std::optional<std::pair<int, int>> too_deep(std::string_view t, int limit) {
+  int depth = 0, line = 1, col = 1;
+  std::size_t i = 0;
+  auto advance = [&](std::size_t n) {
+    for (std::size_t k = 0; k < n && i < t.size(); ++k, ++i) {
+      if (t[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+  };
+  auto starts = [&](std::string_view s) { return t.substr(i, s.size()) == s; };
+  // Skips a string whose opening delimiter `delim` is at i.
+  auto skip_string = [&](std::string_view delim, bool escapes, bool multiline) {
+    advance(delim.size());
+    while (i < t.size()) {
+      if (escapes && t[i] == '\\') {
+        advance(2);
+      } else if (starts(delim)) {
+        advance(delim.size());
+        return;
+      } else if (!multiline && t[i] == '\n') {
+        return;
+      } else {
+        advance(1);
+      }
+    }
+  };
+  while (i < t.size()) {
+    const char c = t[i];
+    if (c == '#') {
+      while (i < t.size() && t[i] != '\n') advance(1);
+    } else if (starts("\"\"\"")) {
+      skip_string("\"\"\"", true, true);
+    } else if (c == '"') {
+      skip_string("\"", true, false);
+    } else if (starts("'''")) {
+      skip_string("'''", false, true);
+    } else if (c == '\'') {
+      skip_string("'", false, false);
+    } else {
+      if (c == '[' || c == '{') {
+        if (++depth > limit) return std::make_pair(line, col);
+      } else if ((c == ']' || c == '}') && depth > 0) {
+        --depth;
+      }
+      advance(1);
+    }
+  }
+  return std::nullopt;
+}
+
+// toml++ says "Error while parsing X: why"; make it read as a syntax error.
+std::string syntax_problem(std::string_view description) {
+  std::string d(description);
+  const std::string prefix = "Error while parsing ";
+  if (d.rfind(prefix, 0) == 0) return "syntax error while parsing " + d.substr(prefix.size());
+  return "syntax error: " + d;
+}
+
+}  // namespace ds::loader
