@@ -52,6 +52,14 @@ double equity_gap(const State& st) {
 
 }  // namespace
 
+double self_sufficiency(const Scenario& sc, const State& st, double capacity) {
+  double coaches = 0;
+  for (Role r : st.teachers.role) coaches += r == Role::Coach;
+  const double needed = coach_fte_needed(sc, capacity * static_cast<double>(st.teachers.size()));
+  const double sustainable = std::min(coaches, recurring_payable_fte(sc, st));
+  return needed > 0 ? std::min(1.0, sustainable / needed) : 0.0;
+}
+
 void observe(const Scenario& sc, const State& st, double* row) {
   const Teachers& t = st.teachers;
   const Schools& s = st.schools;
@@ -87,9 +95,7 @@ void observe(const Scenario& sc, const State& st, double* row) {
   const double dmean = dn > 0 ? depth / dn : kEmpty;
   set(Metric::depth_mean, dmean);
   set(Metric::depth_sd, dn > 0 ? std::sqrt(std::max(0.0, depth2 / dn - dmean * dmean)) : kEmpty);
-  const double needed = coach_fte_needed(sc, routine);
-  const double sustainable = std::min(coaches, recurring_payable_fte(sc, st));
-  set(Metric::self_sufficiency, needed > 0 ? std::min(1.0, sustainable / needed) : 0.0);
+  set(Metric::self_sufficiency, self_sufficiency(sc, st, routine / N));
   set(Metric::initiative_active, d.initiative_active ? 1.0 : 0.0);
   set(Metric::commitment_mean, commitment / N);
   set(Metric::fatigue_mean, fatigue / N);

@@ -13,4 +13,7 @@ void observe(const Scenario& sc, const State& st, double* row);
 // capacity_index alone (the withdrawal probe needs only this).
 double capacity_index(const Scenario& sc, const State& st);
 
+// self_sufficiency of a state whose capacity_index is `capacity`.
+double self_sufficiency(const Scenario& sc, const State& st, double capacity);
+
 }  // namespace ds

@@ -60,7 +60,9 @@ void run_year(const Scenario& sc, State& st, const Rng& rng, MetricTable* monthl
     if (month == 11) {
       run_stages(kYearEnd, sc, st, rng);
       update_school_aggregates(sc, st);  // the year-end state after turnover
-      st.district.capacity_history.push_back(capacity_index(sc, st));
+      const double capacity = capacity_index(sc, st);
+      st.district.capacity_history.push_back(capacity);
+      st.district.self_sufficiency_history.push_back(self_sufficiency(sc, st, capacity));
       double abandoned = 0;
       for (Phase p : st.schools.phase) abandoned += p == Phase::Abandoned;
       st.district.abandoned_history.push_back(abandoned / static_cast<double>(st.schools.size()));

@@ -138,6 +138,7 @@ struct DistrictState {
   // last years' end-of-year indicators, for the strategy review
   std::vector<double> capacity_history;
   std::vector<double> abandoned_history;
+  std::vector<double> self_sufficiency_history;
 };
 
 struct Clock {

@@ -11,18 +11,16 @@ namespace {
 
 // Institutionalization: how far the initiative has become "how we work here"
 // (capacity, internal coaches, teacher ownership, board support).
-double institutionalization(const Scenario& sc, const State& st) {
-  const auto& hist = st.district.capacity_history;
-  const double capacity = hist.empty() ? 0.0 : hist.back();
-  const double pay = recurring_payable_fte(sc, st);
-  const double trained = count_role(st, Role::Coach);
-  const double coaches_per_school =
-      std::min(trained, pay) / std::max<double>(1.0, static_cast<double>(st.schools.size()));
+// Last year's end state: capacity (counting fully at half the teachers) and
+// self-sufficiency weigh most.
+double institutionalization(const Scenario&, const State& st) {
+  const DistrictState& d = st.district;
+  const double capacity = d.capacity_history.empty() ? 0.0 : d.capacity_history.back();
+  const double self = d.self_sufficiency_history.empty() ? 0.0 : d.self_sufficiency_history.back();
   double commitment = 0;
   for (double c : st.schools.commitment) commitment += c;
   commitment /= std::max<double>(1.0, static_cast<double>(st.schools.size()));
-  return clamp01(0.35 * std::min(1.0, 2.0 * capacity) + 0.2 * std::min(1.0, coaches_per_school) +
-                 0.3 * commitment + 0.15 * st.district.momentum);
+  return clamp01(0.5 * std::min(1.0, 2.0 * capacity) + 0.2 * self + 0.2 * commitment + 0.1 * d.momentum);
 }
 
 // `cause` keys the survival draw: 0 for a scheduled event, 1 for the yearly
@@ -162,7 +160,10 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   const bool grant_soon = sc.district.grant_years > 0 && sc.district.grant_per_year > 0 && !d.grant_ended &&
                           st.clock.year >= sc.district.grant_years - 1 &&
                           st.clock.year <= sc.district.grant_years;
-  if (grant_soon) s.external_sourcing -= step;
+  // Capacity that the district could not keep on its own: grow its own.
+  const double obs_self = d.self_sufficiency_history.back() + noise.normal(0, sd);
+  const bool dependent = st.clock.year > 5 && cap.back() > 0.1 && obs_self < 0.5;
+  if (grant_soon || dependent) s.external_sourcing -= step;
   else if (obs_growth < 0.01 && st.clock.year <= 4) s.external_sourcing += step / 2;
   // Repeated failures: start sharing how things went wrong.
   if (obs_abandon > 0.02) s.failure_sharing += step / 2;
