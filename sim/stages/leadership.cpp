@@ -144,8 +144,8 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   // Burning out: slow down. Nothing moving and nobody tired: speed up.
   const bool waiting = std::find(st.schools.phase.begin(), st.schools.phase.end(), Phase::Waiting) !=
                        st.schools.phase.end();
-  if (obs_fatigue > 0.4) s.pace -= step;
-  else if (waiting && obs_growth < 0.02 && obs_fatigue < 0.25) s.pace += step;
+  if (obs_fatigue > 0.12) s.pace -= step;
+  else if (waiting && obs_growth < 0.02 && obs_fatigue < 0.06) s.pace += step;
   // Schools dropping out: loosen the package; shallow but stable: tighten it.
   if (obs_abandon > 0.02) s.bundling -= step;
   else if (obs_depth < 0.25 && obs_abandon < 0.005) s.bundling += step / 2;
