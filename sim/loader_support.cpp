@@ -53,33 +53,56 @@ std::string quoted_path(std::string s) { return format_value(&s); }
 std::string format_real(double v) { return format_value(&v); }
 
 // Optimal string alignment distance: Levenshtein plus adjacent transpositions,
-// the commonest typing slip.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
+// the commonest typing slip. Three rolling rows, and it stops as soon as the
+// distance must exceed `cutoff` (returning cutoff + 1): callers only care
+// whether a word is close.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cutoff) {
   const std::size_t n = a.size(), m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  std::vector<std::size_t> before(m + 1), prev(m + 1), cur(m + 1);
+  for (std::size_t j = 0; j <= m; ++j) prev[j] = j;
   for (std::size_t i = 1; i <= n; ++i) {
+    cur[0] = i;
+    std::size_t row_min = cur[0];
     for (std::size_t j = 1; j <= m; ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        cur[j] = std::min(cur[j], before[j - 2] + 1);
+      row_min = std::min(row_min, cur[j]);
     }
+    // No later row's minimum is below the smaller of the last two rows'
+    // minima, and this row's is at most one more than the previous row's: so
+    // past cutoff + 1 here, the distance is past cutoff.
+    if (row_min > cutoff + 1) return cutoff + 1;
+    std::swap(before, prev);
+    std::swap(prev, cur);
   }
-  return d[n][m];
+  return std::min(prev[m], cutoff + 1);
 }
 
 // The closest candidate, if it is close enough to be a plausible typo, or one
 // the word abbreviates ("coach" for "coaching"). Ties go to the earlier
 // candidate, so suggestions are deterministic.
+//
+// Bounded, because the words and the candidates can come from a crafted file:
+// no suggestion for a word longer than kMaxSuggestWord or among more than
+// kMaxSuggestAmong candidates (neither is a typo worth guessing at), and no
+// distance computed between words whose lengths alone rule them out. Without
+// these a long key or many partner names made the loader allocate and compare
+// without bound.
+constexpr std::size_t kMaxSuggestWord = 64;
+constexpr std::size_t kMaxSuggestAmong = 256;
+
 std::optional<std::string> closest(std::string_view word,
                                    const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
+  if (word.size() > kMaxSuggestWord || candidates.size() > kMaxSuggestAmong) return best;
   std::size_t best_d = 0;
   for (const auto& c : candidates) {
-    const std::size_t d = edit_distance(word, c);
     const std::size_t limit = std::max<std::size_t>(2, std::max(word.size(), c.size()) / 3);
+    // The distance is at least the difference in length.
+    if (std::max(word.size(), c.size()) - std::min(word.size(), c.size()) > limit) continue;
+    const std::size_t d = edit_distance(word, c, limit);
     if (d <= limit && (!best || d < best_d)) {
       best = c;
       best_d = d;

@@ -37,7 +37,7 @@ std::string quoted_path(std::string s);
 std::string format_real(double v);
 
 // Optimal string alignment distance (Levenshtein plus adjacent swaps).
-std::size_t edit_distance(std::string_view a, std::string_view b);
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cutoff);
 // The closest candidate when it is a plausible typo of `word`, or one that
 // `word` abbreviates; ties go to the earlier candidate.
 std::optional<std::string> closest(std::string_view word,

@@ -2,8 +2,10 @@
 //
 // A load goes through these steps (Loader::run):
 //   1. read the file, refusing files over kMaxScenarioBytes before parsing;
-//   2. refuse bracket nesting deeper than kMaxNesting (toml++ recurses once per
-//      level, and a crafted file could exhaust the stack);
+//   2. refuse what Debian's toml++ 3.3 cannot survive (prescan): nesting deeper
+//      than kMaxNesting (toml++ recurses once per level, and a crafted file
+//      could exhaust the stack) and non-ASCII characters where toml++ would
+//      classify them with undefined behaviour;
 //   3. parse with toml++ (a syntax error ends that file: toml++ stops there);
 //   4. follow `scenario.base` first, so that this file's values land on top of
 //      its base's, key by key;
@@ -26,6 +28,8 @@
 //     can drop an inherited one with `schools_file = ""`.
 #include "scenario_loader.hpp"
 
+#include "loader_support.hpp"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -41,7 +45,6 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "loader_support.hpp"
 #include "params.hpp"
 
 namespace ds {
@@ -225,6 +228,239 @@ class ValueReader {
   std::vector<Diagnostic>& diags_;
 };
 
+
+// What prescan() found that toml++ must not see.
+enum class Refusal {
+  TooDeep,                // nesting deeper than the limit
+  NonAscii,               // a non-ASCII character outside strings and comments
+  NonAsciiAfterBackslash  // ... right after a line-ending backslash in a """string"""
+};
+
+struct ScanProblem {
+  Refusal kind = Refusal::TooDeep;
+  int line = 1;  // 1-based, as toml++ counts: columns in code points
+  int column = 1;
+  bool dotted = false;  // TooDeep: dotted keys or table headers added to the depth
+};
+
+// Scans TOML text for what Debian's toml++ 3.3 cannot survive, before it sees
+// the text:
+//   - Nesting deeper than `limit`. toml++ recurses once per level, while
+//     parsing arrays and inline tables and again while finishing and freeing
+//     the tree, and a crafted file can exhaust the stack. Each open array or
+//     inline table counts one level, and so does each dot of a dotted key
+//     (`a.b.c = 1` builds three nested tables) or table header, including the
+//     dots of the header the key sits under.
+//   - Non-ASCII characters where toml++ asks whether they are whitespace:
+//     outside strings and comments; right after a line-ending backslash in a
+//     multi-line basic string; and anywhere between the start of a bare value
+//     (a number, date, boolean, ...) and the next `,` `]` `}` `#` or line end,
+//     quotes included, because toml++ looks ahead through up to 127
+//     characters to tell numbers from dates. Its generated classifier reaches
+//     __builtin_unreachable for many code points (U+00A7, U+032A, ...), which
+//     is undefined behaviour (toml++ issues 190 and 295; found here by
+//     fuzzing). TOML allows non-ASCII text only inside strings and comments,
+//     and nothing but whitespace between a bare value and what ends it, so no
+//     valid file is refused; only the message differs.
+// Deliberately simple: it only has to be right for text toml++ accepts up to
+// the point it stops; whatever it miscounts in a broken file, toml++ rejects
+// before building anything deeper.
+std::optional<ScanProblem> prescan(std::string_view t, int limit) {
+  int line = 1, col = 1;
+  std::size_t i = 0;
+  auto advance = [&](std::size_t n) {
+    for (std::size_t k = 0; k < n && i < t.size(); ++k, ++i) {
+      const auto c = static_cast<unsigned char>(t[i]);
+      if (c == '\n') {
+        ++line;
+        col = 1;
+      } else if ((c & 0xC0) != 0x80) {  // not a UTF-8 continuation byte
+        ++col;
+      }
+    }
+  };
+  auto starts = [&](std::string_view s) { return t.substr(i, s.size()) == s; };
+  auto is_ascii = [](char c) { return (static_cast<unsigned char>(c) & 0x80) == 0; };
+  std::optional<ScanProblem> found;
+  auto refuse = [&](Refusal kind, bool dotted = false) {
+    found = ScanProblem{kind, line, col, dotted};
+  };
+  // Skips a string whose opening delimiter `delim` is at i.
+  auto skip_string = [&](std::string_view delim, bool escapes, bool multiline) {
+    advance(delim.size());
+    while (i < t.size()) {
+      if (escapes && t[i] == '\\') {
+        // A line-ending backslash trims the whitespace after it, and toml++
+        // classifies the first character it stops at.
+        std::size_t j = i + 1;
+        while (multiline && j < t.size() &&
+               (t[j] == ' ' || t[j] == '\t' || t[j] == '\r' || t[j] == '\n'))
+          ++j;
+        if (multiline && j < t.size() && !is_ascii(t[j])) {
+          advance(j - i);
+          refuse(Refusal::NonAsciiAfterBackslash);
+          return;
+        }
+        advance(2);
+      } else if (starts(delim)) {
+        advance(delim.size());
+        return;
+      } else if (!multiline && t[i] == '\n') {
+        return;
+      } else {
+        advance(1);
+      }
+    }
+  };
+
+  // Depth in levels: open arrays and inline tables, and dots of keys and headers.
+  struct Depth {
+    int brackets = 0;
+    int dots = 0;
+    int level() const { return brackets + dots; }
+  };
+  struct Frame {
+    char open;  // '[' or '{'
+    Depth depth;
+  };
+  // LineStart: a key or a [header] may follow; Header: inside [...]; Key: a
+  // key, up to its `=`; Value: a value, or the rest of a line; Bare: from the
+  // start of a bare value to what ends it, where quotes start no string.
+  enum class Mode { LineStart, Header, Key, Value, Bare };
+  std::vector<Frame> frames;
+  Mode mode = Mode::LineStart;
+  Depth header, key, value_base;
+  auto deeper = [&](const Depth& d) {
+    if (d.level() <= limit) return false;
+    refuse(Refusal::TooDeep, d.dots > 0);
+    return true;
+  };
+
+  if (starts("\xEF\xBB\xBF")) advance(3);  // a byte order mark, which toml++ skips
+  while (i < t.size() && !found) {
+    const char c = t[i];
+    if (c == ' ' || c == '\t' || c == '\r') {
+      advance(1);
+      continue;
+    }
+    if (c == '\n') {
+      if (frames.empty())
+        mode = Mode::LineStart;
+      else if (mode == Mode::Bare)
+        mode = Mode::Value;  // a line break ends a bare value in a multi-line array
+      advance(1);
+      continue;
+    }
+    if (c == '#') {
+      while (i < t.size() && t[i] != '\n') advance(1);
+      continue;
+    }
+    if (mode == Mode::LineStart) {
+      if (c == '[') {
+        mode = Mode::Header;
+        header = Depth{};
+        advance(1);
+        continue;
+      }
+      mode = Mode::Key;
+      key = Depth{0, header.dots};
+    }
+    const bool structural = c == '[' || c == '{' || c == ']' || c == '}' || c == ',';
+    if (mode == Mode::Bare && !structural) {
+      if (!is_ascii(c)) {
+        refuse(Refusal::NonAscii);
+        break;
+      }
+      advance(1);
+    } else if (mode == Mode::Value && !structural && c != '"' && c != '\'') {
+      mode = Mode::Bare;  // this character is scanned again, in Bare mode
+    } else if (starts("\"\"\"")) {
+      skip_string("\"\"\"", true, true);
+    } else if (c == '"') {
+      skip_string("\"", true, false);
+    } else if (starts("'''")) {
+      skip_string("'''", false, true);
+    } else if (c == '\'') {
+      skip_string("'", false, false);
+    } else if (!is_ascii(c)) {
+      refuse(Refusal::NonAscii);
+    } else if (mode == Mode::Header) {
+      if (c == '.') {
+        ++header.dots;
+        if (deeper(header)) break;
+      } else if (c == ']') {
+        mode = Mode::Value;  // the rest of the line, where only a comment is valid
+      }
+      advance(1);
+    } else if (c == '.' && mode == Mode::Key) {
+      ++key.dots;
+      if (deeper(key)) break;
+      advance(1);
+    } else if (c == '=' && mode == Mode::Key) {
+      value_base = key;
+      mode = Mode::Value;
+      advance(1);
+    } else if (c == '[' || c == '{') {
+      // An element of an array sits one level below the array; a value after
+      // `=`, one level below its key.
+      Depth d = !frames.empty() && frames.back().open == '[' ? frames.back().depth : value_base;
+      ++d.brackets;
+      if (deeper(d)) break;
+      frames.push_back({c, d});
+      if (c == '{') {
+        mode = Mode::Key;
+        key = d;
+      } else {
+        mode = Mode::Value;
+      }
+      advance(1);
+    } else if (c == ']' || c == '}') {
+      if (!frames.empty()) frames.pop_back();
+      mode = Mode::Value;
+      advance(1);
+    } else if (c == ',') {
+      if (!frames.empty() && frames.back().open == '{') {
+        mode = Mode::Key;
+        key = frames.back().depth;
+      } else {
+        mode = Mode::Value;
+      }
+      advance(1);
+    } else {
+      advance(1);
+    }
+  }
+  return found;
+}
+
+// The diagnostic for a prescan() refusal of a file: problem and expected.
+std::string refusal_problem(const ScanProblem& p) {
+  const std::string levels = std::to_string(kMaxNesting) + " levels";
+  switch (p.kind) {
+    case Refusal::TooDeep:
+      return (p.dotted ? "dotted keys, arrays or inline tables nested deeper than "
+                       : "arrays or inline tables nested deeper than ") +
+             levels + "; refused before parsing";
+    case Refusal::NonAscii:
+      return "non-ASCII character outside a string or comment; refused before parsing";
+    case Refusal::NonAsciiAfterBackslash:
+      return "non-ASCII character right after a line-ending backslash in a multi-line string; "
+             "refused before parsing";
+  }
+  return "refused before parsing";
+}
+
+std::string refusal_expected(const ScanProblem& p) {
+  switch (p.kind) {
+    case Refusal::TooDeep:
+      return "";
+    case Refusal::NonAscii:
+      return "non-ASCII text only inside quotes or after #";
+    case Refusal::NonAsciiAfterBackslash:
+      return "an escape such as \\u00E9 for that first character";
+  }
+  return "";
+}
 
 // ---------------------------------------------------------------------------
 // schools_file: one row per real school, `name,teachers,need,readiness`
@@ -510,10 +746,9 @@ class Loader {
   }
 
   void apply_text(std::string_view text, const Source& src) {
-    if (auto deep = too_deep(text, kMaxNesting)) {
-      add(diags_, {src.name, deep->first, deep->second}, "",
-          "arrays or inline tables nested deeper than " + std::to_string(kMaxNesting) +
-              " levels; refused before parsing");
+    if (auto refused = prescan(text, kMaxNesting)) {
+      add(diags_, {src.name, refused->line, refused->column}, "", refusal_problem(*refused),
+          refusal_expected(*refused));
       return;
     }
     toml::table doc;
@@ -795,13 +1030,17 @@ class Loader {
       holder.insert("v", value);
       return true;
     }
-    if (too_deep(value, kMaxNesting)) {
-      add(diags_, at, key, "value nested deeper than " + std::to_string(kMaxNesting) + " levels",
+    const std::string text = "v = " + value;
+    if (auto refused = prescan(text, kMaxNesting)) {
+      add(diags_, at, key,
+          refused->kind == Refusal::TooDeep
+              ? "value nested deeper than " + std::to_string(kMaxNesting) + " levels"
+              : "cannot read " + quoted(value) + " as a TOML value",
           expected_text(rule));
       return false;
     }
     try {
-      holder = toml::parse("v = " + value);
+      holder = toml::parse(text);
     } catch (const toml::parse_error&) {
       add(diags_, at, key, "cannot read " + quoted(value) + " as a TOML value",
           expected_text(rule));
@@ -1016,22 +1255,31 @@ std::string horizon_text(int years) {
   return "a year in 1..scenario.years = 1.." + std::to_string(years);
 }
 
+// At most this many partner names are listed in a diagnostic.
+constexpr std::size_t kMaxNamesShown = 10;
+
 void check_events(Checker& c, const Scenario& s) {
   std::vector<std::string> names;
   for (const auto& p : s.partners) names.push_back(p.name);
+  const std::set<std::string> known(names.begin(), names.end());
+  // Built once: with thousands of partners and events, a list per event grew
+  // without bound.
+  std::vector<std::string> shown;
+  for (std::size_t i = 0; i < names.size() && i < kMaxNamesShown; ++i)
+    shown.push_back(quoted(names[i]));
+  if (names.size() > kMaxNamesShown)
+    shown.push_back("... (" + std::to_string(names.size()) + " partners)");
+  const std::string partner_choices = "one of " + join(shown, ", ") + ", or no `partner` for all";
   for (std::size_t i = 0; i < s.events.size(); ++i) {
     const Event& e = s.events[i];
     const std::string ekey = "events[" + std::to_string(i + 1) + "]";
     if (e.year > s.meta.years)
       c.problem(ekey + ".year", "year " + std::to_string(e.year) + " is past the horizon",
                 horizon_text(s.meta.years));
-    if (e.kind == EventKind::PartnerExit && !e.partner.empty() &&
-        std::find(names.begin(), names.end(), e.partner) == names.end()) {
-      std::vector<std::string> shown;
-      for (const auto& n : names) shown.push_back(quoted(n));
+    if (e.kind == EventKind::PartnerExit && !e.partner.empty() && !known.count(e.partner)) {
       c.problem(ekey + ".partner",
                 "no partner named " + quoted(e.partner) + did_you_mean(closest(e.partner, names)),
-                "one of " + join(shown, ", ") + ", or no `partner` for all");
+                partner_choices);
     }
     if (!needs_magnitude(e.kind) && e.magnitude != 0)
       c.problem(ekey + ".magnitude", std::string("does not apply to ") + to_string(e.kind),
@@ -1061,13 +1309,13 @@ void check_partners(Checker& c, const Scenario& s) {
 
 void check_probes(Checker& c, const Scenario& s) {
   const auto& probes = s.output.withdrawal_probe_years;
+  std::set<int> seen;  // a set, not a search of the prefix: a list can be 500,000 long
   for (std::size_t i = 0; i < probes.size(); ++i) {
     const std::string key = "output.withdrawal_probe_years[" + std::to_string(i + 1) + "]";
     if (probes[i] > s.meta.years)
       c.problem(key, "probe year " + std::to_string(probes[i]) + " is past the horizon",
                 horizon_text(s.meta.years) + "; the probe itself may run past it");
-    if (std::find(probes.begin(), probes.begin() + static_cast<std::ptrdiff_t>(i), probes[i]) !=
-        probes.begin() + static_cast<std::ptrdiff_t>(i))
+    if (!seen.insert(probes[i]).second)
       c.problem(key, "duplicate probe year " + std::to_string(probes[i]), "each year at most once");
   }
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -418,6 +419,143 @@ TEST_CASE("deep nesting is refused before toml++ sees it", "[loader][limits]") {
   CHECK(load_text(quoted).ok());
   // A hundred thousand levels, which would overflow the stack of an unguarded parser.
   CHECK_FALSE(load_text("a = " + std::string(100000, '[')).ok());
+}
+
+TEST_CASE("dotted keys and table headers count towards the nesting limit", "[loader][limits]") {
+  // Debian's toml++ 3.3 builds one table per dot and overflows its stack on a
+  // few hundred thousand (found while fuzzing): refused before parsing.
+  auto dotted = [](int dots) {
+    std::string k = "a";
+    for (int i = 0; i < dots; ++i) k += ".a";
+    return k;
+  };
+  const std::string refused = "dotted keys, arrays or inline tables nested deeper than 64 levels";
+  CHECK(only(load_text("[model]\n" + dotted(300000) + " = 1\n")).to_string() ==
+        "t.toml:2:130: " + refused + "; refused before parsing");
+  CHECK(contains(only(load_text("[" + dotted(300000) + "]\n")).problem, refused));
+  CHECK(contains(only(load_text("[[" + dotted(300000) + "]]\n")).problem, refused));
+  CHECK(contains(only(load_text("x = {" + dotted(300000) + " = 1}\n")).problem, refused));
+  CHECK(contains(only(load_text("x = [{" + dotted(300000) + " = 1}]\n")).problem, refused));
+  // Levels add up: the header's dots, the key's dots and the brackets.
+  CHECK(
+      contains(only(load_text("[" + dotted(30) + "]\n" + dotted(30) + " = [[[[[1]]]]]\n")).problem,
+               refused));
+  CHECK(contains(only(load_text("x = {" + dotted(40) + " = {" + dotted(40) + " = 1}}\n")).problem,
+                 refused));
+  // At the limit the text reaches toml++ and is judged as TOML (an unknown key).
+  CHECK(contains(only(load_text("[model]\n" + dotted(64) + " = 1\n")).problem, "unknown key"));
+  CHECK(contains(only(load_text("[" + dotted(64) + "]\n")).problem, "unknown table"));
+  // Dots in values, quoted keys, strings and comments do not count.
+  std::string many_reals = "[output]\nwithdrawal_probe_years = [";
+  for (int i = 0; i < 100; ++i) many_reals += "1.5, ";
+  many_reals += "]\n";
+  CHECK(contains(load_text(many_reals).diagnostics.at(0).problem, "wrong type"));
+  const std::string quoted_dots = "[scenario]\nname = \"" + dotted(100) + "\" # " + dotted(100) +
+                                  "\n\"" + dotted(100) + "\" = 1\n";
+  CHECK(contains(only(load_text(quoted_dots)).problem, "unknown key"));
+}
+
+TEST_CASE("non-ASCII text outside strings is refused before toml++ sees it", "[loader][limits]") {
+  // toml++ 3.3 asks whether such a character is whitespace with a function
+  // that reaches __builtin_unreachable for many code points: undefined
+  // behaviour, found by fuzzing (fuzz/). The first input is the fuzzer's.
+  const std::string found("\xEF\xBB\x9F\x54\x60\x29\x01\x20\x66\x22\x0A", 11);
+  CHECK(only(load_text(found)).to_string() ==
+        "t.toml:1:1: non-ASCII character outside a string or comment; refused before parsing "
+        "(expected non-ASCII text only inside quotes or after #)");
+  CHECK(only(load_text("\xCC\xAA")).line == 1);
+  CHECK(only(load_text("[scenario]\nyears = 12\xC2\xA7\n")).to_string() ==
+        "t.toml:2:11: non-ASCII character outside a string or comment; refused before parsing "
+        "(expected non-ASCII text only inside quotes or after #)");
+  for (const char* text :
+       {"x = [\xC2\xA7]\n", "x = {\xC2\xA7}\n", "[\xC2\xA7]\n", "a\xC2\xA7 = 1\n",
+        "a = \"x\"\xC2\xA7\n", "a = 1979-05-27\xC2\xA7\n", "a = 0x\xC2\xA7\n"}) {
+    INFO(text);
+    CHECK(contains(only(load_text(text)).problem, "non-ASCII character outside a string"));
+  }
+  // ... and after the start of a bare value, up to what ends it: toml++ looks
+  // ahead through it, quotes and all (the --set input is the fuzzer's).
+  CHECK(only(load_text("[scenario]\nseed = 1.base=\"x\xC2\xA7\"\n")).to_string() ==
+        "t.toml:2:17: non-ASCII character outside a string or comment; refused before parsing "
+        "(expected non-ASCII text only inside quotes or after #)");
+  CHECK(contains(only(load_text("a = 1979-05-27 07\"\xC2\xA7\"\n")).problem, "non-ASCII"));
+  const std::string fuzzed_file("#et_]] 1 \nd= 3\"\0\xEF\xB4\xBF\0se_se_de", 28);
+  CHECK(only(load_text(fuzzed_file)).to_string() ==
+        "t.toml:2:7: non-ASCII character outside a string or comment; refused before parsing "
+        "(expected non-ASCII text only inside quotes or after #)");
+  const std::string fuzzed_set("scenario.seed=1.base=\"x.t\x02\0s\xCB\x81", 30);
+  CHECK(only(load_text("", {fuzzed_set})).problem.rfind("cannot read \"1.base=", 0) == 0);
+  // ... and right after a line-ending backslash in a multi-line basic string.
+  const std::string after = "non-ASCII character right after a line-ending backslash";
+  for (const char* text : {"[scenario]\ndescription = \"\"\"a\\\n\xC2\xA7\"\"\"\n",
+                           "[scenario]\nname = \"\"\"\\\xC2\xA7\"\"\"\n",
+                           "[scenario]\nname = \"\"\"\\  \r\n\n\t\xC2\xA7\"\"\"\n",
+                           "[scenario]\nname = \"\"\"\\\n\\\n\xC2\xA7\"\"\"\n"}) {
+    INFO(text);
+    CHECK(contains(only(load_text(text)).problem, after));
+  }
+  // Columns count characters, as toml++'s do.
+  CHECK(only(load_text("[scenario]\nname = \"\xC3\xA9\xC3\xA9\" \xC2\xA7\n")).column == 13);
+  // Non-ASCII text where TOML allows it still loads: strings, comments, a
+  // byte order mark, an escaped backslash before non-ASCII text.
+  const std::string fine =
+      "\xEF\xBB\xBF# \xC3\xA9t\xC3\xA9 \xC2\xA7\n[scenario]\nname = \"\xC3\xA9\"\n"
+      "description = \"\"\"\xC2\xA7 \\\\\xC2\xA7 \\u00e9\xC2\xA7 a\\\n  b "
+      "\xC2\xA7\"\"\"\n[[partners]]\nname = '\xC2\xA7'\n[[events]]\nyear = 2\n"
+      "kind = \"partner_exit\"\npartner = '''\xC2\xA7'''\n"
+      "[output]\nwithdrawal_probe_years = [1, 2,\n  3] # \xC2\xA7\n"
+      "[model]\nadvice_ties = 4 # \xC2\xA7\n";
+  const LoadResult r = load_text(fine);
+  INFO(Catch::Detail::stringify(messages(r)));
+  REQUIRE(r.ok());
+  CHECK(r.scenario->meta.name == "\xC3\xA9");
+  CHECK(r.scenario->partners.at(0).name == "\xC2\xA7");
+  // --set values go through the same scan.
+  CHECK(load_text("", {"scenario.name=\"\xC2\xA7\""}).ok());
+  CHECK(only(load_text("", {"strategy.pace=0.5\xC2\xA7"})).problem ==
+        "cannot read \"0.5\xC2\xA7\" as a TOML value");
+  CHECK(only(load_text("", {"output.withdrawal_probe_years=[" + std::string(100, '[') + "]"}))
+            .problem == "value nested deeper than 64 levels");
+}
+
+TEST_CASE("crafted files cannot make the checks quadratic or their messages huge",
+          "[loader][limits]") {
+  using Clock = std::chrono::steady_clock;
+  // Each took minutes or gigabytes before: a search of the list so far for
+  // each probe year; every partner name listed, and compared, for each event.
+  const auto start = Clock::now();
+  std::string probes = "[scenario]\nyears = 50\n[output]\nwithdrawal_probe_years = [";
+  while (probes.size() < 400000) probes += "7,";
+  probes += "7]\n";
+  const LoadResult dup = load_text(probes);
+  CHECK(dup.diagnostics.size() > 100000);
+  CHECK(dup.diagnostics.back().problem == "duplicate probe year 7");
+
+  std::string crowd = "[scenario]\nyears = 10\n";
+  for (int i = 0; i < 2000; ++i)
+    crowd += "[[partners]]\nname = \"partner number " + std::to_string(i) + "\"\n";
+  for (int i = 0; i < 3000; ++i)
+    crowd += "[[events]]\nyear = 2\nkind = \"partner_exit\"\npartner = \"partner numbr " +
+             std::to_string(i) + "\"\n";
+  const LoadResult r = load_text(crowd);
+  REQUIRE(r.diagnostics.size() == 3000);  // no event names a partner that exists
+  for (const auto& d : r.diagnostics) {
+    CHECK(d.expected.size() < 400);
+    CHECK(contains(d.expected, "... (2000 partners)"));
+  }
+  // Long unknown keys get no suggestion, and no time is spent looking for one.
+  const std::string long_key(100000, 'p');
+  CHECK(only(load_text("[strategy]\n" + long_key + " = 1\n")).problem == "unknown key");
+  CHECK(std::chrono::duration<double>(Clock::now() - start).count() < 60);
+}
+
+TEST_CASE("suggestions still find close keys after the bounds", "[loader][errors]") {
+  CHECK(only(load_text("[strategy]\npase = 1\n")).problem == "unknown key; did you mean `pace`?");
+  CHECK(only(load_text("[strategy]\ncentralisation = 1\n")).problem ==
+        "unknown key; did you mean `centralization`?");
+  CHECK(only(load_text("[strategy]\nfailuresharing = 1\n")).problem ==
+        "unknown key; did you mean `failure_sharing`?");
+  CHECK(only(load_text("[strategy]\nzzzzzzzzzzzzzzzzzzzz = 1\n")).problem == "unknown key");
 }
 
 // ---------------------------------------------------------------------------
