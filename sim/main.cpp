@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -296,6 +297,58 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
 
 // ---------------------------------------------------------------- sweep
 
+// "1h02m", "4m05s", "12s"
+std::string duration_text(double seconds) {
+  if (!(seconds >= 0) || seconds > 1e9) return "?";
+  const auto s = static_cast<long long>(std::llround(seconds));
+  char buf[64];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", s / 3600, (s % 3600) / 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%llds", s);
+  return buf;
+}
+
+// Sweep progress on stderr: runs done and total, runs per second, time
+// left. On a terminal one line updated in place (4 times a second);
+// otherwise a plain line every 5 seconds (logs of batch jobs). Disabled by
+// --quiet.
+class SweepProgress {
+ public:
+  SweepProgress(std::size_t total, bool enabled)
+      : total_(total), enabled_(enabled), tty_(isatty(2) != 0) {}
+  void step() {
+    ++done_;
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const auto interval = tty_ ? std::chrono::milliseconds(250) : std::chrono::milliseconds(5000);
+    if (now - last_ < interval && !(tty_ && done_ == total_)) return;
+    last_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "sweep: %zu/%zu runs (%.0f%%), %.3g runs/s, %s left", done_,
+                  total_, 100.0 * static_cast<double>(done_) / static_cast<double>(total_), rate,
+                  rate > 0 ? duration_text(static_cast<double>(total_ - done_) / rate).c_str()
+                           : "?");
+    if (tty_)
+      std::cerr << '\r' << buf << "\033[K" << std::flush;
+    else
+      std::cerr << buf << '\n' << std::flush;
+  }
+  ~SweepProgress() {
+    if (enabled_ && tty_ && done_ > 0) std::cerr << "\r\033[K" << std::flush;
+  }
+
+ private:
+  std::size_t total_, done_ = 0;
+  bool enabled_, tty_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_ = start_;
+};
+
 struct SweepArgs {
   std::string file;
   std::string out;
@@ -370,7 +423,7 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
     opts.cancel = &g_interrupted;
     ds::SweepRunResult r;
     {
-      Progress progress(runs, !a.quiet, "runs");
+      SweepProgress progress(runs, !a.quiet);
       opts.on_run = [&progress] { progress.step(); };
       r = ds::run_sweep(spec, design, out->staging(), opts);
     }

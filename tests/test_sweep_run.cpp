@@ -69,7 +69,8 @@ TEST_CASE("sweep: a factorial sweep writes its files, columns and rows in order"
   SweepDir d(kFactorial);
   const CommandResult r = run_districtsim({"sweep", d.file(), "--out", d.out(), "-j", "2", "-q"});
   REQUIRE(r.status == 0);
-  CHECK(r.out.empty());
+  CHECK(r.out.empty());  // --quiet: nothing on stdout or stderr
+  CHECK(r.err.empty());
   const fs::path out = d.out();
   CHECK(fs::exists(out / "points.csv"));
   CHECK(fs::exists(out / "runs.csv"));
@@ -221,4 +222,16 @@ TEST_CASE("sweep: --dry-run prints the size and an estimate and writes nothing",
   CHECK(contains(r.out, "estimated duration"));
   CHECK_FALSE(fs::exists(d.out()));
   CHECK(entries(d.dir.path()) == 2);
+}
+
+TEST_CASE("sweep: off a terminal, progress is plain lines and the summary goes to stdout",
+          "[sweep][cli]") {
+  SweepDir d(kFactorial);
+  const CommandResult r = run_districtsim({"sweep", d.file(), "--out", d.out(), "-j", "2"});
+  REQUIRE(r.status == 0);
+  CHECK(contains(r.out, "6 points x 3 replications"));
+  CHECK(contains(r.out, "points.csv runs.csv point_summary.csv manifest.json"));
+  // A tiny sweep finishes before the first 5-second line; never a carriage return.
+  CHECK_FALSE(contains(r.err, "\r"));
+  CHECK_FALSE(contains(r.err, "\033"));
 }
