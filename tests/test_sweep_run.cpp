@@ -235,3 +235,28 @@ TEST_CASE("sweep: off a terminal, progress is plain lines and the summary goes t
   CHECK_FALSE(contains(r.err, "\r"));
   CHECK_FALSE(contains(r.err, "\033"));
 }
+
+TEST_CASE("sweep: --set reaches the sweep table and the base scenario; random design",
+          "[sweep][cli]") {
+  SweepDir d(
+      "[sweep]\nscenario = \"base.toml\"\ndesign = \"random\"\nsamples = 5\nreplications = 4\n"
+      "[sweep.parameters]\n\"strategy.pace\" = { min = 0.0, max = 1.0 }\n"
+      "\"district.schools\" = { min = 4, max = 8 }\n");
+  const CommandResult r =
+      run_districtsim({"sweep", d.file(), "--out", d.out(), "-q", "--set", "sweep.replications=2",
+                       "--set", "scenario.years=4"});
+  REQUIRE(r.status == 0);
+  const auto runs = lines_of(read_file(fs::path(d.out()) / "runs.csv"));
+  CHECK(runs.size() == 1 + 5 * 2);
+  CHECK(contains(runs[0], ",capacity_index_y3,capacity_index_final,"));
+  CHECK_FALSE(contains(runs[0], "_y5"));
+  const auto points = lines_of(read_file(fs::path(d.out()) / "points.csv"));
+  REQUIRE(points.size() == 6);
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    const int schools = std::stoi(split(points[i])[2]);
+    CHECK(schools >= 4);
+    CHECK(schools <= 8);
+  }
+  const std::string manifest = read_file(fs::path(d.out()) / "manifest.json");
+  CHECK(contains(manifest, "\"overrides\": [\"sweep.replications=2\", \"scenario.years=4\"]"));
+}
