@@ -469,9 +469,10 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
 
 // ---------------------------------------------------------------- validate
 
-// A sweep file has a [sweep] table: a line `[sweep]` or `[sweep.` (after
-// spaces), or a dotted `sweep.` key at the top level. Files that cannot be
-// read go to load_scenario, which reports them.
+// A sweep file has a [sweep] table: its first table header is `[sweep]` or
+// `[sweep.…]` (comments and blank lines skipped). Anything else, and files
+// that cannot be read, go to load_scenario, which reports them (a [sweep]
+// table after other tables is then an unknown key there).
 bool is_sweep_file(const std::string& f) {
   std::ifstream in(f);
   for (std::string line; std::getline(in, line);) {
