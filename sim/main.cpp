@@ -14,7 +14,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -25,6 +27,7 @@
 #include "output.hpp"
 #include "scenario_loader.hpp"
 #include "schedule.hpp"
+#include "sweep_run.hpp"
 
 namespace {
 
@@ -292,11 +295,211 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
   }
 }
 
+// ---------------------------------------------------------------- sweep
+
+// "1h02m", "4m05s", "12s"
+std::string duration_text(double seconds) {
+  if (!(seconds >= 0) || seconds > 1e9) return "?";
+  const auto s = static_cast<long long>(std::llround(seconds));
+  char buf[64];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", s / 3600, (s % 3600) / 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%llds", s);
+  return buf;
+}
+
+// Sweep progress on stderr: runs done and total, runs per second, time
+// left. On a terminal one line updated in place (4 times a second);
+// otherwise a plain line every 5 seconds (logs of batch jobs). Disabled by
+// --quiet.
+class SweepProgress {
+ public:
+  SweepProgress(std::size_t total, bool enabled)
+      : total_(total), enabled_(enabled), tty_(isatty(2) != 0) {}
+  void step() {
+    ++done_;
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const auto interval = tty_ ? std::chrono::milliseconds(250) : std::chrono::milliseconds(5000);
+    if (now - last_ < interval && !(tty_ && done_ == total_)) return;
+    last_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "sweep: %zu/%zu runs (%.0f%%), %.3g runs/s, %s left", done_,
+                  total_, 100.0 * static_cast<double>(done_) / static_cast<double>(total_), rate,
+                  rate > 0 ? duration_text(static_cast<double>(total_ - done_) / rate).c_str()
+                           : "?");
+    if (tty_)
+      std::cerr << '\r' << buf << "\033[K" << std::flush;
+    else
+      std::cerr << buf << '\n' << std::flush;
+  }
+  ~SweepProgress() {
+    if (enabled_ && tty_ && done_ > 0) std::cerr << "\r\033[K" << std::flush;
+  }
+
+ private:
+  std::size_t total_, done_ = 0;
+  bool enabled_, tty_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_ = start_;
+};
+
+struct SweepArgs {
+  std::string file;
+  std::string out;
+  int threads = 1;
+  std::vector<std::string> sets;
+  bool quiet = false;
+  bool force = false;
+  bool dry_run = false;
+};
+
+void print_warnings(const std::vector<ds::Diagnostic>& warnings) {
+  for (const auto& w : warnings) std::cerr << "warning: " << w.to_string() << '\n';
+}
+
+int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
+  const std::string started_at = ds::utc_timestamp();
+  const auto start = std::chrono::steady_clock::now();
+  ds::SweepLoadResult loaded = ds::load_sweep(a.file, a.sets);
+  if (!loaded.ok()) {
+    print_diagnostics(loaded.diagnostics);
+    print_warnings(loaded.warnings);
+    return kBadInput;
+  }
+  print_warnings(loaded.warnings);
+  const ds::SweepSpec spec = std::move(*loaded.spec);
+  ds::Design design;
+  try {
+    design = ds::make_design(spec);
+  } catch (const std::exception& e) {
+    std::cerr << "districtsim: sweep: " << e.what() << '\n';
+    return kBadInput;
+  }
+  const std::size_t runs = design.points * spec.replications;
+
+  if (a.dry_run) {
+    const std::string problem = ds::OutputDir::check(a.out, a.force);
+    if (!problem.empty()) {
+      std::cerr << "districtsim: " << problem << '\n';
+      return kBadInput;
+    }
+    // Calibration: one replication of the base scenario, timed.
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      (void)ds::run_one(spec.base, ds::run_seed(spec, 0));
+    } catch (const std::exception& e) {
+      std::cerr << "districtsim: sweep: calibration run failed: " << e.what() << '\n';
+      return kFailure;
+    }
+    const double one = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double estimate = one * static_cast<double>(runs) / std::max(1, a.threads);
+    std::cout << spec.file << ": " << ds::to_string(spec.design.kind) << " design, "
+              << design.points << " points x " << spec.replications << " replications = " << runs
+              << " runs\n"
+              << "calibration: one run of the base scenario took " << one << " s\n"
+              << "estimated duration on " << a.threads
+              << (a.threads == 1 ? " thread: " : " threads: ") << estimate
+              << " s (dry run: nothing written)\n";
+    return kOk;
+  }
+
+  install_signal_handlers();  // before the staging directory exists
+  std::optional<ds::OutputDir> out;
+  try {
+    out.emplace(a.out, a.force);
+  } catch (const std::exception& e) {
+    std::cerr << "districtsim: " << e.what() << '\n';
+    return kBadInput;
+  }
+  try {
+    ds::SweepRunOptions opts;
+    opts.threads = a.threads;
+    opts.cancel = &g_interrupted;
+    ds::SweepRunResult r;
+    {
+      SweepProgress progress(runs, !a.quiet);
+      opts.on_run = [&progress] { progress.step(); };
+      r = ds::run_sweep(spec, design, out->staging(), opts);
+    }
+    if (r.cancelled) {
+      std::cerr << "districtsim: interrupted; nothing written\n";
+      return kInterrupted;
+    }
+    ds::RunManifest m;
+    m.argv = argv;
+    m.overrides = a.sets;
+    for (std::size_t i = 0; i < spec.replications; ++i) m.seeds.push_back(ds::run_seed(spec, i));
+    m.threads = a.threads;
+    m.teacher_steps = r.teacher_steps;
+    m.started_at = started_at;
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    m.wall_seconds = std::round(wall * 1000) / 1000;
+    ds::write_sweep_manifest(out->staging() / "manifest.json", spec, design.points, m);
+    out->commit();
+    if (!a.quiet) {
+      std::cout << spec.file << ": " << ds::to_string(spec.design.kind) << " design, "
+                << design.points << " points x " << spec.replications << " replications, "
+                << m.wall_seconds << " s on " << a.threads
+                << (a.threads == 1 ? " thread\n" : " threads\n");
+      std::cout << "results in " << a.out
+                << ": points.csv runs.csv point_summary.csv manifest.json";
+      if (spec.base.output.trajectories) std::cout << " trajectories.csv";
+      if (design.kind == ds::DesignKind::Sobol || design.kind == ds::DesignKind::Morris)
+        std::cout << " sensitivity.csv";
+      std::cout << '\n';
+    }
+    return kOk;
+  } catch (const std::exception& e) {
+    if (g_interrupted.load()) {
+      std::cerr << "districtsim: interrupted; nothing written\n";
+      return kInterrupted;
+    }
+    std::cerr << "districtsim: sweep failed: " << e.what() << "\n(nothing written to " << a.out
+              << ")\n";
+    return kFailure;
+  }
+}
+
 // ---------------------------------------------------------------- validate
+
+// A sweep file has a [sweep] table: its first table header is `[sweep]` or
+// `[sweep.…]` (comments and blank lines skipped). Anything else, and files
+// that cannot be read, go to load_scenario, which reports them (a [sweep]
+// table after other tables is then an unknown key there).
+bool is_sweep_file(const std::string& f) {
+  std::ifstream in(f);
+  for (std::string line; std::getline(in, line);) {
+    const std::size_t b = line.find_first_not_of(" \t");
+    if (b == std::string::npos || line[b] == '#') continue;
+    const std::string t = line.substr(b);
+    if (t.rfind("[sweep]", 0) == 0 || t.rfind("[sweep.", 0) == 0 || t.rfind("[ sweep", 0) == 0)
+      return true;
+    if (t[0] == '[') return false;  // the first table is not [sweep]
+  }
+  return false;
+}
 
 int cmd_validate(const std::vector<std::string>& files, const std::vector<std::string>& sets) {
   bool all_ok = true;
   for (const auto& f : files) {
+    if (is_sweep_file(f)) {
+      const ds::SweepLoadResult r = ds::load_sweep(f, sets);
+      print_diagnostics(r.diagnostics);
+      print_warnings(r.warnings);
+      if (r.ok())
+        std::cout << f << ": ok (sweep: " << ds::design_points(*r.spec) << " points, "
+                  << ds::sweep_runs(*r.spec) << " runs)\n";
+      else
+        all_ok = false;
+      continue;
+    }
     const ds::LoadResult r = ds::load_scenario(f, sets);
     if (r.ok()) {
       std::cout << f << ": ok\n";
@@ -374,7 +577,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> files, validate_sets;
   CLI::App* validate_cmd =
       app.add_subcommand("validate", "Check scenario files without running them");
-  validate_cmd->add_option("files", files, "Scenario files (TOML)")->required();
+  validate_cmd->add_option("files", files, "Scenario or sweep files (TOML)")->required();
   validate_cmd->add_option("--set", validate_sets, "Override a parameter (repeatable)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
@@ -383,6 +586,27 @@ int main(int argc, char** argv) {
   CLI::App* params_cmd = app.add_subcommand(
       "params", "List every parameter: key, default, range, unit, meaning, source");
   params_cmd->add_flag("--markdown", markdown, "Print a markdown table (for docs)");
+
+  SweepArgs sweep;
+  sweep.threads = std::max(1, tbb::info::default_concurrency());
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep", "Run a parameter sweep (sweep file with a [sweep] table) and write its results");
+  sweep_cmd->add_option("sweep", sweep.file, "Sweep file (TOML)")->required();
+  sweep_cmd->add_option("-o,--out", sweep.out, "Results directory (written all or nothing)")
+      ->required();
+  sweep_cmd
+      ->add_option("-j,--threads", sweep.threads, "Worker threads (default: all hardware threads)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  sweep_cmd
+      ->add_option("--set", sweep.sets,
+                   "Override a [sweep] value (sweep.samples=64) or a base scenario parameter")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  sweep_cmd->add_flag("-q,--quiet", sweep.quiet, "Print nothing but errors");
+  sweep_cmd->add_flag("-f,--force", sweep.force, "Replace an existing non-empty results directory");
+  sweep_cmd->add_flag("--dry-run", sweep.dry_run,
+                      "Print points, runs and an estimated duration; write nothing");
 
   std::string report_dir;
   bool report_png = false;
@@ -408,6 +632,7 @@ int main(int argc, char** argv) {
     const int rc = cmd_compare(compare, args);
     return rc == kOk && compare.report ? cmd_report(compare.out, false, compare.quiet) : rc;
   }
+  if (sweep_cmd->parsed()) return cmd_sweep(sweep, args);
   if (report_cmd->parsed()) return cmd_report(report_dir, report_png, false);
   if (validate_cmd->parsed()) return cmd_validate(files, validate_sets);
   if (params_cmd->parsed()) return cmd_params(markdown);
