@@ -182,7 +182,10 @@ JournalScan scan_journal(const fs::path& file) {
     const char* p = buf.data();
     const auto id = get<std::uint64_t>(p);
     // A run recorded twice (only possible by damage): keep the first.
-    if (seen.insert(id).second) scan.records.emplace_back(id, offset);
+    if (seen.insert(id).second)
+      scan.records.emplace_back(id, offset);
+    else
+      ++scan.duplicates;
     offset += size;
   }
   scan.valid_end = offset;

@@ -74,6 +74,7 @@ struct JournalScan {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> records;  // (run, offset), file order
   std::uint64_t valid_end = 0;  // bytes: header plus every valid record
   std::uint64_t file_size = 0;  // > valid_end when a torn record follows
+  std::size_t duplicates = 0;   // records of a run already recorded (damage): skipped
 };
 
 // Reads and checks the header and every record; throws JournalError when the

@@ -1,11 +1,13 @@
 // Helpers shared by the tests that touch files or run the districtsim binary.
 #pragma once
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -87,6 +89,34 @@ inline CommandResult run_districtsim(const std::vector<std::string>& args) {
   r.out = read_file(capture / "out");
   r.err = read_file(capture / "err");
   return r;
+}
+
+// Starts the districtsim binary with `args` in the background, stdout and
+// stderr to the given files, stdin from /dev/null; returns its pid.
+inline pid_t spawn_districtsim(const std::vector<std::string>& args,
+                               const std::filesystem::path& out, const std::filesystem::path& err) {
+  std::vector<std::string> all = {DISTRICTSIM_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (!std::freopen("/dev/null", "r", stdin) || !std::freopen(out.c_str(), "w", stdout) ||
+        !std::freopen(err.c_str(), "w", stderr))
+      ::_exit(127);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Waits for `pid`; its exit status, or 128 + the signal that killed it.
+inline int wait_exit(pid_t pid) {
+  int raw = 0;
+  while (::waitpid(pid, &raw, 0) < 0) {
+  }
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
 }
 
 // FNV-1a, 64 bit.
