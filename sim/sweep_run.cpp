@@ -88,8 +88,8 @@ void write_sensitivity_csv(const fs::path& file, const SweepSpec& spec, const De
   bo.seed = spec.design.seed;
   OutFile out(file);
   const bool sobol = d.kind == DesignKind::Sobol;
-  out.write(sobol ? "outcome,parameter,index,value,ci_low,ci_high\n"
-                  : "outcome,parameter,mu,mu_star,sigma,mu_star_ci_low,mu_star_ci_high\n");
+  out.write(sobol ? "outcome,parameter,index,value,ci_low,ci_high,rows\n"
+                  : "outcome,parameter,mu,mu_star,sigma,mu_star_ci_low,mu_star_ci_high,effects\n");
   std::vector<double> y(P);
   std::string line;
   for (std::size_t c = 0; c < C; ++c) {
@@ -109,6 +109,8 @@ void write_sensitivity_csv(const fs::path& file, const SweepSpec& spec, const De
           append_number(line, ci.low);
           line += ',';
           append_number(line, ci.high);
+          line += ',';
+          line += std::to_string(r.rows);
           line += '\n';
           out.write(line);
         }
@@ -123,6 +125,8 @@ void write_sensitivity_csv(const fs::path& file, const SweepSpec& spec, const De
           line += ',';
           append_number(line, v);
         }
+        line += ',';
+        line += std::to_string(m.effects);
         line += '\n';
         out.write(line);
       }

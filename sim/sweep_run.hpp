@@ -10,9 +10,9 @@
 //                      every value column of runs.csv
 //   trajectories.csv   point,replication,year,[month,]metrics; only when the
 //                      base scenario has [output] trajectories = true
-//   sensitivity.csv    sobol: outcome,parameter,index,value,ci_low,ci_high
+//   sensitivity.csv    sobol: outcome,parameter,index,value,ci_low,ci_high,rows
 //                      morris: outcome,parameter,mu,mu_star,sigma,
-//                              mu_star_ci_low,mu_star_ci_high
+//                              mu_star_ci_low,mu_star_ci_high,effects
 // Rows are in (point, replication) order, whatever order the runs were
 // executed in.
 //
