@@ -752,6 +752,10 @@ CLI::Option* add_ensemble_options(CLI::App* cmd, RunArgs& a, const std::string& 
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv, argv + argc);
+  // Past a file-size limit (ulimit -f), a write fails with EFBIG, which the
+  // writers report, instead of the default SIGXFSZ killing the process
+  // without a word.
+  ::signal(SIGXFSZ, SIG_IGN);
 
   CLI::App app{"districtsim: agent-based simulation of school districts scaling blended learning"};
   app.name("districtsim");
