@@ -78,7 +78,7 @@ ds::SweepSpec load(const std::string& file) {
 
 }  // namespace
 
-TEST_CASE("journal: records read back bit for bit; a torn tail is cut off", "[sweep][journal]") {
+TEST_CASE("journal: records read back bit for bit, a torn tail is cut off", "[sweep][journal]") {
   TempDir dir;
   const fs::path file = dir / "journal.bin";
   ds::JournalHeader h;
@@ -449,7 +449,7 @@ TEST_CASE("sweep: merged shards equal the unsharded sweep, file for file", "[swe
   }
 }
 
-TEST_CASE("sweep: a disk that fills mid-sweep: a clear message, exit 1, the runs kept; resume "
+TEST_CASE("sweep: a disk that fills mid-sweep: a clear message, exit 1, the runs kept, and resume "
           "completes it",
           "[sweep][cli][fault]") {
   ResumeDir d;
