@@ -125,16 +125,18 @@ def outcome_findings(out: SweepOutput, points: pd.DataFrame, outcome: str) -> st
     y = points[outcome]
     if y.notna().sum() == 0:
         return f"{sf.outcome_title(out, outcome)}: no values (empty in every run)."
+    if y.dropna().nunique() == 1:
+        return (f"{sf.outcome_title(out, outcome)} is {fmt(outcome, y.dropna().iloc[0])} at every "
+                f"point: no parameter moves it within the ranges swept.")
     lo_row, hi_row = points.loc[y.idxmin()], points.loc[y.idxmax()]
     text = (f"{sf.outcome_title(out, outcome)} ranges from {fmt(outcome, lo_row[outcome])} "
             f"(point {int(lo_row['point'])}) to {fmt(outcome, hi_row[outcome])} "
             f"(point {int(hi_row['point'])}) across the points, {fmt(outcome, y.mean())} on "
             f"average.")
-    if outcome == ss.COST and ss.SENSITIVITY_OF.get(outcome) and out.design in ("sobol", "morris"):
-        pass
     rank = ss.ranking(out, points, outcome)
     if not rank:
-        return text + " Which parameter matters most cannot be told (no indices)."
+        return text + (" The sensitivity indices are empty for it (too few complete rows or "
+                       "trajectories), so which parameter matters most cannot be told.")
     name = ss.SENSITIVITY_OF.get(outcome, outcome) if out.design in ("sobol", "morris") else outcome
     top, value, what = rank[0]
     text += (f" What matters most: {ss.parameter_label(top)} ({measure_text(value, what, name)}"
