@@ -139,7 +139,10 @@ def outcome_findings(out: SweepOutput, points: pd.DataFrame, outcome: str) -> st
                        "trajectories), so which parameter matters most cannot be told.")
     name = ss.SENSITIVITY_OF.get(outcome, outcome) if out.design in ("sobol", "morris") else outcome
     top, value, what = rank[0]
-    text += (f" What matters most: {ss.parameter_label(top)} ({measure_text(value, what, name)}"
+    read_on = (f" for {metric(name).label.lower().removesuffix(' at the horizon')} (the "
+               f"district's total, whose indices districtsim computes)" if name != outcome else "")
+    text += (f" What matters most{read_on}: {ss.parameter_label(top)} "
+             f"({measure_text(value, what, name)}"
              f"{interval_text(out, outcome, top)})")
     if len(rank) > 1 and rank[1][1] >= 0.5 * value:
         text += (f", then {ss.parameter_label(rank[1][0])} "
@@ -242,8 +245,9 @@ def what_section(out: SweepOutput) -> Section:
     sweep_file = out.manifest.get("sweep_file") or "the sweep file"
     sec.blocks.append(Paragraph(
         f"Sweep file {sweep_file}; base scenario \u201c{sc.name}\u201d"
-        f"{f' ({desc})' if desc else ''}, {out.scenario.file or 'file not recorded'}: "
-        f"{size} in the base, everything not varied below as the base scenario sets it. Design: "
+        f"{f' ({desc})' if desc else ''}, {out.scenario.file or 'file not recorded'}; as "
+        f"run (command-line settings included): {size}, everything not varied below as the base "
+        f"scenario sets it. Design: "
         f"{DESIGN_WORDS.get(out.design, out.design)}. {len(out.points):,} points \u00d7 "
         f"{out.replications} replications, {out.horizon} years, seed "
         f"{out.manifest.get('seed', 'n/a')}."))
