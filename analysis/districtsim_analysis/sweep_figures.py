@@ -142,8 +142,8 @@ def outcome_scatter_figure(out: SweepOutput, points: pd.DataFrame, outcome: str)
 def heatmap_figure(out: SweepOutput, points: pd.DataFrame, a: str, b: str,
                    outcomes: list[str]) -> Figure:
     """Mean outcome over the points in each cell of parameter a (x) by parameter b (y)."""
-    ga, la, _ = ss.bins(points[a], by_level=ss.levelled(out, a))
-    gb, lb, _ = ss.bins(points[b], by_level=ss.levelled(out, b))
+    ga, la, _ = ss.bins(points[a], by_level=ss.levelled(out, a), span=ss.declared_range(out, a))
+    gb, lb, _ = ss.bins(points[b], by_level=ss.levelled(out, b), span=ss.declared_range(out, b))
     fig, axes = _new_figure(1, len(outcomes), 5.0 * len(outcomes) + 0.5,
                             max(4.3, 0.42 * len(lb) + 2.8),
                             f"{ss.parameter_label(a)} \u00d7 {ss.parameter_label(b)}")
@@ -169,7 +169,9 @@ def heatmap_figure(out: SweepOutput, points: pd.DataFrame, a: str, b: str,
                     ax.text(j, i, text, ha="center", va="center", fontsize=8,
                             color="white" if dark else "black")
         ax.set_xticks(range(len(la)))
-        ax.set_xticklabels(la, rotation=30 if len(la) > 5 else 0, fontsize=8)
+        crowded = sum(len(t) for t in la) > 36
+        ax.set_xticklabels(la, rotation=35 if crowded else 0, ha="right" if crowded else "center",
+                           fontsize=8)
         ax.set_yticks(range(len(lb)))
         ax.set_yticklabels(lb, fontsize=8)
         ends_a, ends_b = ss.dial_ends(a), ss.dial_ends(b)

@@ -118,10 +118,21 @@ def levelled(out: SweepOutput, parameter: str) -> bool:
     return (listed or out.design in ("factorial", "morris")) and is_levelled(values)
 
 
-def bins(values: pd.Series, count: int = 5, by_level: bool | None = None) \
-        -> tuple[pd.Series, list[str], list[float]]:
+def declared_range(out: SweepOutput, parameter: str) -> tuple[float, float] | None:
+    """(min, max) of a parameter given as a range in the sweep file, else None."""
+    spec = (out.spec.get("parameters") or {}).get(parameter)
+    if isinstance(spec, dict) and "min" in spec and "max" in spec:
+        try:
+            return float(spec["min"]), float(spec["max"])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def bins(values: pd.Series, count: int = 5, by_level: bool | None = None,
+         span: tuple[float, float] | None = None) -> tuple[pd.Series, list[str], list[float]]:
     """Groups a parameter's values: by level (when `by_level`, default when few), else
-    `count` equal-width bins.
+    `count` equal-width bins over `span` (default: the values' own range).
 
     Returns (group number per point, label per group, centre per group).
     """
@@ -130,11 +141,13 @@ def bins(values: pd.Series, count: int = 5, by_level: bool | None = None) \
         index = {v: i for i, v in enumerate(lv)}
         return values.map(index), [value_text(v) for v in lv], \
             [float(v) if isinstance(v, (int, float)) else float(i) for i, v in enumerate(lv)]
-    lo, hi = float(values.min()), float(values.max())
+    lo, hi = span if span else (float(values.min()), float(values.max()))
     edges = np.linspace(lo, hi, count + 1)
     group = np.clip(np.searchsorted(edges, values.to_numpy(dtype=float), side="right") - 1,
                     0, count - 1)
-    labels = [f"{value_text(edges[i])}\u2013{value_text(edges[i + 1])}" for i in range(count)]
+    whole = bool(np.all(np.mod(values.dropna().to_numpy(dtype=float), 1) == 0))
+    show = (lambda e: f"{e:,.0f}") if whole else value_text  # integer parameters: whole edges
+    labels = [f"{show(edges[i])}\u2013{show(edges[i + 1])}" for i in range(count)]
     centres = [(edges[i] + edges[i + 1]) / 2 for i in range(count)]
     return pd.Series(group, index=values.index), labels, centres
 
