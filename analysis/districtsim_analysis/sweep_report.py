@@ -344,7 +344,8 @@ def sensitivity_section(out: SweepOutput, points: pd.DataFrame, outcomes: list[s
                 f"percentage points. Computed by districtsim on the points' mean outcomes "
                 f"(sensitivity.csv, docs/sweeps.md section 9).")))
         sec.blocks.append(FigureBlock(
-            "morris_mu_sigma", "Morris \u03bc* against \u03c3", sf.morris_sigma_figure(out, outcomes),
+            "morris_mu_sigma", "Morris \u03bc* against \u03c3",
+            sf.morris_sigma_figure(out, outcomes),
             caption=(
                 "Each parameter placed by \u03bc* (how much it moves the outcome, across) and "
                 "\u03c3 (how much its effect varies from one trajectory to another, up). Near the "

@@ -316,6 +316,25 @@ def test_districtsim_report_command_on_a_sweep(binary, factorial_dir, copy_of):
     check_sweep_figures((directory / "report.html").read_text(encoding="utf-8"), SWEEP_FIGURES)
 
 
+def test_districtsim_report_command_passes_sweep_options(binary, sobol_dir, copy_of):
+    # Once `districtsim report` forwards --heatmap and --outcome to analysis/report.py.
+    usage = subprocess.run([str(binary), "report", "--help"], capture_output=True,
+                           text=True).stdout
+    if "--heatmap" not in usage:
+        pytest.skip(f"{binary} report does not forward --heatmap yet")
+    directory = copy_of(sobol_dir)
+    proc = subprocess.run([str(binary), "report", str(directory), "--heatmap",
+                           "district.schools,district.low_income_share", "--outcome",
+                           "self_sufficiency_final"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    assert "heatmap_schools_x_low_income_share" in figure_ids(html)
+    assert "Self-sufficiency at year 10 against each varied parameter" in text(html)
+    proc = subprocess.run([str(binary), "report", str(directory), "--heatmap", "a,b"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "is not varied in this sweep" in proc.stderr
+
+
 def test_sobol_ties_counts_rows_with_equal_a_and_b(sobol_dir):
     out = load_output(sobol_dir)
     ties = ss.sobol_ties(out)
