@@ -286,12 +286,21 @@ def _parse_spec(text) -> dict:
         return {}
 
 
-def _point_values(column: pd.Series) -> pd.Series:
-    """Numbers as floats; true/false and choice names stay text."""
+def _point_values(column: pd.Series, spec=None) -> pd.Series:
+    """Numbers as floats; true/false and choice names stay text, categorical in the order the
+    sweep definition lists them (`spec`, the parameter's list or weighted values)."""
     numbers = pd.to_numeric(column, errors="coerce")
     if numbers.notna().all():
         return numbers.astype(float)
-    return column.astype(str)
+    text = column.astype(str)
+    listed = spec.get("values") if isinstance(spec, dict) else spec
+    if isinstance(listed, list):
+        order = [str(v).lower() if isinstance(v, bool) else str(v) for v in listed]
+        order += sorted(set(text) - set(order))
+        if set(order) == {"true", "false"}:
+            order = ["false", "true"]  # a switch: off is the low end
+        return pd.Series(pd.Categorical(text, categories=order), index=column.index)
+    return text
 
 
 def load_sweep(path: Path, manifest: dict) -> SweepOutput:
@@ -315,9 +324,10 @@ def load_sweep(path: Path, manifest: dict) -> SweepOutput:
                               f"{', '.join(lacking)}")
         return df
 
+    spec = _parse_spec(manifest.get("sweep"))
     points = table("points.csv", ["point"] + parameters, str_columns=parameters)
     for p in parameters:
-        points[p] = _point_values(points[p])
+        points[p] = _point_values(points[p], (spec.get("parameters") or {}).get(p))
     points = points.sort_values("point").reset_index(drop=True)
     runs = table("runs.csv", SWEEP_REQUIRED["runs.csv"])
     summary = table("point_summary.csv", SWEEP_REQUIRED["point_summary.csv"])
@@ -353,7 +363,7 @@ def load_sweep(path: Path, manifest: dict) -> SweepOutput:
         path=path, kind="sweep", manifest=manifest, design=design, parameters=parameters,
         points=points, runs=runs, point_summary=summary, means=means, sensitivity=sensitivity,
         trajectories=trajectories, scenario=scenario, horizon=horizon,
-        replications=replications, spec=_parse_spec(manifest.get("sweep")),
+        replications=replications, spec=spec,
     )
 
 

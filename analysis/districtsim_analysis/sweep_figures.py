@@ -92,7 +92,7 @@ def _x_values(points: pd.DataFrame, parameter: str, jitter: float = 0.0,
         values = x.to_numpy(dtype=float)
     else:
         index = {v: i for i, v in enumerate(ss.levels(x))}
-        values = x.map(index).to_numpy(dtype=float)
+        values = x.astype(object).map(index).to_numpy(dtype=float)
     if jitter and by_level:
         lv = ss.levels(x) if pd.api.types.is_numeric_dtype(x) else list(range(len(ss.levels(x))))
         step = min(np.diff(lv)) if len(lv) > 1 else 1.0

@@ -183,6 +183,11 @@ def summary_section(out: SweepOutput, points: pd.DataFrame, front: pd.Series) ->
         f"of every point, so differences between points come from the parameters rather than "
         f"luck. Below, each point counts by its mean over its runs."))
     items = [outcome_findings(out, points, o) for o in ss.KEY_OUTCOMES if o in points.columns]
+    if "initiative_active_final" in points.columns and points["initiative_active_final"].lt(1).any():
+        # Runs where the district dropped the initiative end with little capacity: say how many.
+        items.append(outcome_findings(out, points, "initiative_active_final")
+                     .replace("Initiative still running", "The share of runs still running the "
+                              "initiative", 1))
     lead = {"sobol": "Sobol total indices (the share of an outcome's variance a parameter "
                      "explains, alone and with interactions) rank the parameters:",
             "morris": "Morris \u03bc* (the mean absolute change of an outcome when a parameter "

@@ -92,9 +92,13 @@ def point_table(out: SweepOutput) -> pd.DataFrame:
 
 
 def levels(values: pd.Series) -> list:
-    """The distinct values of a parameter in order (numbers ascending)."""
+    """The distinct values of a parameter in order: numbers ascending, choices in the order
+    the sweep file lists them (the loader makes them categorical), false before true."""
     if pd.api.types.is_numeric_dtype(values):
         return sorted(values.dropna().unique().tolist())
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = set(values.astype(object))
+        return [c for c in values.cat.categories if c in present]
     seen = list(dict.fromkeys(values.tolist()))
     if set(seen) <= {"true", "false"}:
         return [v for v in ("false", "true") if v in seen]
@@ -139,7 +143,7 @@ def bins(values: pd.Series, count: int = 5, by_level: bool | None = None,
     if by_level if by_level is not None else is_levelled(values):
         lv = levels(values)
         index = {v: i for i, v in enumerate(lv)}
-        return values.map(index), [value_text(v) for v in lv], \
+        return values.astype(object).map(index), [value_text(v) for v in lv], \
             [float(v) if isinstance(v, (int, float)) else float(i) for i, v in enumerate(lv)]
     lo, hi = span if span else (float(values.min()), float(values.max()))
     edges = np.linspace(lo, hi, count + 1)

@@ -241,6 +241,17 @@ def test_continuous_swing_uses_thirds():
     assert w.size > 1
 
 
+def test_choices_keep_the_sweep_files_order():
+    from districtsim_analysis.loading import _point_values
+    kinds = _point_values(pd.Series(["university", "coaching", "platform", "coaching"]),
+                          ["coaching", "platform", "university"])
+    assert ss.levels(kinds) == ["coaching", "platform", "university"]
+    switch = _point_values(pd.Series(["true", "false"]), [True, False])
+    assert ss.levels(switch) == ["false", "true"]
+    groups, labels, _ = ss.bins(kinds, by_level=True)
+    assert groups.tolist() == [2, 0, 1, 0] and labels == ["coaching", "platform", "university"]
+
+
 # ---------------------------------------------------------------- errors
 
 @pytest.mark.parametrize("spec,message", [
