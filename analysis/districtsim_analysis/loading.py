@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .errors import NotAnOutput
+from .errors import NotAnOutput, UnsupportedOutput
 
 MANIFEST = "manifest.json"
 
@@ -367,11 +367,19 @@ def load_sweep(path: Path, manifest: dict) -> SweepOutput:
     )
 
 
+def load_shard(path: Path, manifest: dict):
+    shard = manifest.get("shard")
+    raise UnsupportedOutput(f"{path}: one shard{f' ({shard})' if isinstance(shard, str) else ''} "
+                            f"of a sweep, not the whole sweep: merge the shards with "
+                            f"`districtsim merge SHARD_DIR... --out DIR` and report on DIR")
+
+
 # kind -> loader(path, manifest); a new kind of output registers here.
 LOADERS: dict[str, Callable[[Path, dict], object]] = {
     "run": load_run_like,
     "compare": load_run_like,
     "sweep": load_sweep,
+    "sweep-shard": load_shard,
 }
 
 
