@@ -183,7 +183,8 @@ def summary_section(out: SweepOutput, points: pd.DataFrame, front: pd.Series) ->
         f"of every point, so differences between points come from the parameters rather than "
         f"luck. Below, each point counts by its mean over its runs."))
     items = [outcome_findings(out, points, o) for o in ss.KEY_OUTCOMES if o in points.columns]
-    if "initiative_active_final" in points.columns and points["initiative_active_final"].lt(1).any():
+    active = points.get("initiative_active_final")
+    if active is not None and active.lt(1).any():
         # Runs where the district dropped the initiative end with little capacity: say how many.
         items.append(outcome_findings(out, points, "initiative_active_final")
                      .replace("Initiative still running", "The share of runs still running the "
@@ -324,6 +325,8 @@ def sensitivity_section(out: SweepOutput, points: pd.DataFrame, outcomes: list[s
                       for o in outcomes)
     if out.design == "sobol":
         rows_used = out.spec.get("samples")
+        used = used_text(out, outcomes, "rows", f"of the {rows_used} base rows" if rows_used
+                         else "base rows")
         sec.blocks.append(FigureBlock(
             "sensitivity", "Sobol sensitivity indices", sf.sobol_figure(out, outcomes),
             caption=(
@@ -333,11 +336,12 @@ def sensitivity_section(out: SweepOutput, points: pd.DataFrame, outcomes: list[s
                 f"the parameter could be fixed anywhere in its range; a total well above the "
                 f"first-order index means it acts through interactions. Lines are bootstrap 95% "
                 f"intervals ({rows_used or 'the'} base rows resampled 1,000 times); small negative "
-                f"estimates mean about zero. Indices are computed by districtsim on the points' "
-                f"mean outcomes (sensitivity.csv, docs/sweeps.md section 9); spending is the "
-                f"district's cumulative spending, which also grows with the district's size when "
-                f"that is varied.")))
+                f"estimates mean about zero.{used} Indices are computed by districtsim on the "
+                f"points' mean outcomes (sensitivity.csv, docs/sweeps.md section 9); spending is "
+                f"the district's cumulative spending, which also grows with the district's size "
+                f"when that is varied.")))
     elif out.design == "morris":
+        used = used_text(out, outcomes, "effects", "elementary effects per parameter")
         sec.blocks.append(FigureBlock(
             "sensitivity", "Morris \u03bc*", sf.morris_figure(out, outcomes),
             caption=(
@@ -345,7 +349,7 @@ def sensitivity_section(out: SweepOutput, points: pd.DataFrame, outcomes: list[s
                 f"parameter moves across its whole range, one parameter at a time, along "
                 f"{out.spec.get('trajectories', 'the')} random trajectories (Morris screening). "
                 f"Longer bars matter more; a bar near 0 means the parameter barely moves the "
-                f"outcome. Lines are bootstrap 95% intervals of \u03bc*. Shares are in "
+                f"outcome. Lines are bootstrap 95% intervals of \u03bc*.{used} Shares are in "
                 f"percentage points. Computed by districtsim on the points' mean outcomes "
                 f"(sensitivity.csv, docs/sweeps.md section 9).")))
         sec.blocks.append(FigureBlock(
@@ -364,6 +368,22 @@ def sensitivity_section(out: SweepOutput, points: pd.DataFrame, outcomes: list[s
             f"design, docs/sweeps.md section 9); the tornado chart below ranks the parameters by "
             f"their swing instead."))
     return sec
+
+
+def used_text(out: SweepOutput, outcomes: list[str], column: str, what: str) -> str:
+    """' The indices use 60–64 of the 64 base rows ...' from sensitivity.csv's count column
+    (rows with an empty outcome are left out); empty when the file has no such column."""
+    counts = []
+    for o in outcomes:
+        s = ss.sensitivity_of(out, o)
+        if column in s.columns:
+            counts.extend(s[column].dropna().tolist())
+    if not counts:
+        return ""
+    lo, hi = int(min(counts)), int(max(counts))
+    span = f"{lo}" if lo == hi else f"{lo}\u2013{hi}"
+    return (f" These use {span} {what} (a point whose outcome is empty in every run leaves its row "
+            f"or effect out).")
 
 
 def tornado_section(out: SweepOutput, points: pd.DataFrame, outcomes: list[str]) -> Section:

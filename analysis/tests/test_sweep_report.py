@@ -123,6 +123,13 @@ def test_sobol_report_has_every_figure(sobol_html):
                                                "heatmap_pace_x_external_sourcing"])
     assert "morris_mu_sigma" not in figure_ids(html)
     assert "first-order index" in html and "total index" in html
+    sens = pd.read_csv(directory / "sensitivity.csv")
+    if "rows" in sens.columns:  # the base rows each index used
+        used = sens[sens.outcome.isin(["capacity_index_final", "self_sufficiency_final",
+                                       "equity_gap_final", "cumulative_spend_final"])]["rows"]
+        span = (f"{int(used.min())}" if used.min() == used.max()
+                else f"{int(used.min())}\u2013{int(used.max())}")
+        assert f"These use {span} of the 8 base rows" in text(html)
 
 
 def test_png_writes_every_sweep_figure(sobol_html):
