@@ -330,7 +330,8 @@ def test_a_shard_is_sent_to_merge(tmp_path, capsys):
     (tmp_path / "manifest.json").write_text(json.dumps({"kind": "sweep-shard", "shard": "2/8"}))
     assert main([str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "one shard (2/8) of a sweep" in err[0] and "districtsim merge" in err[0]
+    assert len(err) == 1
+    assert "one shard (2/8) of a sweep" in err[0] and "districtsim merge" in err[0]
 
 
 def test_districtsim_report_command_on_a_sweep(binary, factorial_dir, copy_of):
