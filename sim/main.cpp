@@ -125,12 +125,15 @@ struct RunArgs {
 // The HTML report is built by analysis/report.py with Debian's Python (the
 // one that has pandas and matplotlib). DISTRICTSIM_ANALYSIS overrides where
 // the analysis folder is.
-int cmd_report(const std::string& dir, bool png, bool quiet) {
+int cmd_report(const std::string& dir, bool png, bool quiet,
+               const std::vector<std::string>& heatmaps = {}, const std::string& outcome = {}) {
   const char* env = std::getenv("DISTRICTSIM_ANALYSIS");
   const std::string script = std::string(env ? env : DISTRICTSIM_ANALYSIS_DIR) + "/report.py";
   std::vector<std::string> args = {"/usr/bin/python3", script, dir};
   if (png) args.push_back("--png");
   if (quiet) args.push_back("--quiet");
+  for (const auto& h : heatmaps) args.insert(args.end(), {"--heatmap", h});
+  if (!outcome.empty()) args.insert(args.end(), {"--outcome", outcome});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -839,9 +842,20 @@ int main(int argc, char** argv) {
   std::string report_dir;
   bool report_png = false;
   CLI::App* report_cmd = app.add_subcommand(
-      "report", "Turn a results directory (run or compare) into DIR/report.html");
+      "report", "Turn a results directory (run, compare or sweep) into DIR/report.html");
   report_cmd->add_option("dir", report_dir, "Results directory")->required();
   report_cmd->add_flag("--png", report_png, "Also write each figure as a PNG in DIR/figures/");
+  std::vector<std::string> report_heatmaps;
+  std::string report_outcome;
+  report_cmd
+      ->add_option(
+          "--heatmap", report_heatmaps,
+          "Sweeps: a heatmap over two varied parameters, e.g. strategy.pace,strategy.bundling")
+      ->type_name("A,B")
+      ->allow_extra_args(false);
+  report_cmd->add_option(
+      "--outcome", report_outcome,
+      "Sweeps: the key outcome, a runs.csv column (default capacity_index_final)");
 
   try {
     app.parse(argc, argv);
@@ -869,7 +883,8 @@ int main(int argc, char** argv) {
     const int rc = cmd_merge(merge, args);
     return rc == kOk && merge.report ? cmd_report(merge.out, false, merge.quiet) : rc;
   }
-  if (report_cmd->parsed()) return cmd_report(report_dir, report_png, false);
+  if (report_cmd->parsed())
+    return cmd_report(report_dir, report_png, false, report_heatmaps, report_outcome);
   if (validate_cmd->parsed()) return cmd_validate(files, validate_sets);
   if (params_cmd->parsed()) return cmd_params(markdown);
   return kBadInput;
