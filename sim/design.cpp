@@ -21,6 +21,7 @@ namespace design_streams {
 inline constexpr std::uint32_t kLhs = stream_id("sweep.lhs");
 inline constexpr std::uint32_t kRandom = stream_id("sweep.random");
 inline constexpr std::uint32_t kMorris = stream_id("sweep.morris");
+inline constexpr std::uint32_t kSobolShift = stream_id("sweep.sobol_shift");
 }  // namespace design_streams
 
 std::uint32_t low32(std::size_t i) { return static_cast<std::uint32_t>(i); }
@@ -75,15 +76,34 @@ void random(const DesignSettings& s, Design& d) {
 }
 
 // Saltelli (2010): A and B from one 2D-dimensional Sobol sequence (Joe & Kuo
-// direction numbers, as Boost 1.74 ships them). Boost's first point is
-// point 1 of the sequence: the all-zero point 0, which Saltelli's scheme
-// skips, is never produced. Coordinates are the top 53 bits of Boost's 64.
+// direction numbers, as Boost 1.74 ships them), coordinates the top 53 bits
+// of Boost's 64. Two changes to the plain sequence keep A and B apart:
+//  - its first `skip` points are skipped, skip the smallest power of two >= N
+//    (as SALib does): the early points sit on coarse dyadic grids where
+//    coordinate j and D + j often coincide (point 1 is 0.5 everywhere, so
+//    A = B in that row), which zeroes those rows' elementary differences;
+//  - a random digital shift keyed by the seed (each coordinate's 53 bits
+//    XOR a mask; L'Ecuyer & Lemieux 2002): it keeps every dyadic
+//    stratification of the sequence, so points skip..skip+N-1 still put one
+//    value in each 1/N stratum of every coordinate, and makes an exact tie of
+//    A_j and B_j (masks differ) a chance of 2^-53.
 void sobol(const DesignSettings& s, Design& d) {
   const std::size_t dims = d.dims, rows = s.samples, g = d.group_size;
   boost::random::sobol gen(2 * dims);
+  std::size_t skip = 1;
+  while (skip < rows) skip *= 2;
+  // Boost's first point is point 1 of the sequence (the zero point is never produced).
+  for (std::size_t i = 1; i < skip; ++i)
+    for (std::size_t j = 0; j < 2 * dims; ++j) (void)gen();
+  std::vector<std::uint64_t> mask(2 * dims);
+  for (std::size_t j = 0; j < 2 * dims; ++j) {
+    Draws draws(s.seed, design_streams::kSobolShift, low32(j), 0);
+    mask[j] = static_cast<std::uint64_t>(draws.uniform() * 0x1.0p53);
+  }
   std::vector<double> ab(2 * dims);
   for (std::size_t r = 0; r < rows; ++r) {
-    for (double& x : ab) x = static_cast<double>(gen() >> 11) * 0x1.0p-53;
+    for (std::size_t j = 0; j < 2 * dims; ++j)
+      ab[j] = static_cast<double>((gen() >> 11) ^ mask[j]) * 0x1.0p-53;
     double* base = d.unit.data() + r * g * dims;
     for (std::size_t k = 0; k < g; ++k) {
       double* point = base + k * dims;

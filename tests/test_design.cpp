@@ -93,7 +93,8 @@ TEST_CASE("lhs: a list is drawn in equal shares", "[design]") {
 
 TEST_CASE("designs are deterministic in the spec and change with the seed", "[design]") {
   const std::vector<SweepParam> params = {range(0, 1), range(0, 1), range(0, 1)};
-  for (DesignKind kind : {DesignKind::Lhs, DesignKind::Random, DesignKind::Morris}) {
+  // Sobol too: its digital shift is keyed by the seed.
+  for (DesignKind kind : {DesignKind::Lhs, DesignKind::Random, DesignKind::Morris, DesignKind::Sobol}) {
     INFO(to_string(kind));
     DesignSettings s = settings(kind, 16, 5);
     s.trajectories = 6;
@@ -103,11 +104,6 @@ TEST_CASE("designs are deterministic in the spec and change with the seed", "[de
     s.seed = 6;
     CHECK(make_design(s, params).unit != a.unit);
   }
-  // Sobol points do not depend on the seed (the sequence is deterministic).
-  DesignSettings s = settings(DesignKind::Sobol, 8, 5);
-  const Design a = make_design(s, params);
-  s.seed = 6;
-  CHECK(make_design(s, params).unit == a.unit);
 }
 
 TEST_CASE("random: independent points, a larger sample extends a smaller one", "[design]") {
@@ -177,12 +173,11 @@ TEST_CASE("sobol: N x (D + 2) points in Saltelli's row order", "[design]") {
   CHECK(d.group_size == dims + 2);
   CHECK(d.groups() == n);
   REQUIRE(in_unit_cube(d));
-  // The zero point of the sequence is skipped: the first row's A and B are
-  // point 1 of the sequence, 0.5 in every coordinate.
-  for (std::size_t j = 0; j < dims; ++j) {
-    CHECK(d.u(0, j) == 0.5);
-    CHECK(d.u(dims + 1, j) == 0.5);
-  }
+  // A and B never share a coordinate: the plain sequence's first point is
+  // 0.5 everywhere (A = B) and its early points often tie across coordinates
+  // j and D + j; skipping 64 points and the digital shift remove that.
+  for (std::size_t r = 0; r < n; ++r)
+    for (std::size_t j = 0; j < dims; ++j) CHECK(d.u(r * (dims + 2), j) != d.u(r * (dims + 2) + dims + 1, j));
   for (std::size_t r = 0; r < n; ++r) {
     const std::size_t a = r * (dims + 2), b = a + dims + 1;
     for (std::size_t i = 0; i < dims; ++i) {
@@ -191,14 +186,21 @@ TEST_CASE("sobol: N x (D + 2) points in Saltelli's row order", "[design]") {
     }
   }
   // A and B come from a 2D-dimensional low-discrepancy sequence: points
-  // 0..63 put one value per stratum of width 1/64 in every coordinate; with
-  // the zero point replaced by point 64, at most one stratum is missed.
+  // 64..127 put one value per stratum of width 1/64 in every coordinate, and
+  // the digital shift keeps that.
   for (std::size_t j = 0; j < dims; ++j) {
-    std::set<int> strata;
-    for (std::size_t r = 0; r < n; ++r)
-      strata.insert(static_cast<int>(d.u(r * (dims + 2), j) * 64));
-    CHECK(strata.size() >= 63);
+    std::set<int> a_strata, b_strata;
+    for (std::size_t r = 0; r < n; ++r) {
+      a_strata.insert(static_cast<int>(d.u(r * (dims + 2), j) * 64));
+      b_strata.insert(static_cast<int>(d.u(r * (dims + 2) + dims + 1, j) * 64));
+    }
+    CHECK(a_strata.size() == 64);
+    CHECK(b_strata.size() == 64);
   }
+  // The shift is keyed by the seed: another seed, other points, same strata.
+  DesignSettings other = settings(DesignKind::Sobol, n);
+  other.seed += 1;
+  CHECK(make_design(other, params).unit != d.unit);
 }
 
 TEST_CASE("morris: r trajectories of D + 1 points on the p-level grid", "[design]") {
