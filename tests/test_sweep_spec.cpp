@@ -220,6 +220,24 @@ TEST_CASE("command-line overrides reach the sweep table and the base scenario", 
               "--set: sweep.samples: value 0 is out of range (expected an integer in 1..1000000)",
               "--set: district.schools: value 0 is out of range (expected an integer in 1..2000)"});
   }
+  SECTION("override values go through the same prescan as files") {
+    // 70 nested arrays, and a non-ASCII character right after a bare value
+    // (U+00A7: toml++ 3.3 classifies it with undefined behaviour).
+    const std::string deep = std::string(70, '[') + "1" + std::string(70, ']');
+    const SweepLoadResult r = d.load(text, {"sweep.samples=" + deep, "sweep.seed=7\xC2\xA7"});
+    CHECK(messages(r.diagnostics) ==
+          std::vector<std::string>{"--set: sweep.samples: value nested deeper than 64 levels",
+                                   "--set: sweep.seed: cannot read \"7\xC2\xA7\" as a TOML value"});
+  }
+}
+
+TEST_CASE("sweep text over 1 MiB is refused before parsing", "[sweep][limits]") {
+  std::string text = "[sweep]\n# ";
+  text.append(std::size_t{1} << 20, 'x');
+  const SweepLoadResult r = load_sweep_text(text, "big.toml", ".");
+  CHECK(messages(r.diagnostics) ==
+        std::vector<std::string>{"big.toml: text is 1048586 bytes, over the limit of 1048576 "
+                                 "bytes (1 MiB); refused before parsing"});
 }
 
 TEST_CASE("sweep warnings do not block the sweep", "[sweep]") {
