@@ -25,6 +25,7 @@
 #include "compare.hpp"
 #include "ensemble.hpp"
 #include "output.hpp"
+#include "resource_guard.hpp"
 #include "scenario_loader.hpp"
 #include "schedule.hpp"
 #include "sweep_run.hpp"
@@ -50,6 +51,14 @@ void install_signal_handlers() {
 
 void print_diagnostics(const std::vector<ds::Diagnostic>& diagnostics) {
   for (const auto& d : diagnostics) std::cerr << d.to_string() << '\n';
+}
+
+// The resource guard (resource_guard.hpp): false, with the reasons on
+// stderr, when the command's estimated memory or output does not fit.
+bool resources_fit(const ds::ResourceEstimate& e, const std::string& out, const char* command) {
+  const std::vector<std::string> problems = ds::check_resources(e, out, command);
+  for (const auto& p : problems) std::cerr << "districtsim: " << p << '\n';
+  return problems.empty();
 }
 
 // Progress on stderr, only when it is a terminal.
@@ -89,6 +98,7 @@ struct RunArgs {
   bool quiet = false;
   bool force = false;
   bool report = false;  // build DIR/report.html at the end
+  bool no_resource_check = false;
 };
 
 // ---------------------------------------------------------------- report
@@ -134,6 +144,8 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
   ds::Scenario s = std::move(*loaded.scenario);
   if (a.replications > 0) s.meta.replications = a.replications;
   if (a.seed_given) s.meta.seed = a.seed;
+  if (!a.no_resource_check && !resources_fit(ds::estimate_run(s, a.threads), a.out, "run"))
+    return kBadInput;
   install_signal_handlers();  // before the staging directory exists
   // The output directory is input too: refuse it before running anything.
   std::optional<ds::OutputDir> out;
@@ -237,6 +249,9 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
   const std::vector<std::string> problems = ds::comparison_problems(scenarios, a.scenarios);
   for (const auto& p : problems) std::cerr << "districtsim: compare: " << p << '\n';
   if (!problems.empty()) return kBadInput;
+  if (!a.no_resource_check &&
+      !resources_fit(ds::estimate_compare(scenarios, a.threads), a.out, "compare"))
+    return kBadInput;
   install_signal_handlers();  // before the staging directory exists
   std::optional<ds::OutputDir> out;
   try {
@@ -357,6 +372,7 @@ struct SweepArgs {
   bool quiet = false;
   bool force = false;
   bool dry_run = false;
+  bool no_resource_check = false;
 };
 
 void print_warnings(const std::vector<ds::Diagnostic>& warnings) {
@@ -409,6 +425,9 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
     return kOk;
   }
 
+  if (!a.no_resource_check &&
+      !resources_fit(ds::estimate_sweep(spec, design.points, a.threads), a.out, "sweep"))
+    return kBadInput;
   install_signal_handlers();  // before the staging directory exists
   std::optional<ds::OutputDir> out;
   try {
@@ -545,6 +564,8 @@ CLI::Option* add_ensemble_options(CLI::App* cmd, RunArgs& a, const std::string& 
   cmd->add_flag("-q,--quiet", a.quiet, "Print nothing but errors");
   cmd->add_flag("-f,--force", a.force, "Replace an existing non-empty results directory");
   cmd->add_flag("--report", a.report, "Also build DIR/report.html (analysis/report.py)");
+  cmd->add_flag("--no-resource-check", a.no_resource_check,
+                "Run even if the estimated memory or output size exceeds what the machine has");
   return seed;
 }
 
@@ -607,6 +628,8 @@ int main(int argc, char** argv) {
   sweep_cmd->add_flag("-f,--force", sweep.force, "Replace an existing non-empty results directory");
   sweep_cmd->add_flag("--dry-run", sweep.dry_run,
                       "Print points, runs and an estimated duration; write nothing");
+  sweep_cmd->add_flag("--no-resource-check", sweep.no_resource_check,
+                      "Run even if the estimated memory or output size exceeds what the machine has");
 
   std::string report_dir;
   bool report_png = false;

@@ -1,6 +1,11 @@
 // Helpers shared by the tests that touch files or run the districtsim binary.
 #pragma once
 
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,8 +14,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "output.hpp"
@@ -64,6 +71,7 @@ inline std::vector<std::string> lines_of(const std::string& text) {
 struct CommandResult {
   int status = -1;  // exit status
   std::string out, err;
+  long max_rss_kib = 0;  // peak resident memory (run_districtsim_in only)
 };
 
 // Runs the districtsim binary with `args`, capturing stdout and stderr.
@@ -87,6 +95,90 @@ inline CommandResult run_districtsim(const std::vector<std::string>& args) {
   r.out = read_file(capture / "out");
   r.err = read_file(capture / "err");
   return r;
+}
+
+// How run_districtsim_in starts the program: what it changes in the child
+// between fork and exec.
+struct ChildOptions {
+  std::vector<std::pair<std::string, std::string>> env;  // set in the child only
+  // RLIMIT_FSIZE in bytes: a write past it fails with EFBIG (SIGXFSZ, which
+  // would kill the process instead, is ignored in the child): a disk that
+  // fills up, without filling one.
+  std::optional<rlim_t> file_size_limit;
+  // Run as this user and group (root only): root ignores file permissions,
+  // so tests of unwritable directories drop to `nobody` when run as root.
+  std::optional<uid_t> uid;
+  std::optional<gid_t> gid;
+};
+
+// Runs the districtsim binary with `args` as run_districtsim does, through
+// fork and exec (no shell), changing the child as `o` says.
+inline CommandResult run_districtsim_in(const std::vector<std::string>& args,
+                                        const ChildOptions& o) {
+  TempDir capture;
+  const std::string out = (capture / "out").string(), err = (capture / "err").string();
+  std::vector<std::string> argv_s = {DISTRICTSIM_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // The environment is built here: between fork and exec the child may only
+  // make async-signal-safe calls (setenv allocates).
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    bool replaced = false;
+    for (const auto& kv : o.env) replaced = replaced || entry.rfind(kv.first + "=", 0) == 0;
+    if (!replaced) env_s.push_back(entry);
+  }
+  for (const auto& [k, v] : o.env) env_s.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) return {};
+  if (pid == 0) {
+    // The child: only async-signal-safe calls until exec, then _exit.
+    const int in_fd = ::open("/dev/null", O_RDONLY);
+    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in_fd < 0 || out_fd < 0 || err_fd < 0) ::_exit(126);
+    ::dup2(in_fd, 0);
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    if (o.file_size_limit) {
+      ::signal(SIGXFSZ, SIG_IGN);  // ignored dispositions survive exec
+      const rlimit lim{*o.file_size_limit, *o.file_size_limit};
+      if (::setrlimit(RLIMIT_FSIZE, &lim) != 0) ::_exit(126);
+    }
+    if (o.gid && (::setgroups(0, nullptr) != 0 || ::setgid(*o.gid) != 0)) ::_exit(126);
+    if (o.uid && ::setuid(*o.uid) != 0) ::_exit(126);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  int raw = 0;
+  rusage usage{};
+  while (::wait4(pid, &raw, 0, &usage) < 0) {
+  }
+  CommandResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = read_file(capture / "out");
+  r.err = read_file(capture / "err");
+  r.max_rss_kib = usage.ru_maxrss;
+  return r;
+}
+
+// Every entry of `dir` whose name starts with `prefix` (staging leftovers
+// like ".out.tmp-1234").
+inline std::vector<std::string> entries_starting(const std::filesystem::path& dir,
+                                                 const std::string& prefix) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) == 0) names.push_back(name);
+  }
+  return names;
 }
 
 // FNV-1a, 64 bit.

@@ -1,0 +1,371 @@
+// Unit tests of the resource guard (sim/resource_guard.cpp): the estimates
+// against what real runs write and use, how they scale, reading what the
+// machine has (and faking it), and the refusal messages. The CLI's use of it
+// (exit 2, nothing written, --no-resource-check) is tested in test_cli.cpp.
+#include "resource_guard.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "metrics.hpp"
+#include "output.hpp"
+#include "scenario_loader.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using namespace ds;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+std::uint64_t part(const std::vector<std::pair<std::string, std::uint64_t>>& parts,
+                   const std::string& name) {
+  for (const auto& [n, v] : parts)
+    if (n == name) return v;
+  return 0;
+}
+
+std::uint64_t dir_bytes(const fs::path& dir) {
+  std::uint64_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) n += e.file_size();
+  return n;
+}
+
+Scenario scenario(int schools, int teachers, int years, int replications, bool monthly) {
+  Scenario s;
+  s.meta.name = "guard";
+  s.district.schools = schools;
+  s.district.teachers_per_school = teachers;
+  s.meta.years = years;
+  s.meta.replications = replications;
+  s.output.frequency = monthly ? Frequency::Month : Frequency::Year;
+  return s;
+}
+
+std::string scenario_toml(int schools, int teachers, int years, int replications, bool monthly,
+                          const std::string& name = "guard") {
+  return "[scenario]\nname = \"" + name + "\"\nyears = " + std::to_string(years) +
+         "\nreplications = " + std::to_string(replications) +
+         "\nseed = 5\n[district]\nschools = " + std::to_string(schools) +
+         "\nteachers_per_school = " + std::to_string(teachers) + "\n[output]\nfrequency = \"" +
+         (monthly ? "month" : "year") + "\"\n";
+}
+
+}  // namespace
+
+TEST_CASE("teachers and output rows of a scenario", "[resource]") {
+  Scenario s = scenario(10, 20, 8, 3, false);
+  CHECK(teachers_of(s) == 200);
+  CHECK(rows_of(s) == 9);
+  s.output.frequency = Frequency::Month;
+  CHECK(rows_of(s) == 97);
+  s.district.school_list = {{"a", 30, 0.5, 0.5}, {"b", 12, 0.5, 0.5}};
+  CHECK(teachers_of(s) == 42);
+}
+
+TEST_CASE("run estimates scale with replications, threads and frequency", "[resource]") {
+  const Scenario yearly = scenario(100, 40, 25, 200, false);
+  const ResourceEstimate e = estimate_run(yearly, 2);
+  // trajectories.csv: replications x rows x (leading columns + every metric).
+  CHECK(part(e.disk_parts, "trajectories.csv") ==
+        200 * 26 * (16 + kMetricCount * resource_figures::kBytesPerCsvNumber));
+  // Two runs at once, 4,000 teachers each.
+  CHECK(part(e.memory_parts, "runs in progress") ==
+        2 * 4000 * resource_figures::kBytesPerTeacher);
+  std::uint64_t disk = 0, memory = 0;
+  for (const auto& p : e.disk_parts) disk += p.second;
+  for (const auto& p : e.memory_parts) memory += p.second;
+  CHECK(disk == e.disk);
+  CHECK(memory == e.memory);
+
+  // Twice the replications: twice the per-run files; the memory of the runs
+  // in progress does not change.
+  Scenario twice = yearly;
+  twice.meta.replications = 400;
+  const ResourceEstimate e2 = estimate_run(twice, 2);
+  CHECK(part(e2.disk_parts, "trajectories.csv") == 2 * part(e.disk_parts, "trajectories.csv"));
+  CHECK(part(e2.memory_parts, "runs in progress") == part(e.memory_parts, "runs in progress"));
+  // More threads: more runs at once, never more than there are replications.
+  CHECK(part(estimate_run(yearly, 8).memory_parts, "runs in progress") ==
+        8 * 4000 * resource_figures::kBytesPerTeacher);
+  Scenario one = yearly;
+  one.meta.replications = 1;
+  CHECK(part(estimate_run(one, 8).memory_parts, "runs in progress") ==
+        4000 * resource_figures::kBytesPerTeacher);
+  // Monthly output: 12 x years + 1 rows.
+  Scenario monthly = yearly;
+  monthly.output.frequency = Frequency::Month;
+  CHECK(part(estimate_run(monthly, 2).disk_parts, "trajectories.csv") ==
+        part(e.disk_parts, "trajectories.csv") / 26 * 301);
+}
+
+TEST_CASE("the summary's scratch file is counted once values exceed the budget", "[resource]") {
+  const std::uint64_t cells = 26 * kMetricCount;
+  const std::uint64_t fits = SummaryAccumulator::kDefaultBudget / cells;
+  CHECK(part(estimate_run(scenario(10, 20, 25, static_cast<int>(fits), false), 1).disk_parts,
+             "summary scratch file") == 0);
+  const ResourceEstimate over =
+      estimate_run(scenario(10, 20, 25, static_cast<int>(fits + 1), false), 1);
+  CHECK(part(over.disk_parts, "summary scratch file") == (fits + 1) * cells * 8);
+  // In memory it stays at the budget.
+  CHECK(part(over.memory_parts, "summary values") <
+        SummaryAccumulator::kDefaultBudget * 16 + 2 * 1024 * 1024);
+}
+
+TEST_CASE("the largest scenario the loader accepts gives its full size", "[resource]") {
+  // 100,000 replications x 601 monthly rows: ~20 GB of trajectories and a
+  // ~15 GB scratch file; 1,024 runs at once of 600,000 teachers.
+  Scenario s = scenario(2000, 300, 50, 100000, true);
+  const ResourceEstimate e = estimate_run(s, 1024);
+  CHECK(part(e.disk_parts, "trajectories.csv") > (std::uint64_t{18} << 30));
+  CHECK(part(e.disk_parts, "summary scratch file") == std::uint64_t{100000} * 601 * kMetricCount * 8);
+  CHECK(e.disk > (std::uint64_t{40} << 30));
+  CHECK(e.memory > (std::uint64_t{100} << 30));
+}
+
+TEST_CASE("run: the estimate covers what a real run writes and uses", "[resource][cli]") {
+  test::TempDir dir;
+  test::write_file(dir / "s.toml", scenario_toml(10, 20, 10, 20, true));
+  const LoadResult loaded = load_scenario(dir / "s.toml");
+  REQUIRE(loaded.ok());
+  const ResourceEstimate e = estimate_run(*loaded.scenario, 2);
+  const test::CommandResult r = test::run_districtsim_in(
+      {"run", (dir / "s.toml").string(), "--out", (dir / "out").string(), "-j", "2", "-q"}, {});
+  REQUIRE(r.status == 0);
+  const std::uint64_t written = dir_bytes(dir / "out");
+  INFO("written " << written << " bytes, estimated " << e.disk);
+  CHECK(written <= e.disk);
+  CHECK(e.disk <= written * 5 / 2);  // high, but not uselessly so
+}
+
+TEST_CASE("run: the memory estimate covers a real run's peak", "[resource][cli]") {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  SKIP("sanitizer builds use several times the memory the estimate is for");
+#endif
+  test::TempDir dir;
+  // 20,000 teachers, two at a time: the runs are most of the peak.
+  test::write_file(dir / "s.toml", scenario_toml(500, 40, 3, 4, false));
+  const LoadResult loaded = load_scenario(dir / "s.toml");
+  REQUIRE(loaded.ok());
+  const ResourceEstimate e = estimate_run(*loaded.scenario, 2);
+  const test::CommandResult r = test::run_districtsim_in(
+      {"run", (dir / "s.toml").string(), "--out", (dir / "out").string(), "-j", "2", "-q"}, {});
+  REQUIRE(r.status == 0);
+  const auto peak = static_cast<std::uint64_t>(r.max_rss_kib) * 1024;
+  INFO("peak " << peak << " bytes, estimated " << e.memory);
+  CHECK(peak <= e.memory);
+  CHECK(e.memory <= peak * 2);
+}
+
+TEST_CASE("compare: the estimate covers what a real comparison writes", "[resource][cli]") {
+  test::TempDir dir;
+  test::write_file(dir / "a.toml", scenario_toml(10, 20, 10, 12, true, "a"));
+  test::write_file(dir / "b.toml", scenario_toml(12, 20, 10, 12, true, "b"));
+  std::vector<Scenario> scenarios;
+  for (const char* f : {"a.toml", "b.toml"}) {
+    LoadResult l = load_scenario(dir / f);
+    REQUIRE(l.ok());
+    scenarios.push_back(std::move(*l.scenario));
+  }
+  const ResourceEstimate e = estimate_compare(scenarios, 2);
+  const test::CommandResult r =
+      test::run_districtsim_in({"compare", (dir / "a.toml").string(), (dir / "b.toml").string(),
+                                "--out", (dir / "out").string(), "-j", "2", "-q"},
+                               {});
+  REQUIRE(r.status == 0);
+  const std::uint64_t written = dir_bytes(dir / "out");
+  // The per-scenario parts exist next to the joined files for a while: the
+  // peak is about twice what is left at the end.
+  INFO("written " << written << " bytes, estimated peak " << e.disk);
+  CHECK(2 * written <= e.disk);
+  CHECK(e.disk <= written * 5);
+}
+
+TEST_CASE("sweep: the largest district and trajectories count", "[resource]") {
+  SweepSpec spec;
+  spec.base = scenario(10, 20, 6, 2, false);
+  spec.replications = 3;
+  spec.design.kind = DesignKind::Factorial;
+  SweepParam schools;
+  schools.key = "district.schools";
+  schools.type = ParamType::Int;
+  schools.kind = DomainKind::Values;
+  schools.values = {5, 50, 20};
+  spec.params.push_back(schools);
+  const ResourceEstimate e = estimate_sweep(spec, 3, 2);
+  // Two runs at once of the largest district: 50 schools x 20 teachers.
+  CHECK(part(e.memory_parts, "runs in progress") == 2 * 1000 * resource_figures::kBytesPerTeacher);
+  CHECK(part(e.disk_parts, "trajectories.csv") == 0);
+  spec.base.output.trajectories = true;
+  CHECK(part(estimate_sweep(spec, 3, 2).disk_parts, "trajectories.csv") ==
+        9 * 7 * (24 + kMetricCount * resource_figures::kBytesPerCsvNumber));
+}
+
+TEST_CASE("what the machine has: /proc/meminfo, sizes, the fake", "[resource]") {
+  CHECK(mem_available("MemTotal:       16318816 kB\nMemFree:  1 kB\nMemAvailable:    8000 kB\n") ==
+        8000u * 1024);
+  CHECK_FALSE(mem_available("MemTotal: 100 kB\n").has_value());
+  CHECK_FALSE(mem_available("MemAvailable: lots\n").has_value());
+
+  CHECK(parse_size("1024") == 1024u);
+  CHECK(parse_size("64K") == 65536u);
+  CHECK(parse_size("3M") == 3u << 20);
+  CHECK(parse_size("2GiB") == std::uint64_t{2} << 30);
+  CHECK_FALSE(parse_size("").has_value());
+  CHECK_FALSE(parse_size("-1").has_value());
+  CHECK_FALSE(parse_size("12X").has_value());
+  CHECK_FALSE(parse_size("99999999999999999999").has_value());
+  CHECK_FALSE(parse_size("99999999999T").has_value());
+
+  test::TempDir dir;
+  // The output directory does not exist yet: its nearest existing ancestor
+  // is measured.
+  const MachineResources real = machine_resources(dir / "a" / "b", nullptr);
+  CHECK(real.disk_path == dir.path());
+  CHECK(real.disk.has_value());
+  CHECK(real.memory.has_value());  // Linux: /proc/meminfo
+  CHECK_FALSE(real.faked);
+
+  const MachineResources fake = machine_resources(dir / "out", "memory=64M,disk=1K");
+  CHECK(fake.faked);
+  CHECK(fake.memory == std::uint64_t{64} << 20);
+  CHECK(fake.disk == 1024u);
+  const MachineResources half = machine_resources(dir / "out", "disk=5M");
+  CHECK(half.disk == std::uint64_t{5} << 20);
+  CHECK(half.memory.has_value() == real.memory.has_value());  // memory not faked: measured
+  CHECK_THROWS_WITH(machine_resources(dir / "out", "memory=lots"),
+                    Catch::Contains("DISTRICTSIM_FAKE_MACHINE: cannot read \"memory=lots\""));
+  CHECK_THROWS_AS(machine_resources(dir / "out", "swap=1G"), std::invalid_argument);
+}
+
+TEST_CASE("refusals name the estimate, the machine and the flag", "[resource]") {
+  ResourceEstimate e;
+  e.memory = std::uint64_t{3} << 30;
+  e.memory_parts = {{"program", 13u << 20}, {"runs in progress", (std::uint64_t{3} << 30) - (13u << 20)}};
+  e.disk = std::uint64_t{40} << 30;
+  e.disk_parts = {{"runs.csv", 1u << 20}, {"trajectories.csv", (std::uint64_t{40} << 30) - (1u << 20)}};
+  MachineResources m;
+  m.memory = std::uint64_t{8} << 30;
+  m.disk = std::uint64_t{100} << 30;
+  m.disk_path = "/data";
+  CHECK(resource_problems(e, m, "run").empty());
+
+  m.disk = std::uint64_t{10} << 30;
+  std::vector<std::string> p = resource_problems(e, m, "run");
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] ==
+        "run: its output needs an estimated 40.0 GiB of disk (trajectories.csv 40.0 GiB, runs.csv "
+        "1.0 MiB), but /data has 10.0 GiB free; nothing written. Use fewer replications "
+        "(--replications) or yearly output (output.frequency), or pass --no-resource-check to "
+        "run anyway");
+
+  m.memory = std::uint64_t{1} << 30;
+  m.faked = true;
+  p = resource_problems(e, m, "sweep");
+  REQUIRE(p.size() == 2);
+  CHECK(p[0] ==
+        "sweep: needs an estimated 3.0 GiB of memory at its peak (runs in progress 3.0 GiB, "
+        "program 13.0 MiB), but the machine has 1.0 GiB available (MemAvailable in "
+        "/proc/meminfo, faked by DISTRICTSIM_FAKE_MACHINE); nothing written. Use fewer threads "
+        "(--threads) or a smaller district, or pass --no-resource-check to run anyway");
+  CHECK(contains(p[1], "fewer points or replications"));
+  CHECK(contains(p[1], "(faked by DISTRICTSIM_FAKE_MACHINE)"));
+
+  // What the machine does not say is not checked.
+  CHECK(resource_problems(e, MachineResources{}, "run").empty());
+}
+
+TEST_CASE("sizes for people", "[resource]") {
+  CHECK(bytes_text(0) == "0 bytes");
+  CHECK(bytes_text(1023) == "1023 bytes");
+  CHECK(bytes_text(1536) == "1.5 KiB");
+  CHECK(bytes_text(std::uint64_t{3} << 30) == "3.0 GiB");
+  CHECK(bytes_text(~std::uint64_t{0}) == "16.0 EiB");
+}
+
+// ---------------------------------------------------------------- the CLI
+
+namespace {
+
+// A small machine, faked (resource_guard.hpp): 64 KiB of disk is less than
+// any run's output; memory is left as measured.
+const test::ChildOptions kSmallDisk{{{"DISTRICTSIM_FAKE_MACHINE", "disk=64K"}}, {}, {}, {}};
+const test::ChildOptions kSmallMemory{{{"DISTRICTSIM_FAKE_MACHINE", "memory=1M"}}, {}, {}, {}};
+
+}  // namespace
+
+TEST_CASE("run: refused when its output would not fit; --no-resource-check runs it",
+          "[resource][cli]") {
+  test::TempDir dir;
+  test::write_file(dir / "s.toml", scenario_toml(10, 20, 8, 8, true));
+  const std::vector<std::string> args = {"run", (dir / "s.toml").string(), "--out",
+                                         (dir / "out").string(), "-q"};
+  const test::CommandResult r = test::run_districtsim_in(args, kSmallDisk);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  CHECK(contains(r.err, "districtsim: run: its output needs an estimated "));
+  CHECK(contains(r.err, "trajectories.csv "));
+  CHECK(contains(r.err, "has 64.0 KiB free (faked by DISTRICTSIM_FAKE_MACHINE)"));
+  CHECK(contains(r.err, "nothing written"));
+  CHECK(contains(r.err, "--no-resource-check"));
+  CHECK_FALSE(contains(r.err, "memory"));
+  CHECK(test::entries_starting(dir.path(), ".out").empty());  // no staging directory
+  CHECK_FALSE(fs::exists(dir / "out"));
+
+  std::vector<std::string> anyway = args;
+  anyway.push_back("--no-resource-check");
+  const test::CommandResult ok = test::run_districtsim_in(anyway, kSmallDisk);
+  CHECK(ok.status == 0);
+  CHECK(fs::exists(dir / "out" / "trajectories.csv"));
+}
+
+TEST_CASE("run: refused when its memory would not fit", "[resource][cli]") {
+  test::TempDir dir;
+  test::write_file(dir / "s.toml", scenario_toml(10, 20, 8, 8, false));
+  const test::CommandResult r = test::run_districtsim_in(
+      {"run", (dir / "s.toml").string(), "--out", (dir / "out").string()}, kSmallMemory);
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "districtsim: run: needs an estimated "));
+  CHECK(contains(r.err, " of memory at its peak (program 13.0 MiB"));
+  CHECK(contains(r.err, "the machine has 1.0 MiB available (MemAvailable in /proc/meminfo, "
+                        "faked by DISTRICTSIM_FAKE_MACHINE)"));
+  CHECK(contains(r.err, "--threads"));
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
+
+TEST_CASE("compare and sweep: refused the same way", "[resource][cli]") {
+  test::TempDir dir;
+  test::write_file(dir / "a.toml", scenario_toml(10, 20, 8, 8, true, "a"));
+  test::write_file(dir / "b.toml", scenario_toml(10, 20, 8, 8, true, "b"));
+  const test::CommandResult c = test::run_districtsim_in(
+      {"compare", (dir / "a.toml").string(), (dir / "b.toml").string(), "--out",
+       (dir / "cmp").string()},
+      kSmallDisk);
+  CHECK(c.status == 2);
+  CHECK(contains(c.err, "districtsim: compare: its output needs an estimated "));
+  CHECK(contains(c.err, "--no-resource-check"));
+  CHECK_FALSE(fs::exists(dir / "cmp"));
+
+  test::write_file(dir / "sweep.toml",
+                   "[sweep]\nscenario = \"a.toml\"\ndesign = \"factorial\"\nreplications = 50\n"
+                   "[sweep.parameters]\n\"strategy.pace\" = [0.2, 0.5, 0.8]\n");
+  const test::CommandResult s = test::run_districtsim_in(
+      {"sweep", (dir / "sweep.toml").string(), "--out", (dir / "sw").string()}, kSmallDisk);
+  CHECK(s.status == 2);
+  CHECK(contains(s.err, "districtsim: sweep: its output needs an estimated "));
+  CHECK(contains(s.err, "fewer points or replications"));
+  CHECK_FALSE(fs::exists(dir / "sw"));
+
+  const test::CommandResult bad = test::run_districtsim_in(
+      {"run", (dir / "a.toml").string(), "--out", (dir / "x").string()},
+      {{{"DISTRICTSIM_FAKE_MACHINE", "disk=tiny"}}, {}, {}, {}});
+  CHECK(bad.status == 2);
+  CHECK(contains(bad.err, "districtsim: run: DISTRICTSIM_FAKE_MACHINE: cannot read \"disk=tiny\""));
+  CHECK_FALSE(fs::exists(dir / "x"));
+}
