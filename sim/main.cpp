@@ -47,6 +47,10 @@ void install_signal_handlers() {
   sa.sa_flags = SA_RESETHAND;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // Past a file size limit (ulimit -f) a write then fails with EFBIG, which
+  // the writers report and clean up after, instead of killing the process
+  // with the staging directory left behind.
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 void print_diagnostics(const std::vector<ds::Diagnostic>& diagnostics) {

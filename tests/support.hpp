@@ -100,15 +100,16 @@ inline CommandResult run_districtsim(const std::vector<std::string>& args) {
 // How run_districtsim_in starts the program: what it changes in the child
 // between fork and exec.
 struct ChildOptions {
-  std::vector<std::pair<std::string, std::string>> env;  // set in the child only
+  std::vector<std::pair<std::string, std::string>> env{};  // set in the child only
   // RLIMIT_FSIZE in bytes: a write past it fails with EFBIG (SIGXFSZ, which
   // would kill the process instead, is ignored in the child): a disk that
   // fills up, without filling one.
-  std::optional<rlim_t> file_size_limit;
+  std::optional<rlim_t> file_size_limit{};
+  bool ignore_sigxfsz = true;  // false: leave SIGXFSZ at its default (the process dies)
   // Run as this user and group (root only): root ignores file permissions,
   // so tests of unwritable directories drop to `nobody` when run as root.
-  std::optional<uid_t> uid;
-  std::optional<gid_t> gid;
+  std::optional<uid_t> uid{};
+  std::optional<gid_t> gid{};
 };
 
 // Runs the districtsim binary with `args` as run_districtsim does, through
@@ -147,7 +148,7 @@ inline CommandResult run_districtsim_in(const std::vector<std::string>& args,
     ::dup2(out_fd, 1);
     ::dup2(err_fd, 2);
     if (o.file_size_limit) {
-      ::signal(SIGXFSZ, SIG_IGN);  // ignored dispositions survive exec
+      if (o.ignore_sigxfsz) ::signal(SIGXFSZ, SIG_IGN);  // ignored dispositions survive exec
       const rlimit lim{*o.file_size_limit, *o.file_size_limit};
       if (::setrlimit(RLIMIT_FSIZE, &lim) != 0) ::_exit(126);
     }

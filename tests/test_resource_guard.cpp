@@ -295,8 +295,8 @@ namespace {
 
 // A small machine, faked (resource_guard.hpp): 64 KiB of disk is less than
 // any run's output; memory is left as measured.
-const test::ChildOptions kSmallDisk{{{"DISTRICTSIM_FAKE_MACHINE", "disk=64K"}}, {}, {}, {}};
-const test::ChildOptions kSmallMemory{{{"DISTRICTSIM_FAKE_MACHINE", "memory=1M"}}, {}, {}, {}};
+const test::ChildOptions kSmallDisk{.env = {{"DISTRICTSIM_FAKE_MACHINE", "disk=64K"}}};
+const test::ChildOptions kSmallMemory{.env = {{"DISTRICTSIM_FAKE_MACHINE", "memory=1M"}}};
 
 }  // namespace
 
@@ -364,7 +364,7 @@ TEST_CASE("compare and sweep: refused the same way", "[resource][cli]") {
 
   const test::CommandResult bad = test::run_districtsim_in(
       {"run", (dir / "a.toml").string(), "--out", (dir / "x").string()},
-      {{{"DISTRICTSIM_FAKE_MACHINE", "disk=tiny"}}, {}, {}, {}});
+      {.env = {{"DISTRICTSIM_FAKE_MACHINE", "disk=tiny"}}});
   CHECK(bad.status == 2);
   CHECK(contains(bad.err, "districtsim: run: DISTRICTSIM_FAKE_MACHINE: cannot read \"disk=tiny\""));
   CHECK_FALSE(fs::exists(dir / "x"));
