@@ -5,11 +5,12 @@
 #include <grp.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -68,10 +69,72 @@ inline std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// The non-empty lines of a file.
+inline std::vector<std::string> read_lines(const std::filesystem::path& p) {
+  std::vector<std::string> lines;
+  for (std::string& line : lines_of(read_file(p)))
+    if (!line.empty()) lines.push_back(std::move(line));
+  return lines;
+}
+
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// How many entries `dir` has.
+inline std::size_t entries(const std::filesystem::path& dir) {
+  return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir),
+                                                std::filesystem::directory_iterator{}));
+}
+
+// A CSV line's fields, split at every comma (the tests' files quote nothing);
+// "a,,b," gives four fields, the last empty.
+inline std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> out(1);
+  for (char c : line) {
+    if (c == ',')
+      out.emplace_back();
+    else
+      out.back() += c;
+  }
+  return out;
+}
+
+// `s` with every "DIR/" removed: diagnostics relative to a corpus folder, so
+// that expected messages do not depend on where the checkout is.
+inline std::string relative_to(std::string s, const std::filesystem::path& dir) {
+  const std::string prefix = dir.string() + "/";
+  for (std::size_t at; (at = s.find(prefix)) != std::string::npos;) s.erase(at, prefix.size());
+  return s;
+}
+
+// A corpus of invalid inputs: every NAME.toml in `corpus` (at least
+// `at_least` of them) must fail to load with exactly the diagnostics of
+// NAME.expected, one a line, paths relative to `corpus`. `load(path)`
+// returns a result with ok() and diagnostics (LoadResult, SweepLoadResult).
+template <class Load>
+void check_corpus(const std::filesystem::path& corpus, std::size_t at_least, Load load) {
+  std::vector<std::filesystem::path> cases;
+  for (const auto& e : std::filesystem::directory_iterator(corpus))
+    if (e.path().extension() == ".toml") cases.push_back(e.path());
+  std::sort(cases.begin(), cases.end());
+  REQUIRE(cases.size() >= at_least);
+  for (const auto& file : cases) {
+    const std::filesystem::path expected_file = std::filesystem::path(file).replace_extension(".expected");
+    INFO(file.filename().string());
+    REQUIRE(std::filesystem::exists(expected_file));
+    const auto r = load(file);
+    CHECK_FALSE(r.ok());
+    std::vector<std::string> actual;
+    for (const auto& d : r.diagnostics) actual.push_back(relative_to(d.to_string(), corpus));
+    CHECK(actual == read_lines(expected_file));
+  }
+}
+
 struct CommandResult {
   int status = -1;  // exit status
   std::string out, err;
-  long max_rss_kib = 0;  // peak resident memory (run_districtsim_in only)
+  long max_rss_kib = 0;  // peak resident memory (ChildOptions::measure_memory)
 };
 
 // Runs the districtsim binary with `args`, capturing stdout and stderr.
@@ -110,6 +173,11 @@ struct ChildOptions {
   // so tests of unwritable directories drop to `nobody` when run as root.
   std::optional<uid_t> uid{};
   std::optional<gid_t> gid{};
+  // Measure the program's peak resident memory (CommandResult::max_rss_kib)
+  // with /usr/bin/time (scripts/setup installs it). Not with wait4's rusage:
+  // a child forked from the test process counts the test's own pages
+  // until it execs, and ru_maxrss keeps that high-water mark.
+  bool measure_memory = false;
 };
 
 // Runs the districtsim binary with `args` as run_districtsim does, through
@@ -118,7 +186,9 @@ inline CommandResult run_districtsim_in(const std::vector<std::string>& args,
                                         const ChildOptions& o) {
   TempDir capture;
   const std::string out = (capture / "out").string(), err = (capture / "err").string();
+  const std::string rss = (capture / "rss").string();
   std::vector<std::string> argv_s = {DISTRICTSIM_BINARY};
+  if (o.measure_memory) argv_s = {"/usr/bin/time", "-f", "%M", "-o", rss, DISTRICTSIM_BINARY};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -158,14 +228,13 @@ inline CommandResult run_districtsim_in(const std::vector<std::string>& args,
     ::_exit(127);
   }
   int raw = 0;
-  rusage usage{};
-  while (::wait4(pid, &raw, 0, &usage) < 0) {
+  while (::waitpid(pid, &raw, 0) < 0) {
   }
   CommandResult r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   r.out = read_file(capture / "out");
   r.err = read_file(capture / "err");
-  r.max_rss_kib = usage.ru_maxrss;
+  if (o.measure_memory) r.max_rss_kib = std::atol(read_file(capture / "rss").c_str());
   return r;
 }
 
@@ -191,6 +260,28 @@ inline std::uint64_t fnv1a(const std::string& data) {
   }
   return h;
 }
+
+// A small valid scenario's text with what a test varies, e.g.
+// ScenarioText{.name = "a", .monthly = true}.toml(). `extra` is appended
+// as it stands (more keys of [district], or other tables).
+struct ScenarioText {
+  std::string name = "test";
+  int years = 8;
+  int replications = 8;
+  std::uint64_t seed = 12345;
+  int schools = 10;
+  int teachers_per_school = 20;
+  bool monthly = false;
+  std::string extra{};
+  std::string toml() const {
+    return "[scenario]\nname = \"" + name + "\"\nyears = " + std::to_string(years) +
+           "\nreplications = " + std::to_string(replications) +
+           "\nseed = " + std::to_string(seed) +
+           (monthly ? "\n[output]\nfrequency = \"month\"" : "") +
+           "\n[district]\nschools = " + std::to_string(schools) +
+           "\nteachers_per_school = " + std::to_string(teachers_per_school) + "\n" + extra;
+  }
+};
 
 // A small valid scenario: 10 schools, 8 years, 8 replications.
 inline std::string small_scenario_toml() {

@@ -560,16 +560,10 @@ TEST_CASE("params listing names every parameter", "[output][params]") {
 // staging directory, no truncated CSV.
 namespace {
 
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // 10 schools, 8 years of monthly output, 8 replications: trajectories.csv
 // alone is about 180 KiB.
 std::string monthly_toml(const std::string& name) {
-  return "[scenario]\nname = \"" + name +
-         "\"\nyears = 8\nreplications = 8\nseed = 3\n[district]\nschools = 10\n"
-         "teachers_per_school = 20\n[output]\nfrequency = \"month\"\n";
+  return test::ScenarioText{.name = name, .monthly = true}.toml();
 }
 
 // Who may not write into a 0555 directory: root may, so as root the child
@@ -612,17 +606,17 @@ TEST_CASE("run and compare: an output directory that cannot be written", "[outpu
           test::run_districtsim_in({"run", a, "--out", target, "-q"}, unprivileged());
       CHECK(r.status == 2);
       INFO(r.err);
-      CHECK(has(r.err, "districtsim: " + target + ": cannot write results: "));
-      CHECK(has(r.err, "Permission denied"));
-      CHECK_FALSE(has(r.err, ".tmp-"));  // the staging directory is ours, not the user's
+      CHECK(test::contains(r.err, "districtsim: " + target + ": cannot write results: "));
+      CHECK(test::contains(r.err, "Permission denied"));
+      CHECK_FALSE(test::contains(r.err, ".tmp-"));  // the staging directory is ours, not the user's
     }
     SECTION("compare " + out) {
       const test::CommandResult r =
           test::run_districtsim_in({"compare", a, b, "--out", target, "-q"}, unprivileged());
       CHECK(r.status == 2);
       INFO(r.err);
-      CHECK(has(r.err, "districtsim: " + target + ": cannot write results: "));
-      CHECK(has(r.err, "Permission denied"));
+      CHECK(test::contains(r.err, "districtsim: " + target + ": cannot write results: "));
+      CHECK(test::contains(r.err, "Permission denied"));
     }
   }
   CHECK(listing(dir.path()) == before);
@@ -643,9 +637,9 @@ TEST_CASE("run and compare: a disk that fills up mid-run", "[output][disk][cli]"
   auto check_failed = [&](const test::CommandResult& r, const std::string& command) {
     INFO(r.err);
     CHECK(r.status == 1);
-    CHECK(has(r.err, "districtsim: " + command + " failed: cannot write "));
-    CHECK(has(r.err, "File too large"));
-    CHECK(has(r.err, "(nothing written to " + out + ")"));
+    CHECK(test::contains(r.err, "districtsim: " + command + " failed: cannot write "));
+    CHECK(test::contains(r.err, "File too large"));
+    CHECK(test::contains(r.err, "(nothing written to " + out + ")"));
     CHECK(r.out.empty());
     CHECK(listing(dir.path()) == before);  // no output, no staging directory
   };

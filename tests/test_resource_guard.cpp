@@ -16,12 +16,9 @@
 
 namespace fs = std::filesystem;
 using namespace ds;
+using ds::test::contains;
 
 namespace {
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
 
 std::uint64_t part(const std::vector<std::pair<std::string, std::uint64_t>>& parts,
                    const std::string& name) {
@@ -50,11 +47,14 @@ Scenario scenario(int schools, int teachers, int years, int replications, bool m
 
 std::string scenario_toml(int schools, int teachers, int years, int replications, bool monthly,
                           const std::string& name = "guard") {
-  return "[scenario]\nname = \"" + name + "\"\nyears = " + std::to_string(years) +
-         "\nreplications = " + std::to_string(replications) +
-         "\nseed = 5\n[district]\nschools = " + std::to_string(schools) +
-         "\nteachers_per_school = " + std::to_string(teachers) + "\n[output]\nfrequency = \"" +
-         (monthly ? "month" : "year") + "\"\n";
+  return test::ScenarioText{.name = name,
+                            .years = years,
+                            .replications = replications,
+                            .seed = 5,
+                            .schools = schools,
+                            .teachers_per_school = teachers,
+                            .monthly = monthly}
+      .toml();
 }
 
 }  // namespace
@@ -155,8 +155,10 @@ TEST_CASE("run: the memory estimate covers a real run's peak", "[resource][cli]"
   REQUIRE(loaded.ok());
   const ResourceEstimate e = estimate_run(*loaded.scenario, 2);
   const test::CommandResult r = test::run_districtsim_in(
-      {"run", (dir / "s.toml").string(), "--out", (dir / "out").string(), "-j", "2", "-q"}, {});
+      {"run", (dir / "s.toml").string(), "--out", (dir / "out").string(), "-j", "2", "-q"},
+      {.measure_memory = true});
   REQUIRE(r.status == 0);
+  REQUIRE(r.max_rss_kib > 0);
   const auto peak = static_cast<std::uint64_t>(r.max_rss_kib) * 1024;
   INFO("peak " << peak << " bytes, estimated " << e.memory);
   CHECK(peak <= e.memory);
