@@ -98,9 +98,9 @@ struct ScanProblem {
   Refusal kind = Refusal::TooDeep;
   int line = 1;  // 1-based, as toml++ counts: columns in code points; 0 for TooLarge
   int column = 1;
-  bool dotted = false;      // TooDeep: dotted keys or table headers added to the depth
-  std::size_t bytes = 0;    // TooLarge: the text's size
-  std::size_t limit = 0;    // TooLarge: the byte limit
+  bool dotted = false;    // TooDeep: dotted keys or table headers added to the depth
+  std::size_t bytes = 0;  // TooLarge: the text's size
+  std::size_t limit = 0;  // TooLarge: the byte limit
 };
 
 // Scans TOML text for what Debian's toml++ 3.3 cannot survive, before it sees

@@ -632,8 +632,9 @@ int main(int argc, char** argv) {
   sweep_cmd->add_flag("-f,--force", sweep.force, "Replace an existing non-empty results directory");
   sweep_cmd->add_flag("--dry-run", sweep.dry_run,
                       "Print points, runs and an estimated duration; write nothing");
-  sweep_cmd->add_flag("--no-resource-check", sweep.no_resource_check,
-                      "Run even if the estimated memory or output size exceeds what the machine has");
+  sweep_cmd->add_flag(
+      "--no-resource-check", sweep.no_resource_check,
+      "Run even if the estimated memory or output size exceeds what the machine has");
 
   std::string report_dir;
   bool report_png = false;

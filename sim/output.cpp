@@ -387,9 +387,9 @@ OutputDir::OutputDir(const fs::path& dir, bool force) : force_(force) {
   fs::remove_all(staging_, ec);  // left by a killed process with our pid
   ec.clear();
   if (!fs::create_directory(staging_, ec) || ec)
-    throw std::runtime_error(dir.string() + ": cannot write results: cannot create a directory in " +
-                             parent.string() + " (results are written there, then renamed): " +
-                             (ec ? ec.message() : "it exists"));
+    throw std::runtime_error(
+        dir.string() + ": cannot write results: cannot create a directory in " + parent.string() +
+        " (results are written there, then renamed): " + (ec ? ec.message() : "it exists"));
 }
 
 OutputDir::~OutputDir() {

@@ -201,8 +201,7 @@ ResourceEstimate estimate_sweep(const SweepSpec& spec, std::size_t points, int t
   b.disk("runs.csv", mul(N, add(40, mul(C, kBytesPerCsvNumber))));
   b.disk("point_summary.csv", mul(P, C, kBytesPerSummaryRow));
   if (base.output.trajectories)
-    b.disk("trajectories.csv",
-           mul(N, rows_of(base), add(24, mul(kMetrics, kBytesPerCsvNumber))));
+    b.disk("trajectories.csv", mul(N, rows_of(base), add(24, mul(kMetrics, kBytesPerCsvNumber))));
   if (sensitivity) b.disk("sensitivity.csv", mul(C, D, 2 * 80));
   b.disk("manifest.json", add(kManifestBytes, mul(R, 24)));
   return b.e;
@@ -236,12 +235,18 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
   }
   const std::string_view unit = text.substr(i);
   int shift = 0;
-  if (unit.empty() || unit == "B") shift = 0;
-  else if (unit == "K" || unit == "KiB") shift = 10;
-  else if (unit == "M" || unit == "MiB") shift = 20;
-  else if (unit == "G" || unit == "GiB") shift = 30;
-  else if (unit == "T" || unit == "TiB") shift = 40;
-  else return std::nullopt;
+  if (unit.empty() || unit == "B")
+    shift = 0;
+  else if (unit == "K" || unit == "KiB")
+    shift = 10;
+  else if (unit == "M" || unit == "MiB")
+    shift = 20;
+  else if (unit == "G" || unit == "GiB")
+    shift = 30;
+  else if (unit == "T" || unit == "TiB")
+    shift = 40;
+  else
+    return std::nullopt;
   if (shift > 0 && v > (kMax >> shift)) return std::nullopt;
   return v << shift;
 }
@@ -276,8 +281,7 @@ MachineResources machine_resources(const fs::path& out, const char* fake) {
       const std::optional<u64> v =
           eq == std::string_view::npos ? std::nullopt : parse_size(item.substr(eq + 1));
       if (!v || (key != "memory" && key != "disk"))
-        throw std::invalid_argument("DISTRICTSIM_FAKE_MACHINE: cannot read \"" +
-                                    std::string(item) +
+        throw std::invalid_argument("DISTRICTSIM_FAKE_MACHINE: cannot read \"" + std::string(item) +
                                     "\" (expected memory=SIZE,disk=SIZE, e.g. memory=64M,disk=1G)");
       (key == "memory" ? m.memory : m.disk) = *v;
     }
@@ -320,11 +324,12 @@ std::vector<std::string> resource_problems(const ResourceEstimate& e, const Mach
   std::vector<std::string> out;
   const std::string faked = m.faked ? ", faked by DISTRICTSIM_FAKE_MACHINE" : "";
   if (m.memory && e.memory > *m.memory) {
-    out.push_back(command + ": needs an estimated " + bytes_text(e.memory) +
-           " of memory at its peak (" + parts_text(e.memory_parts) + "), but the machine has " +
-           bytes_text(*m.memory) + " available (MemAvailable in /proc/meminfo" + faked +
-           "); nothing written. Use fewer threads (--threads) or a smaller district, or pass "
-           "--no-resource-check to run anyway");
+    out.push_back(
+        command + ": needs an estimated " + bytes_text(e.memory) + " of memory at its peak (" +
+        parts_text(e.memory_parts) + "), but the machine has " + bytes_text(*m.memory) +
+        " available (MemAvailable in /proc/meminfo" + faked +
+        "); nothing written. Use fewer threads (--threads) or a smaller district, or pass "
+        "--no-resource-check to run anyway");
   }
   if (m.disk && e.disk > *m.disk) {
     const std::string fewer =
@@ -332,10 +337,11 @@ std::vector<std::string> resource_problems(const ResourceEstimate& e, const Mach
             ? "fewer points or replications, or no trajectories ([output] trajectories = false "
               "in the base scenario)"
             : "fewer replications (--replications) or yearly output (output.frequency)";
-    out.push_back(command + ": its output needs an estimated " + bytes_text(e.disk) + " of disk (" +
-           parts_text(e.disk_parts) + "), but " + m.disk_path.string() + " has " +
-           bytes_text(*m.disk) + " free" + (m.faked ? " (faked by DISTRICTSIM_FAKE_MACHINE)" : "") +
-           "; nothing written. Use " + fewer + ", or pass --no-resource-check to run anyway");
+    out.push_back(
+        command + ": its output needs an estimated " + bytes_text(e.disk) + " of disk (" +
+        parts_text(e.disk_parts) + "), but " + m.disk_path.string() + " has " +
+        bytes_text(*m.disk) + " free" + (m.faked ? " (faked by DISTRICTSIM_FAKE_MACHINE)" : "") +
+        "; nothing written. Use " + fewer + ", or pass --no-resource-check to run anyway");
   }
   return out;
 }

@@ -229,7 +229,6 @@ class ValueReader {
   std::vector<Diagnostic>& diags_;
 };
 
-
 // ---------------------------------------------------------------------------
 // schools_file: one row per real school, `name,teachers,need,readiness`
 

@@ -120,7 +120,8 @@ void check_corpus(const std::filesystem::path& corpus, std::size_t at_least, Loa
   std::sort(cases.begin(), cases.end());
   REQUIRE(cases.size() >= at_least);
   for (const auto& file : cases) {
-    const std::filesystem::path expected_file = std::filesystem::path(file).replace_extension(".expected");
+    const std::filesystem::path expected_file =
+        std::filesystem::path(file).replace_extension(".expected");
     INFO(file.filename().string());
     REQUIRE(std::filesystem::exists(expected_file));
     const auto r = load(file);
@@ -275,8 +276,7 @@ struct ScenarioText {
   std::string extra{};
   std::string toml() const {
     return "[scenario]\nname = \"" + name + "\"\nyears = " + std::to_string(years) +
-           "\nreplications = " + std::to_string(replications) +
-           "\nseed = " + std::to_string(seed) +
+           "\nreplications = " + std::to_string(replications) + "\nseed = " + std::to_string(seed) +
            (monthly ? "\n[output]\nfrequency = \"month\"" : "") +
            "\n[district]\nschools = " + std::to_string(schools) +
            "\nteachers_per_school = " + std::to_string(teachers_per_school) + "\n" + extra;

@@ -653,22 +653,20 @@ TEST_CASE("run and compare: a disk that fills up mid-run", "[output][disk][cli]"
     check_failed(test::run_districtsim_in({"run", a, "--out", out, "-q"}, full), "run");
   }
   SECTION("compare") {
-    check_failed(test::run_districtsim_in({"compare", a, b, "--out", out, "-q"}, full),
-                 "compare");
+    check_failed(test::run_districtsim_in({"compare", a, b, "--out", out, "-q"}, full), "compare");
   }
   SECTION("compare, full while joining the per-scenario files") {
     // Each scenario's own trajectories.csv fits; the joined one does not.
     const std::uint64_t one = [&] {
-      const test::CommandResult r = test::run_districtsim_in(
-          {"run", a, "--out", (dir / "probe").string(), "-q"}, {});
+      const test::CommandResult r =
+          test::run_districtsim_in({"run", a, "--out", (dir / "probe").string(), "-q"}, {});
       REQUIRE(r.status == 0);
       const std::uint64_t size = fs::file_size(dir / "probe" / "trajectories.csv");
       fs::remove_all(dir / "probe");
       return size;
     }();
     full.file_size_limit = one * 3 / 2;
-    check_failed(test::run_districtsim_in({"compare", a, b, "--out", out, "-q"}, full),
-                 "compare");
+    check_failed(test::run_districtsim_in({"compare", a, b, "--out", out, "-q"}, full), "compare");
   }
 }
 
@@ -682,8 +680,8 @@ TEST_CASE("run --force: a failed run leaves the previous results intact", "[outp
   const std::vector<std::string> before = listing(dir.path());
   test::ChildOptions full;
   full.file_size_limit = 64 * 1024;
-  const test::CommandResult r = test::run_districtsim_in(
-      {"run", a, "--out", out, "-q", "--force", "--seed", "9"}, full);
+  const test::CommandResult r =
+      test::run_districtsim_in({"run", a, "--out", out, "-q", "--force", "--seed", "9"}, full);
   CHECK(r.status == 1);
   CHECK(listing(dir.path()) == before);
   CHECK(read_file(dir / "out" / "trajectories.csv") == trajectories);

@@ -2,8 +2,6 @@
 // against what real runs write and use, how they scale, reading what the
 // machine has (and faking it), and the refusal messages. The CLI's use of it
 // (exit 2, nothing written, --no-resource-check) is tested in test_cli.cpp.
-#include "resource_guard.hpp"
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
@@ -11,6 +9,7 @@
 
 #include "metrics.hpp"
 #include "output.hpp"
+#include "resource_guard.hpp"
 #include "scenario_loader.hpp"
 #include "support.hpp"
 
@@ -76,8 +75,7 @@ TEST_CASE("run estimates scale with replications, threads and frequency", "[reso
   CHECK(part(e.disk_parts, "trajectories.csv") ==
         200 * 26 * (16 + kMetricCount * resource_figures::kBytesPerCsvNumber));
   // Two runs at once, 4,000 teachers each.
-  CHECK(part(e.memory_parts, "runs in progress") ==
-        2 * 4000 * resource_figures::kBytesPerTeacher);
+  CHECK(part(e.memory_parts, "runs in progress") == 2 * 4000 * resource_figures::kBytesPerTeacher);
   std::uint64_t disk = 0, memory = 0;
   for (const auto& p : e.disk_parts) disk += p.second;
   for (const auto& p : e.memory_parts) memory += p.second;
@@ -124,7 +122,8 @@ TEST_CASE("the largest scenario the loader accepts gives its full size", "[resou
   Scenario s = scenario(2000, 300, 50, 100000, true);
   const ResourceEstimate e = estimate_run(s, 1024);
   CHECK(part(e.disk_parts, "trajectories.csv") > (std::uint64_t{18} << 30));
-  CHECK(part(e.disk_parts, "summary scratch file") == std::uint64_t{100000} * 601 * kMetricCount * 8);
+  CHECK(part(e.disk_parts, "summary scratch file") ==
+        std::uint64_t{100000} * 601 * kMetricCount * 8);
   CHECK(e.disk > (std::uint64_t{40} << 30));
   CHECK(e.memory > (std::uint64_t{100} << 30));
 }
@@ -261,9 +260,11 @@ TEST_CASE("what the machine has: /proc/meminfo, sizes, the fake", "[resource]") 
 TEST_CASE("refusals name the estimate, the machine and the flag", "[resource]") {
   ResourceEstimate e;
   e.memory = std::uint64_t{3} << 30;
-  e.memory_parts = {{"program", 13u << 20}, {"runs in progress", (std::uint64_t{3} << 30) - (13u << 20)}};
+  e.memory_parts = {{"program", 13u << 20},
+                    {"runs in progress", (std::uint64_t{3} << 30) - (13u << 20)}};
   e.disk = std::uint64_t{40} << 30;
-  e.disk_parts = {{"runs.csv", 1u << 20}, {"trajectories.csv", (std::uint64_t{40} << 30) - (1u << 20)}};
+  e.disk_parts = {{"runs.csv", 1u << 20},
+                  {"trajectories.csv", (std::uint64_t{40} << 30) - (1u << 20)}};
   MachineResources m;
   m.memory = std::uint64_t{8} << 30;
   m.disk = std::uint64_t{100} << 30;
@@ -347,8 +348,9 @@ TEST_CASE("run: refused when its memory would not fit", "[resource][cli]") {
   CHECK(r.status == 2);
   CHECK(contains(r.err, "districtsim: run: needs an estimated "));
   CHECK(contains(r.err, " of memory at its peak (program 13.0 MiB"));
-  CHECK(contains(r.err, "the machine has 1.0 MiB available (MemAvailable in /proc/meminfo, "
-                        "faked by DISTRICTSIM_FAKE_MACHINE)"));
+  CHECK(contains(r.err,
+                 "the machine has 1.0 MiB available (MemAvailable in /proc/meminfo, "
+                 "faked by DISTRICTSIM_FAKE_MACHINE)"));
   CHECK(contains(r.err, "--threads"));
   CHECK_FALSE(fs::exists(dir / "out"));
 }
@@ -357,10 +359,10 @@ TEST_CASE("compare and sweep: refused the same way", "[resource][cli]") {
   test::TempDir dir;
   test::write_file(dir / "a.toml", scenario_toml(10, 20, 8, 8, true, "a"));
   test::write_file(dir / "b.toml", scenario_toml(10, 20, 8, 8, true, "b"));
-  const test::CommandResult c = test::run_districtsim_in(
-      {"compare", (dir / "a.toml").string(), (dir / "b.toml").string(), "--out",
-       (dir / "cmp").string()},
-      kSmallDisk);
+  const test::CommandResult c =
+      test::run_districtsim_in({"compare", (dir / "a.toml").string(), (dir / "b.toml").string(),
+                                "--out", (dir / "cmp").string()},
+                               kSmallDisk);
   CHECK(c.status == 2);
   CHECK(contains(c.err, "districtsim: compare: its output needs an estimated "));
   CHECK(contains(c.err, "--no-resource-check"));
@@ -376,9 +378,9 @@ TEST_CASE("compare and sweep: refused the same way", "[resource][cli]") {
   CHECK(contains(s.err, "fewer points or replications"));
   CHECK_FALSE(fs::exists(dir / "sw"));
 
-  const test::CommandResult bad = test::run_districtsim_in(
-      {"run", (dir / "a.toml").string(), "--out", (dir / "x").string()},
-      {.env = {{"DISTRICTSIM_FAKE_MACHINE", "disk=tiny"}}});
+  const test::CommandResult bad =
+      test::run_districtsim_in({"run", (dir / "a.toml").string(), "--out", (dir / "x").string()},
+                               {.env = {{"DISTRICTSIM_FAKE_MACHINE", "disk=tiny"}}});
   CHECK(bad.status == 2);
   CHECK(contains(bad.err, "districtsim: run: DISTRICTSIM_FAKE_MACHINE: cannot read \"disk=tiny\""));
   CHECK_FALSE(fs::exists(dir / "x"));
