@@ -200,6 +200,35 @@ TEST_CASE("compare: the estimate covers what a real comparison writes", "[resour
   CHECK(e.disk <= written * 5);
 }
 
+TEST_CASE("sweep: the estimate covers what a real sweep writes", "[resource][cli]") {
+  test::TempDir dir;
+  test::write_file(
+      dir / "base.toml",
+      test::ScenarioText{.name = "base",
+                         .replications = 3,
+                         .extra = "[output]\nfrequency = \"month\"\ntrajectories = true\n"}
+          .toml());
+  test::write_file(dir / "sweep.toml",
+                   "[sweep]\nscenario = \"base.toml\"\ndesign = \"factorial\"\nreplications = 3\n"
+                   "[sweep.parameters]\n\"strategy.pace\" = [0.2, 0.8]\n"
+                   "\"district.schools\" = [4, 8, 12]\n");
+  const SweepLoadResult loaded = load_sweep(dir / "sweep.toml");
+  std::string problems;
+  for (const auto& d : loaded.diagnostics) problems += d.to_string() + "\n";
+  INFO(problems);
+  REQUIRE(loaded.ok());
+  const ResourceEstimate e = estimate_sweep(*loaded.spec, design_points(*loaded.spec), 2);
+  const test::CommandResult r = test::run_districtsim_in(
+      {"sweep", (dir / "sweep.toml").string(), "--out", (dir / "out").string(), "-j", "2", "-q"},
+      {});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const std::uint64_t written = dir_bytes(dir / "out");
+  INFO("written " << written << " bytes, estimated " << e.disk);
+  CHECK(written <= e.disk);
+  CHECK(e.disk <= written * 5 / 2);
+}
+
 TEST_CASE("sweep: the largest district and trajectories count", "[resource]") {
   SweepSpec spec;
   spec.base = scenario(10, 20, 6, 2, false);
