@@ -53,7 +53,7 @@ struct SweepDir {
 }  // namespace
 
 TEST_CASE("invalid sweeps produce exactly their expected diagnostics", "[sweep][corpus]") {
-  test::check_corpus(kCorpus, 24, [](const fs::path& f) { return load_sweep(f); });
+  test::check_corpus(kCorpus, 26, [](const fs::path& f) { return load_sweep(f); });
 }
 
 TEST_CASE("a sweep file with every form of parameter", "[sweep]") {
