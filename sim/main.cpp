@@ -2,8 +2,9 @@
 // ensemble runner and the writers; each subcommand is one small function.
 //
 // Exit status: 0 success; 1 a run failed (internal or I/O error); 2 bad input
-// (flags, scenario, output directory); 130 interrupted. On any failure
-// nothing is left in the output directory's place.
+// (flags, scenario, output directory); 130 interrupted (SIGINT), 143
+// terminated (SIGTERM). On any failure nothing is left in the output
+// directory's place; a sweep keeps its finished runs for --resume.
 #include <oneapi/tbb/info.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -32,11 +33,39 @@
 
 namespace {
 
-enum Exit : int { kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = 130 };
+enum Exit : int { kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = 130, kTerminated = 143 };
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};
 
-extern "C" void on_signal(int) { g_interrupted.store(true); }
+extern "C" void on_signal(int sig) {
+  g_signal.store(sig);
+  g_interrupted.store(true);
+}
+
+// 130 after SIGINT (Ctrl-C), 143 after SIGTERM, as shells report them.
+int interrupted_exit() { return g_signal.load() == SIGTERM ? kTerminated : kInterrupted; }
+
+// The results directory, or nullopt after printing why it cannot be used.
+std::optional<ds::OutputDir> open_output(const std::string& dir, bool force) {
+  try {
+    return std::optional<ds::OutputDir>(std::in_place, dir, force);
+  } catch (const std::exception& e) {
+    std::cerr << "districtsim: " << e.what() << '\n';
+    return std::nullopt;
+  }
+}
+
+// The exit of a command that stopped with `e` and wrote nothing to `out`.
+int failed(const char* command, const std::exception& e, const std::string& out) {
+  if (g_interrupted.load()) {
+    std::cerr << "districtsim: interrupted; nothing written\n";
+    return interrupted_exit();
+  }
+  std::cerr << "districtsim: " << command << " failed: " << e.what() << "\n(nothing written to "
+            << out << ")\n";
+  return kFailure;
+}
 
 // The first SIGINT/SIGTERM asks the ensemble to stop starting runs (so the
 // staging directory is cleaned up); a second one kills as usual.
@@ -47,10 +76,6 @@ void install_signal_handlers() {
   sa.sa_flags = SA_RESETHAND;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
-  // Past a file size limit (ulimit -f) a write then fails with EFBIG, which
-  // the writers report and clean up after, instead of killing the process
-  // with the staging directory left behind.
-  signal(SIGXFSZ, SIG_IGN);
 }
 
 void print_diagnostics(const std::vector<ds::Diagnostic>& diagnostics) {
@@ -152,13 +177,8 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
     return kBadInput;
   install_signal_handlers();  // before the staging directory exists
   // The output directory is input too: refuse it before running anything.
-  std::optional<ds::OutputDir> out;
-  try {
-    out.emplace(a.out, a.force);
-  } catch (const std::exception& e) {
-    std::cerr << "districtsim: " << e.what() << '\n';
-    return kBadInput;
-  }
+  std::optional<ds::OutputDir> out = open_output(a.out, a.force);
+  if (!out) return kBadInput;
 
   const std::vector<ds::RunPlan> plans =
       ds::plan_replications(static_cast<std::size_t>(s.meta.replications), s.meta.seed);
@@ -183,7 +203,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
     }
     if (stats.cancelled) {
       std::cerr << "districtsim: interrupted; nothing written\n";
-      return kInterrupted;
+      return interrupted_exit();
     }
     const ds::Summary summary = writer.finish();
 
@@ -210,13 +230,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
     }
     return kOk;
   } catch (const std::exception& e) {
-    if (g_interrupted.load()) {
-      std::cerr << "districtsim: interrupted; nothing written\n";
-      return kInterrupted;
-    }
-    std::cerr << "districtsim: run failed: " << e.what() << "\n(nothing written to " << a.out
-              << ")\n";
-    return kFailure;
+    return failed("run", e, a.out);
   }
 }
 
@@ -257,13 +271,8 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
       !resources_fit(ds::estimate_compare(scenarios, a.threads), a.out, "compare"))
     return kBadInput;
   install_signal_handlers();  // before the staging directory exists
-  std::optional<ds::OutputDir> out;
-  try {
-    out.emplace(a.out, a.force);
-  } catch (const std::exception& e) {
-    std::cerr << "districtsim: " << e.what() << '\n';
-    return kBadInput;
-  }
+  std::optional<ds::OutputDir> out = open_output(a.out, a.force);
+  if (!out) return kBadInput;
 
   try {
     ds::CompareOptions opts;
@@ -278,7 +287,7 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
     }
     if (c.cancelled) {
       std::cerr << "districtsim: interrupted; nothing written\n";
-      return kInterrupted;
+      return interrupted_exit();
     }
     ds::RunManifest m;
     m.argv = argv;
@@ -304,13 +313,7 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
     }
     return kOk;
   } catch (const std::exception& e) {
-    if (g_interrupted.load()) {
-      std::cerr << "districtsim: interrupted; nothing written\n";
-      return kInterrupted;
-    }
-    std::cerr << "districtsim: compare failed: " << e.what() << "\n(nothing written to " << a.out
-              << ")\n";
-    return kFailure;
+    return failed("compare", e, a.out);
   }
 }
 
@@ -373,9 +376,12 @@ struct SweepArgs {
   std::string out;
   int threads = 1;
   std::vector<std::string> sets;
+  std::string shard;  // "K/N", empty for the whole sweep
   bool quiet = false;
   bool force = false;
+  bool resume = false;
   bool dry_run = false;
+  bool report = false;
   bool no_resource_check = false;
 };
 
@@ -383,7 +389,42 @@ void print_warnings(const std::vector<ds::Diagnostic>& warnings) {
   for (const auto& w : warnings) std::cerr << "warning: " << w.to_string() << '\n';
 }
 
+// The sweep's manifest fields common to `sweep` and `merge`.
+ds::RunManifest sweep_manifest(const ds::SweepSpec& spec, const std::vector<std::string>& argv,
+                               const std::vector<std::string>& sets, int threads,
+                               std::uint64_t teacher_steps, const std::string& started_at,
+                               std::chrono::steady_clock::time_point start) {
+  ds::RunManifest m;
+  m.argv = argv;
+  m.overrides = sets;
+  for (std::size_t i = 0; i < spec.replications; ++i) m.seeds.push_back(ds::run_seed(spec, i));
+  m.threads = threads;
+  m.teacher_steps = teacher_steps;
+  m.started_at = started_at;
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  m.wall_seconds = std::round(wall * 1000) / 1000;
+  return m;
+}
+
+void print_sweep_files(const std::string& out, const ds::SweepSpec& spec, const ds::Design& d) {
+  std::cout << "results in " << out << ": points.csv runs.csv point_summary.csv manifest.json";
+  if (spec.base.output.trajectories) std::cout << " trajectories.csv";
+  if (d.kind == ds::DesignKind::Sobol || d.kind == ds::DesignKind::Morris)
+    std::cout << " sensitivity.csv";
+  std::cout << '\n';
+}
+
+// The command that continues this sweep.
+std::string resume_command(const SweepArgs& a) {
+  std::string cmd = "districtsim sweep " + ds::shell_quote(a.file) + " --out " + ds::shell_quote(a.out);
+  for (const std::string& s : a.sets) cmd += " --set " + ds::shell_quote(s);
+  if (!a.shard.empty()) cmd += " --shard " + a.shard;
+  return cmd + " --resume";
+}
+
 int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
+  namespace fs = std::filesystem;
   const std::string started_at = ds::utc_timestamp();
   const auto start = std::chrono::steady_clock::now();
   ds::SweepLoadResult loaded = ds::load_sweep(a.file, a.sets);
@@ -401,14 +442,25 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
     std::cerr << "districtsim: sweep: " << e.what() << '\n';
     return kBadInput;
   }
-  const std::size_t runs = design.points * spec.replications;
-
-  if (a.dry_run) {
-    const std::string problem = ds::OutputDir::check(a.out, a.force);
-    if (!problem.empty()) {
-      std::cerr << "districtsim: " << problem << '\n';
+  ds::SweepShard shard;
+  if (!a.shard.empty()) {
+    std::string problem;
+    const std::optional<ds::SweepShard> parsed = ds::parse_shard(a.shard, problem);
+    if (!parsed) {
+      std::cerr << "districtsim: sweep: " << problem << '\n';
       return kBadInput;
     }
+    shard = *parsed;
+  }
+  const std::size_t all_runs = design.points * spec.replications;
+  const std::size_t runs =
+      all_runs / shard.count + (shard.index < all_runs % shard.count ? 1 : 0);
+  if (const std::string problem = ds::OutputDir::check(a.out, a.force); !problem.empty()) {
+    std::cerr << "districtsim: " << problem << '\n';
+    return kBadInput;
+  }
+
+  if (a.dry_run) {
     // Calibration: one replication of the base scenario, timed.
     const auto t0 = std::chrono::steady_clock::now();
     try {
@@ -420,73 +472,218 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
     const double one = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double estimate = one * static_cast<double>(runs) / std::max(1, a.threads);
     std::cout << spec.file << ": " << ds::to_string(spec.design.kind) << " design, "
-              << design.points << " points x " << spec.replications << " replications = " << runs
-              << " runs\n"
-              << "calibration: one run of the base scenario took " << one << " s\n"
+              << design.points << " points x " << spec.replications << " replications = "
+              << all_runs << " runs";
+    if (shard.sharded())
+      std::cout << "; shard " << shard.index + 1 << "/" << shard.count << ": " << runs << " runs";
+    std::cout << "\ncalibration: one run of the base scenario took " << one << " s\n"
               << "estimated duration on " << a.threads
-              << (a.threads == 1 ? " thread: " : " threads: ") << estimate
-              << " s (dry run: nothing written)\n";
+              << (a.threads == 1 ? " thread: " : " threads: ") << duration_text(estimate)
+              << " (dry run: nothing written)\n";
     return kOk;
   }
 
   if (!a.no_resource_check &&
-      !resources_fit(ds::estimate_sweep(spec, design.points, a.threads), a.out, "sweep"))
+      !resources_fit(ds::estimate_sweep(spec, design.points, runs, shard.sharded(), a.threads),
+                     a.out, "sweep"))
     return kBadInput;
-  install_signal_handlers();  // before the staging directory exists
-  std::optional<ds::OutputDir> out;
+  install_signal_handlers();  // before the work directory exists
+  const fs::path work_dir = ds::sweep_work_dir(a.out);
+  ds::SweepWork work;
   try {
-    out.emplace(a.out, a.force);
-  } catch (const std::exception& e) {
-    std::cerr << "districtsim: " << e.what() << '\n';
+    const ds::SweepInvocation inv{fs::absolute(a.file).lexically_normal(), a.sets};
+    work = ds::prepare_sweep_work(work_dir, spec, design, shard, inv, a.resume, a.force);
+  } catch (const ds::SweepInputError& e) {
+    std::cerr << "districtsim: sweep: " << e.what() << '\n';
     return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "districtsim: sweep: " << e.what() << '\n';
+    return kFailure;
   }
+  if (!a.quiet && a.resume)
+    std::cerr << (work.resumed ? "resuming: " + std::to_string(work.finished) + " of " +
+                                     std::to_string(work.total) + " runs already finished\n"
+                               : std::string("nothing to resume; starting the sweep\n"));
+
+  ds::SweepRunResult r;
   try {
     ds::SweepRunOptions opts;
     opts.threads = a.threads;
     opts.cancel = &g_interrupted;
-    ds::SweepRunResult r;
-    {
-      SweepProgress progress(runs, !a.quiet);
-      opts.on_run = [&progress] { progress.step(); };
-      r = ds::run_sweep(spec, design, out->staging(), opts);
+    opts.shard = shard;
+    SweepProgress progress(work.total - work.finished, !a.quiet);
+    opts.on_run = [&progress] { progress.step(); };
+    r = ds::run_sweep(spec, design, work, opts);
+  } catch (const std::exception& e) {
+    std::cerr << "districtsim: sweep failed: " << e.what() << "\n(" << work.finished << " of "
+              << work.total << " runs finished and kept in " << work_dir.string()
+              << "; once the cause is fixed, continue with:\n  " << resume_command(a) << ")\n";
+    return g_interrupted.load() ? interrupted_exit() : kFailure;
+  }
+  if (r.cancelled) {
+    std::cerr << "districtsim: interrupted: " << work.finished << " of " << work.total
+              << " runs finished and kept in " << work_dir.string() << "; continue with:\n  "
+              << resume_command(a) << '\n';
+    return interrupted_exit();
+  }
+
+  // Every run is in the journal: write the results, all or nothing.
+  std::optional<ds::OutputDir> out = open_output(a.out, a.force);
+  if (!out) return kBadInput;
+  try {
+    ds::SweepManifestExtra extra;
+    extra.resumed_runs = work.resumed ? work.finished - r.executed : 0;
+    std::uint64_t teacher_steps = 0;
+    if (shard.sharded()) {
+      extra.shard = shard;
+      teacher_steps = ds::write_shard_results(work, out->staging()).teacher_steps;
+    } else {
+      teacher_steps = ds::write_sweep_results(spec, design, {work.journal_file()}, out->staging())
+                          .teacher_steps;
     }
-    if (r.cancelled) {
-      std::cerr << "districtsim: interrupted; nothing written\n";
-      return kInterrupted;
-    }
-    ds::RunManifest m;
-    m.argv = argv;
-    m.overrides = a.sets;
-    for (std::size_t i = 0; i < spec.replications; ++i) m.seeds.push_back(ds::run_seed(spec, i));
-    m.threads = a.threads;
-    m.teacher_steps = r.teacher_steps;
-    m.started_at = started_at;
-    const double wall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    m.wall_seconds = std::round(wall * 1000) / 1000;
-    ds::write_sweep_manifest(out->staging() / "manifest.json", spec, design.points, m);
+    const ds::RunManifest m =
+        sweep_manifest(spec, argv, a.sets, a.threads, teacher_steps, started_at, start);
+    ds::write_sweep_manifest(out->staging() / "manifest.json", spec, design.points, m, extra);
     out->commit();
+    std::error_code ec;
+    fs::remove_all(work_dir, ec);
     if (!a.quiet) {
       std::cout << spec.file << ": " << ds::to_string(spec.design.kind) << " design, "
-                << design.points << " points x " << spec.replications << " replications, "
-                << m.wall_seconds << " s on " << a.threads
+                << design.points << " points x " << spec.replications << " replications";
+      if (shard.sharded())
+        std::cout << ", shard " << shard.index + 1 << "/" << shard.count << " (" << work.total
+                  << " runs)";
+      std::cout << ", " << m.wall_seconds << " s on " << a.threads
                 << (a.threads == 1 ? " thread\n" : " threads\n");
-      std::cout << "results in " << a.out
-                << ": points.csv runs.csv point_summary.csv manifest.json";
-      if (spec.base.output.trajectories) std::cout << " trajectories.csv";
-      if (design.kind == ds::DesignKind::Sobol || design.kind == ds::DesignKind::Morris)
-        std::cout << " sensitivity.csv";
-      std::cout << '\n';
+      if (shard.sharded())
+        std::cout << "shard in " << a.out << "; join the shards with districtsim merge\n";
+      else
+        print_sweep_files(a.out, spec, design);
     }
     return kOk;
   } catch (const std::exception& e) {
-    if (g_interrupted.load()) {
-      std::cerr << "districtsim: interrupted; nothing written\n";
-      return kInterrupted;
+    std::cerr << "districtsim: sweep failed while writing results: " << e.what()
+              << "\n(nothing written to " << a.out << "; the finished runs are kept in "
+              << work_dir.string() << ": " << resume_command(a) << " writes them)\n";
+    return g_interrupted.load() ? interrupted_exit() : kFailure;
+  }
+}
+
+// ---------------------------------------------------------------- merge
+
+struct MergeArgs {
+  std::vector<std::string> shards;
+  std::string out;
+  bool quiet = false;
+  bool force = false;
+  bool report = false;
+};
+
+int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
+  namespace fs = std::filesystem;
+  const std::string started_at = ds::utc_timestamp();
+  const auto start = std::chrono::steady_clock::now();
+  for (const std::string& d : a.shards) {
+    if (!fs::exists(fs::path(d) / "journal.bin") || !fs::exists(fs::path(d) / "invocation.txt")) {
+      std::cerr << "districtsim: merge: " << d
+                << " is not a sweep shard (shards are the results of districtsim sweep --shard "
+                   "K/N)\n";
+      return kBadInput;
     }
-    std::cerr << "districtsim: sweep failed: " << e.what() << "\n(nothing written to " << a.out
-              << ")\n";
-    return kFailure;
+  }
+  ds::SweepInvocation inv;
+  try {
+    inv = ds::read_invocation(a.shards[0]);
+  } catch (const std::exception& e) {
+    std::cerr << "districtsim: merge: " << e.what() << '\n';
+    return kBadInput;
+  }
+  // The sweep is loaded again from its file: its definition must still be
+  // the one every shard ran.
+  ds::SweepLoadResult loaded = ds::load_sweep(inv.file, inv.sets);
+  if (!loaded.ok()) {
+    std::cerr << "districtsim: merge: the shards' sweep file " << inv.file.string()
+              << " no longer loads:\n";
+    print_diagnostics(loaded.diagnostics);
+    return kBadInput;
+  }
+  const ds::SweepSpec spec = std::move(*loaded.spec);
+  ds::Design design;
+  try {
+    design = ds::make_design(spec);
+  } catch (const std::exception& e) {
+    std::cerr << "districtsim: merge: " << e.what() << '\n';
+    return kBadInput;
+  }
+  std::vector<fs::path> journals;
+  std::vector<std::string> owner;  // shard directory by shard index
+  std::size_t count = 0;
+  for (const std::string& d : a.shards) {
+    if (std::string why = ds::sweep_definition_mismatch(d, spec); !why.empty()) {
+      std::cerr << "districtsim: merge: " << d << " is a shard of another sweep than "
+                << a.shards[0] << ": " << why << '\n';
+      return kBadInput;
+    }
+    ds::JournalScan scan;
+    try {
+      scan = ds::scan_journal(fs::path(d) / "journal.bin");
+    } catch (const std::exception& e) {
+      std::cerr << "districtsim: merge: " << e.what() << '\n';
+      return kBadInput;
+    }
+    const ds::JournalHeader& h = scan.header;
+    if (count == 0) {
+      count = h.shard_count;
+      owner.assign(count, "");
+    }
+    const std::string name = std::to_string(h.shard_index + 1) + "/" + std::to_string(h.shard_count);
+    if (h.shard_count != count) {
+      std::cerr << "districtsim: merge: " << d << " is shard " << name << ", but " << a.shards[0]
+                << " is one of " << count << " shards\n";
+      return kBadInput;
+    }
+    if (!owner[h.shard_index].empty()) {
+      std::cerr << "districtsim: merge: " << owner[h.shard_index] << " and " << d
+                << " are both shard " << name << '\n';
+      return kBadInput;
+    }
+    const std::size_t all = design.points * spec.replications;
+    const std::size_t expected = all / count + (h.shard_index < all % count ? 1 : 0);
+    if (scan.records.size() != expected) {
+      std::cerr << "districtsim: merge: shard " << name << " in " << d << " has "
+                << scan.records.size() << " of its " << expected
+                << " runs: finish it with districtsim sweep ... --shard " << name << " --resume\n";
+      return kBadInput;
+    }
+    owner[h.shard_index] = d;
+    journals.push_back(fs::path(d) / "journal.bin");
+  }
+  std::string missing;
+  for (std::size_t k = 0; k < count; ++k)
+    if (owner[k].empty()) missing += (missing.empty() ? "" : ", ") + std::to_string(k + 1) + "/" + std::to_string(count);
+  if (!missing.empty()) {
+    std::cerr << "districtsim: merge: missing shard" << (missing.find(',') != std::string::npos ? "s " : " ")
+              << missing << '\n';
+    return kBadInput;
+  }
+  install_signal_handlers();
+  std::optional<ds::OutputDir> out = open_output(a.out, a.force);
+  if (!out) return kBadInput;
+  try {
+    const ds::SweepTotals t = ds::write_sweep_results(spec, design, journals, out->staging());
+    ds::SweepManifestExtra extra;
+    extra.merged_shards = count;
+    const ds::RunManifest m = sweep_manifest(spec, argv, inv.sets, 1, t.teacher_steps, started_at, start);
+    ds::write_sweep_manifest(out->staging() / "manifest.json", spec, design.points, m, extra);
+    out->commit();
+    if (!a.quiet) {
+      std::cout << count << " shards of " << inv.file.string() << " merged: " << design.points
+                << " points x " << spec.replications << " replications\n";
+      print_sweep_files(a.out, spec, design);
+    }
+    return kOk;
+  } catch (const std::exception& e) {
+    return failed("merge", e, a.out);
   }
 }
 
@@ -577,6 +774,10 @@ CLI::Option* add_ensemble_options(CLI::App* cmd, RunArgs& a, const std::string& 
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv, argv + argc);
+  // Past a file-size limit (ulimit -f), a write fails with EFBIG, which the
+  // writers report, instead of the default SIGXFSZ killing the process
+  // without a word.
+  ::signal(SIGXFSZ, SIG_IGN);
 
   CLI::App app{"districtsim: agent-based simulation of school districts scaling blended learning"};
   app.name("districtsim");
@@ -629,12 +830,31 @@ int main(int argc, char** argv) {
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
   sweep_cmd->add_flag("-q,--quiet", sweep.quiet, "Print nothing but errors");
-  sweep_cmd->add_flag("-f,--force", sweep.force, "Replace an existing non-empty results directory");
+  sweep_cmd->add_flag("-f,--force", sweep.force,
+                      "Replace an existing non-empty results directory, and discard the finished "
+                      "runs of an interrupted sweep unless --resume");
   sweep_cmd->add_flag("--dry-run", sweep.dry_run,
                       "Print points, runs and an estimated duration; write nothing");
+  sweep_cmd->add_flag("--resume", sweep.resume,
+                      "Continue an interrupted sweep (finished runs are kept in OUT.partial)");
+  sweep_cmd->add_option("--shard", sweep.shard, "Run only the K-th of N parts (join with merge)")
+      ->type_name("K/N");
+  sweep_cmd->add_flag("--report", sweep.report, "Also build DIR/report.html (analysis/report.py)");
   sweep_cmd->add_flag(
       "--no-resource-check", sweep.no_resource_check,
       "Run even if the estimated memory or output size exceeds what the machine has");
+
+  MergeArgs merge;
+  CLI::App* merge_cmd =
+      app.add_subcommand("merge", "Join the shards of a sweep (sweep --shard K/N) into its results");
+  merge_cmd->add_option("shards", merge.shards, "Shard results directories, all N")
+      ->required()
+      ->expected(-1);
+  merge_cmd->add_option("-o,--out", merge.out, "Results directory (written all or nothing)")
+      ->required();
+  merge_cmd->add_flag("-q,--quiet", merge.quiet, "Print nothing but errors");
+  merge_cmd->add_flag("-f,--force", merge.force, "Replace an existing non-empty results directory");
+  merge_cmd->add_flag("--report", merge.report, "Also build DIR/report.html (analysis/report.py)");
 
   std::string report_dir;
   bool report_png = false;
@@ -660,7 +880,15 @@ int main(int argc, char** argv) {
     const int rc = cmd_compare(compare, args);
     return rc == kOk && compare.report ? cmd_report(compare.out, false, compare.quiet) : rc;
   }
-  if (sweep_cmd->parsed()) return cmd_sweep(sweep, args);
+  if (sweep_cmd->parsed()) {
+    const int rc = cmd_sweep(sweep, args);
+    const bool report = rc == kOk && sweep.report && sweep.shard.empty();
+    return report ? cmd_report(sweep.out, false, sweep.quiet) : rc;
+  }
+  if (merge_cmd->parsed()) {
+    const int rc = cmd_merge(merge, args);
+    return rc == kOk && merge.report ? cmd_report(merge.out, false, merge.quiet) : rc;
+  }
   if (report_cmd->parsed()) return cmd_report(report_dir, report_png, false);
   if (validate_cmd->parsed()) return cmd_validate(files, validate_sets);
   if (params_cmd->parsed()) return cmd_params(markdown);

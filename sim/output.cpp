@@ -1,6 +1,7 @@
 #include "output.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -340,6 +341,34 @@ fs::path sibling(const fs::path& target, const char* tag) {
          ("." + target.filename().string() + tag + std::to_string(::getpid()));
 }
 
+// Removes what a killed districtsim left beside `target`: staging
+// directories `.NAME.tmp-PID` of processes that no longer run, and, if the
+// kill came between the two renames of a replacement, puts the previous
+// results `.NAME.old-PID` back in place (or removes them when the new ones
+// made it).
+void clean_after_dead_processes(const fs::path& target) {
+  std::error_code ec;
+  const std::string prefix = "." + target.filename().string();
+  for (const auto& e : fs::directory_iterator(target.parent_path(), ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    const bool tmp = rest.rfind(".tmp-", 0) == 0, old = rest.rfind(".old-", 0) == 0;
+    if (!tmp && !old) continue;
+    const std::string digits = rest.substr(5);
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const auto pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive
+    std::error_code ec2;
+    if (old && !fs::exists(target, ec2))
+      fs::rename(e.path(), target, ec2);
+    else
+      fs::remove_all(e.path(), ec2);
+  }
+}
+
 }  // namespace
 
 std::string OutputDir::check(const fs::path& dir, bool force) {
@@ -384,6 +413,7 @@ OutputDir::OutputDir(const fs::path& dir, bool force) : force_(force) {
   if (ec)
     throw std::runtime_error(dir.string() + ": cannot write results: cannot create " +
                              parent.string() + ": " + ec.message());
+  clean_after_dead_processes(target_);
   fs::remove_all(staging_, ec);  // left by a killed process with our pid
   ec.clear();
   if (!fs::create_directory(staging_, ec) || ec)

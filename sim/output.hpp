@@ -153,7 +153,11 @@ class OutFile {
 // to `.NAME.old-PID`, the new one renamed in, and the old one removed, so the
 // previous results are replaced only once the new ones are complete. Until
 // commit() the destructor removes the staging directory: any error, thrown
-// anywhere, leaves no partial result behind.
+// anywhere, leaves no partial result behind. What a killed process could
+// not remove (its staging directory; a previous result renamed aside) is
+// cleaned up by the next OutputDir for the same target: staging directories
+// of dead processes are removed, and previous results put back if the new
+// ones never arrived.
 class OutputDir {
  public:
   // Why `dir` cannot receive results ("" when it can). Writes nothing.

@@ -174,10 +174,13 @@ ResourceEstimate estimate_compare(const std::vector<Scenario>& scenarios, int th
   return b.e;
 }
 
-ResourceEstimate estimate_sweep(const SweepSpec& spec, std::size_t points, int threads) {
+ResourceEstimate estimate_sweep(const SweepSpec& spec, std::size_t points, std::size_t runs,
+                                bool sharded, int threads) {
   const u64 P = points, R = spec.replications, N = mul(P, R), D = spec.params.size();
+  const u64 here = runs;  // the runs this invocation (or shard) executes
   const Scenario& base = spec.base;
   const u64 C = sweep_outcome_names(base.meta.years).size();
+  const bool trajectories = base.output.trajectories;
   const bool sensitivity =
       spec.design.kind == DesignKind::Sobol || spec.design.kind == DesignKind::Morris;
   // The largest district any point runs: the varied school and teacher
@@ -193,16 +196,25 @@ ResourceEstimate estimate_sweep(const SweepSpec& spec, std::size_t points, int t
   }
   Builder b;
   b.memory("program", kBaseMemory);
-  b.memory("run plans and design", add(mul(N, 16), mul(P, D, kDouble)));
-  b.memory("runs in progress", mul(computing(N, threads), teachers_of(largest), kBytesPerTeacher));
-  b.memory("finished runs waiting", mul(alive(N, threads), result_bytes(largest)));
+  // Per run of the whole sweep: its plan, and where the writer finds it in
+  // the journal (offset, source, done flag); the design's points.
+  b.memory("run index and design", add(mul(N, 40), mul(P, D, kDouble)));
+  b.memory("runs in progress",
+           mul(computing(here, threads), teachers_of(largest), kBytesPerTeacher));
+  b.memory("finished runs waiting", mul(alive(here, threads), result_bytes(largest)));
   b.memory("outcomes", add(mul(R, C, kDouble), sensitivity ? mul(P, C, 2 * kDouble) : 0));
-  b.disk("points.csv", mul(P, 8 + D * 12));
-  b.disk("runs.csv", mul(N, add(40, mul(C, kBytesPerCsvNumber))));
-  b.disk("point_summary.csv", mul(P, C, kBytesPerSummaryRow));
-  if (base.output.trajectories)
-    b.disk("trajectories.csv", mul(N, rows_of(base), add(24, mul(kMetrics, kBytesPerCsvNumber))));
-  if (sensitivity) b.disk("sensitivity.csv", mul(C, D, 2 * 80));
+  // The journal (sweep_journal.hpp): a record per run with its outcomes and,
+  // when trajectories.csv is written, every output row.
+  const u64 rows = trajectories ? rows_of(base) : 0;
+  b.disk("journal.bin", add(64, mul(here, add(48 + 8 * C, mul(rows, 8 + 8 * kMetrics)))));
+  if (!sharded) {  // a shard's results are its journal; a whole sweep's, the files
+    b.disk("points.csv", mul(P, 8 + D * 12));
+    b.disk("runs.csv", mul(N, add(40, mul(C, kBytesPerCsvNumber))));
+    b.disk("point_summary.csv", mul(P, C, kBytesPerSummaryRow));
+    if (trajectories)
+      b.disk("trajectories.csv", mul(N, rows, add(24, mul(kMetrics, kBytesPerCsvNumber))));
+    if (sensitivity) b.disk("sensitivity.csv", mul(C, D, 2 * 80));
+  }
   b.disk("manifest.json", add(kManifestBytes, mul(R, 24)));
   return b.e;
 }

@@ -80,8 +80,11 @@ struct ResourceEstimate {
 ResourceEstimate estimate_run(const Scenario& s, int threads);
 // `compare` of `scenarios` (each with the common replications set).
 ResourceEstimate estimate_compare(const std::vector<Scenario>& scenarios, int threads);
-// `sweep` of `spec` with a design of `points` points.
-ResourceEstimate estimate_sweep(const SweepSpec& spec, std::size_t points, int threads);
+// `sweep` of `spec` with a design of `points` points, of which this command
+// executes `runs` runs (all of them, or a shard's); `sharded`: the results
+// are the shard's journal, not the CSV files.
+ResourceEstimate estimate_sweep(const SweepSpec& spec, std::size_t points, std::size_t runs,
+                                bool sharded, int threads);
 
 // Teachers in one run of `s`: the schools file's rows, or schools x
 // teachers_per_school.

@@ -1,6 +1,8 @@
 #include "sweep_run.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <memory>
 #include <stdexcept>
 
@@ -8,6 +10,7 @@
 #include "metrics.hpp"
 #include "schedule.hpp"
 #include "sensitivity.hpp"
+#include "sweep_journal.hpp"
 
 namespace ds {
 
@@ -85,8 +88,8 @@ void write_sensitivity_csv(const fs::path& file, const SweepSpec& spec, const De
   bo.seed = spec.design.seed;
   OutFile out(file);
   const bool sobol = d.kind == DesignKind::Sobol;
-  out.write(sobol ? "outcome,parameter,index,value,ci_low,ci_high\n"
-                  : "outcome,parameter,mu,mu_star,sigma,mu_star_ci_low,mu_star_ci_high\n");
+  out.write(sobol ? "outcome,parameter,index,value,ci_low,ci_high,rows\n"
+                  : "outcome,parameter,mu,mu_star,sigma,mu_star_ci_low,mu_star_ci_high,effects\n");
   std::vector<double> y(P);
   std::string line;
   for (std::size_t c = 0; c < C; ++c) {
@@ -106,6 +109,8 @@ void write_sensitivity_csv(const fs::path& file, const SweepSpec& spec, const De
           append_number(line, ci.low);
           line += ',';
           append_number(line, ci.high);
+          line += ',';
+          line += std::to_string(r.rows);
           line += '\n';
           out.write(line);
         }
@@ -120,6 +125,8 @@ void write_sensitivity_csv(const fs::path& file, const SweepSpec& spec, const De
           line += ',';
           append_number(line, v);
         }
+        line += ',';
+        line += std::to_string(m.effects);
         line += '\n';
         out.write(line);
       }
@@ -130,31 +137,325 @@ void write_sensitivity_csv(const fs::path& file, const SweepSpec& spec, const De
 
 }  // namespace
 
-SweepRunResult run_sweep(const SweepSpec& spec, const Design& design, const fs::path& dir,
+std::optional<SweepShard> parse_shard(const std::string& text, std::string& problem) {
+  const std::size_t slash = text.find('/');
+  auto number = [](const std::string& t, std::size_t& out) {
+    if (t.empty() || t.size() > 6) return false;
+    for (char c : t)
+      if (c < '0' || c > '9') return false;
+    out = std::stoul(t);
+    return true;
+  };
+  std::size_t k = 0, n = 0;
+  if (slash == std::string::npos || !number(text.substr(0, slash), k) ||
+      !number(text.substr(slash + 1), n) || n < 1 || n > 100000 || k < 1 || k > n) {
+    problem = "--shard " + text + ": expected K/N with 1 <= K <= N <= 100000 (e.g. 3/8)";
+    return std::nullopt;
+  }
+  return SweepShard{k - 1, n};
+}
+
+std::string sweep_definition(const SweepSpec& spec) {
+  std::string d = "districtsim ";
+  d += DISTRICTSIM_VERSION;
+  d += " (";
+  d += DISTRICTSIM_GIT_COMMIT;
+  d += ")\n";
+  d += canonical_text(spec);
+  d += "\n# base scenario, resolved\n";
+  d += scenario_json(spec.base, "");
+  d += '\n';
+  return d;
+}
+
+fs::path sweep_work_dir(const fs::path& out) {
+  fs::path p = fs::absolute(out).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();
+  return p.parent_path() / (p.filename().string() + ".partial");
+}
+
+namespace {
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Written to a temporary name, fsync'ed and renamed: never half a file.
+void write_text_atomic(const fs::path& file, const std::string& text) {
+  const fs::path tmp = file.parent_path() / (file.filename().string() + ".tmp");
+  {
+    OutFile out(tmp);
+    out.write(text);
+    out.close();
+  }
+  fs::rename(tmp, file);
+}
+
+// The first line where `was` and `now` differ, for a message.
+std::string first_difference(const std::string& was, const std::string& now) {
+  std::istringstream a(was), b(now);
+  std::string la, lb;
+  for (int line = 1;; ++line) {
+    const bool ha = static_cast<bool>(std::getline(a, la));
+    const bool hb = static_cast<bool>(std::getline(b, lb));
+    if (!ha && !hb) return "";
+    if (!ha) la = "(nothing)";
+    if (!hb) lb = "(nothing)";
+    if (!ha || !hb || la != lb) {
+      auto trim = [](std::string t) {
+        const auto first = t.find_first_not_of(' ');
+        t = first == std::string::npos ? "" : t.substr(first);
+        return t.size() > 120 ? t.substr(0, 117) + "..." : t;
+      };
+      return "was `" + trim(la) + "`, now `" + trim(lb) + "`";
+    }
+  }
+}
+
+// Which part of the definition a line belongs to, for the message.
+std::string definition_part(const std::string& was, const std::string& now) {
+  const std::size_t scenario_at = now.find("# base scenario");
+  std::size_t i = 0;
+  while (i < was.size() && i < now.size() && was[i] == now[i]) ++i;
+  if (i < now.find('\n')) return "the districtsim build";
+  if (i < scenario_at) return "the sweep definition";
+  return "the base scenario";
+}
+
+std::string invocation_text(const SweepInvocation& inv) {
+  std::string t = "districtsim sweep invocation 1\n";
+  auto line = [&t](const char* key, const std::string& value) {
+    if (value.find('\n') != std::string::npos)
+      throw SweepInputError(std::string("a ") + key + " value with a line break cannot be recorded");
+    (((t += key) += '\t') += value) += '\n';
+  };
+  line("file", inv.file.string());
+  for (const std::string& s : inv.sets) line("set", s);
+  return t;
+}
+
+JournalHeader journal_header(const SweepSpec& spec, const Design& design, const SweepShard& shard) {
+  JournalHeader h;
+  const std::string def = sweep_definition(spec);
+  h.definition = fnv1a64(def.data(), def.size());
+  h.points = design.points;
+  h.replications = spec.replications;
+  h.columns = static_cast<std::uint32_t>(sweep_outcome_names(spec.base.meta.years).size());
+  h.metrics = static_cast<std::uint32_t>(kMetricCount);
+  h.shard_index = static_cast<std::uint32_t>(shard.index);
+  h.shard_count = static_cast<std::uint32_t>(shard.count);
+  return h;
+}
+
+std::size_t shard_size(std::size_t runs, const SweepShard& shard) {
+  return runs / shard.count + (shard.index < runs % shard.count ? 1 : 0);
+}
+
+// Why the journal of `dir` is not this sweep's ("" when it is).
+std::string definition_mismatch(const fs::path& dir, const std::string& definition) {
+  const std::string was = read_text(dir / "definition.txt");
+  if (was == definition) return "";
+  return definition_part(was, definition) + " changed since the sweep started (" +
+         first_difference(was, definition) + ")";
+}
+
+}  // namespace
+
+SweepWork prepare_sweep_work(const fs::path& dir, const SweepSpec& spec, const Design& design,
+                             const SweepShard& shard, const SweepInvocation& invocation,
+                             bool resume, bool discard) {
+  SweepWork work;
+  work.dir = dir;
+  work.total = shard_size(design.points * spec.replications, shard);
+  const std::string definition = sweep_definition(spec);
+  const JournalHeader header = journal_header(spec, design, shard);
+  std::error_code ec;
+  const bool exists = fs::exists(dir, ec);
+  const bool has_journal = exists && fs::exists(work.journal_file(), ec) &&
+                           fs::exists(dir / "definition.txt", ec);
+  if (has_journal && !resume && !discard) {
+    std::size_t done = 0;
+    try {
+      done = scan_journal(work.journal_file()).records.size();
+    } catch (const std::exception&) {
+    }
+    throw SweepInputError(dir.string() + " holds an interrupted sweep (" + std::to_string(done) +
+                          " runs finished): continue it with --resume, or start over with "
+                          "--force (which discards them)");
+  }
+  if (has_journal && resume) {
+    if (std::string why = definition_mismatch(dir, definition); !why.empty())
+      throw SweepInputError("cannot resume the sweep in " + dir.string() + ": " + why +
+                            "; run it under another --out, or start over with --force");
+    try {
+      work.journal = scan_journal(work.journal_file());
+    } catch (const JournalError& e) {
+      throw SweepInputError(std::string("cannot resume: ") + e.what());
+    }
+    const JournalHeader& h = work.journal.header;
+    if (h.shard_index != header.shard_index || h.shard_count != header.shard_count)
+      throw SweepInputError("cannot resume the sweep in " + dir.string() + ": it is shard " +
+                            std::to_string(h.shard_index + 1) + "/" +
+                            std::to_string(h.shard_count) + ", not " +
+                            std::to_string(shard.index + 1) + "/" + std::to_string(shard.count));
+    if (!(h == header))
+      throw SweepInputError("cannot resume the sweep in " + dir.string() +
+                            ": its journal belongs to another sweep");
+    work.resumed = true;
+    work.finished = work.journal.records.size();
+    return work;
+  }
+  // A fresh start (also over a directory killed before its journal existed).
+  if (exists) fs::remove_all(dir);
+  fs::create_directories(dir);
+  write_text_atomic(dir / "definition.txt", definition);
+  write_text_atomic(dir / "invocation.txt", invocation_text(invocation));
+  {
+    const fs::path tmp = dir / "journal.bin.tmp";
+    JournalWriter w(tmp, header);
+    w.close();
+    fs::rename(tmp, work.journal_file());
+  }
+  work.journal = scan_journal(work.journal_file());
+  return work;
+}
+
+SweepInvocation read_invocation(const fs::path& dir) {
+  std::istringstream in(read_text(dir / "invocation.txt"));
+  std::string line;
+  if (!std::getline(in, line) || line != "districtsim sweep invocation 1")
+    throw SweepInputError((dir / "invocation.txt").string() + ": not a districtsim sweep invocation");
+  SweepInvocation inv;
+  while (std::getline(in, line)) {
+    const std::size_t tab = line.find('\t');
+    const std::string key = line.substr(0, tab), value = tab == std::string::npos ? "" : line.substr(tab + 1);
+    if (key == "file")
+      inv.file = value;
+    else if (key == "set")
+      inv.sets.push_back(value);
+  }
+  if (inv.file.empty())
+    throw SweepInputError((dir / "invocation.txt").string() + ": names no sweep file");
+  return inv;
+}
+
+SweepRunResult run_sweep(const SweepSpec& spec, const Design& design, SweepWork& work,
                          const SweepRunOptions& opts) {
-  const std::size_t R = spec.replications, P = design.points;
+  const std::size_t R = spec.replications;
   const int horizon = spec.base.meta.years;
+  const bool trajectories = spec.base.output.trajectories;
+  const std::vector<int> years = sweep_report_years(horizon);
+  const std::size_t C = sweep_outcome_names(horizon).size();
+
+  SweepRunResult result;
+  result.points = design.points;
+  result.runs = work.total;
+
+  // What is left to run, in coverage order.
+  std::vector<char> done(design.points * R, 0);
+  for (const auto& [run, offset] : work.journal.records) done[run] = 1;
+  const RunOrder order = coverage_order(spec, design);
+  std::vector<RunId> ids;
+  std::vector<RunPlan> plans;
+  for (std::size_t pos = opts.shard.index; pos < order.size(); pos += opts.shard.count) {
+    const RunId id = order.at(pos);
+    if (done[output_index(id, R)]) continue;
+    ids.push_back(id);
+    plans.push_back({id.replication, run_seed(spec, id.replication)});
+  }
+  done = {};
+
+  JournalWriter journal(work.journal_file(), work.journal);
+  JournalRun rec;
+  auto id_of = [&](const RunPlan& p) { return ids[static_cast<std::size_t>(&p - plans.data())]; };
+  auto run = [&](const RunPlan& p) {
+    const std::size_t point = id_of(p).point;
+    try {
+      return run_one(point_scenario(spec, design, point), p.seed);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("point " + std::to_string(point) + ": " + e.what());
+    }
+  };
+  auto consume = [&](const RunPlan& p, RunResult&& r) {
+    const RunId id = id_of(p);
+    const MetricTable& t = r.metrics;
+    rec.run = output_index(id, R);
+    rec.seed = p.seed;
+    rec.teacher_steps = r.teacher_steps;
+    rec.values.assign(C, kEmpty);
+    std::size_t c = 0;
+    for (double v : r.per_run) rec.values[c++] = v;
+    std::vector<std::size_t> rows;
+    for (int y : years) rows.push_back(t.year_end_row(y));
+    rows.push_back(t.rows() == 0 ? 0 : t.year_end_row(t.year.back()));
+    for (int m = 0; m < kMetricCount; ++m)
+      for (std::size_t at : rows) rec.values[c++] = at < t.rows() ? t.row(at)[m] : kEmpty;
+    rec.year.clear();
+    rec.month.clear();
+    rec.trajectory.clear();
+    if (trajectories) {
+      for (std::size_t i = 0; i < t.rows(); ++i) {
+        rec.year.push_back(t.year[i]);
+        rec.month.push_back(t.month[i]);
+        const double* v = t.row(i);
+        rec.trajectory.insert(rec.trajectory.end(), v, v + kMetricCount);
+      }
+    }
+    journal.append(rec);
+    ++result.executed;
+    ++work.finished;
+    if (opts.on_run) opts.on_run();
+  };
+
+  EnsembleOptions eo;
+  eo.threads = opts.threads;
+  eo.cancel = opts.cancel;
+  const EnsembleStats stats = run_ensemble(plans, run, consume, eo);
+  journal.close();
+  result.cancelled = stats.cancelled && work.finished < work.total;
+  return result;
+}
+
+SweepTotals write_sweep_results(const SweepSpec& spec, const Design& design,
+                                const std::vector<fs::path>& journals, const fs::path& dir,
+                                std::size_t bootstrap) {
+  const std::size_t R = spec.replications, P = design.points;
   const bool monthly = spec.base.output.frequency == Frequency::Month;
   const bool trajectories = spec.base.output.trajectories;
   const bool sensitivity = design.kind == DesignKind::Sobol || design.kind == DesignKind::Morris;
-  const std::vector<int> years = sweep_report_years(horizon);
-  const std::vector<std::string> names = sweep_outcome_names(horizon);
+  const std::vector<std::string> names = sweep_outcome_names(spec.base.meta.years);
   const std::size_t C = names.size();
 
-  SweepRunResult result;
-  result.points = P;
-  result.runs = P * R;
+  // Where each run is: journal and offset.
+  constexpr std::uint64_t kNone = ~std::uint64_t{0};
+  std::vector<std::uint64_t> offset(P * R, kNone);
+  std::vector<std::uint16_t> source(P * R, 0);
+  std::vector<std::unique_ptr<JournalReader>> readers;
+  if (journals.size() > 65535) throw std::runtime_error("too many journals to merge");
+  for (std::size_t j = 0; j < journals.size(); ++j) {
+    const JournalScan scan = scan_journal(journals[j]);
+    if (scan.header.points != P || scan.header.replications != R || scan.header.columns != C)
+      throw std::runtime_error(journals[j].string() + ": journal of another sweep");
+    for (const auto& [run, at] : scan.records) {
+      if (offset[run] != kNone)
+        throw std::runtime_error("run " + std::to_string(run / R) + "/" + std::to_string(run % R) +
+                                 " (point/replication) is in two journals: " +
+                                 journals[source[run]].string() + " and " + journals[j].string());
+      offset[run] = at;
+      source[run] = static_cast<std::uint16_t>(j);
+    }
+    readers.push_back(std::make_unique<JournalReader>(journals[j], scan.header));
+  }
+  for (std::size_t i = 0; i < P * R; ++i)
+    if (offset[i] == kNone)
+      throw std::runtime_error("the journals lack run " + std::to_string(i / R) + "/" +
+                               std::to_string(i % R) + " (point/replication)");
 
   write_points_csv(dir / "points.csv", spec, design);
-
-  // Output order, point-major: plans[point * R + replication].
-  std::vector<RunPlan> plans(P * R);
-  for (std::size_t r = 0; r < R; ++r) {
-    const std::uint64_t seed = run_seed(spec, r);
-    for (std::size_t p = 0; p < P; ++p) plans[p * R + r] = {r, seed};
-  }
-  auto point_of = [&](const RunPlan& p) { return static_cast<std::size_t>(&p - plans.data()) / R; };
-
   OutFile runs(dir / "runs.csv");
   OutFile summary(dir / "point_summary.csv");
   std::unique_ptr<OutFile> traj;
@@ -174,81 +475,81 @@ SweepRunResult run_sweep(const SweepSpec& spec, const Design& design, const fs::
     traj->write(line);
   }
 
+  SweepTotals totals;
   std::vector<double> values(R * C, kEmpty);  // the current point's runs
   std::vector<double> means(sensitivity ? P * C : 0, kEmpty);
-
-  auto run = [&](const RunPlan& p) {
-    const std::size_t point = point_of(p);
-    try {
-      return run_one(point_scenario(spec, design, point), p.seed);
-    } catch (const std::exception& e) {
-      throw std::runtime_error("point " + std::to_string(point) + ": " + e.what());
-    }
-  };
-  auto consume = [&](const RunPlan& p, RunResult&& r) {
-    const std::size_t point = point_of(p);
-    const std::string prefix = std::to_string(point) + ',' + std::to_string(p.replication) + ',';
-    const MetricTable& t = r.metrics;
-    double* row = values.data() + p.replication * C;
-    std::size_t c = 0;
-    for (double v : r.per_run) row[c++] = v;
-    std::vector<std::size_t> rows;
-    for (int y : years) rows.push_back(t.year_end_row(y));
-    rows.push_back(t.rows() == 0 ? 0 : t.year_end_row(t.year.back()));
-    for (int m = 0; m < kMetricCount; ++m)
-      for (std::size_t at : rows) row[c++] = at < t.rows() ? t.row(at)[m] : kEmpty;
-
-    line = prefix;
-    line += std::to_string(p.seed);
-    for (std::size_t k = 0; k < C; ++k) {
-      line += ',';
-      append_number(line, row[k]);
-    }
-    line += '\n';
-    runs.write(line);
-
-    if (traj) {
-      for (std::size_t i = 0; i < t.rows(); ++i) {
-        line = prefix;
-        line += std::to_string(t.year[i]);
-        if (monthly) {
-          line += ',';
-          if (t.month[i] >= 0) line += std::to_string(t.month[i]);
-        }
-        const double* v = t.row(i);
-        for (int m = 0; m < kMetricCount; ++m) {
-          line += ',';
-          append_number(line, v[m]);
-        }
-        line += '\n';
-        traj->write(line);
+  JournalRun rec;
+  for (std::size_t point = 0; point < P; ++point) {
+    for (std::size_t r = 0; r < R; ++r) {
+      const std::size_t run = point * R + r;
+      readers[source[run]]->read(offset[run], rec);
+      std::copy(rec.values.begin(), rec.values.end(), values.begin() + r * C);
+      const std::string prefix = std::to_string(point) + ',' + std::to_string(r) + ',';
+      line = prefix;
+      line += std::to_string(rec.seed);
+      for (double v : rec.values) {
+        line += ',';
+        append_number(line, v);
       }
+      line += '\n';
+      runs.write(line);
+      if (traj) {
+        for (std::size_t i = 0; i < rec.year.size(); ++i) {
+          line = prefix;
+          line += std::to_string(rec.year[i]);
+          if (monthly) {
+            line += ',';
+            if (rec.month[i] >= 0) line += std::to_string(rec.month[i]);
+          }
+          const double* v = rec.trajectory.data() + i * kMetricCount;
+          for (int m = 0; m < kMetricCount; ++m) {
+            line += ',';
+            append_number(line, v[m]);
+          }
+          line += '\n';
+          traj->write(line);
+        }
+      }
+      totals.teacher_steps += rec.teacher_steps;
+      ++totals.runs;
     }
-    result.teacher_steps += r.teacher_steps;
-    if (p.replication + 1 == R)
-      write_point_summary(summary, point, values, R, names,
-                          sensitivity ? means.data() + point * C : nullptr);
-    if (opts.on_run) opts.on_run();
-  };
-
-  EnsembleOptions eo;
-  eo.threads = opts.threads;
-  eo.cancel = opts.cancel;
-  const EnsembleStats stats = run_ensemble(plans, run, consume, eo);
-  if (stats.cancelled) {
-    result.cancelled = true;
-    return result;
+    write_point_summary(summary, point, values, R, names,
+                        sensitivity ? means.data() + point * C : nullptr);
   }
   runs.close();
   summary.close();
   if (traj) traj->close();
   if (sensitivity)
-    write_sensitivity_csv(dir / "sensitivity.csv", spec, design, means, names, opts.bootstrap);
-  return result;
+    write_sensitivity_csv(dir / "sensitivity.csv", spec, design, means, names, bootstrap);
+  return totals;
+}
+
+std::string sweep_definition_mismatch(const fs::path& dir, const SweepSpec& spec) {
+  return definition_mismatch(dir, sweep_definition(spec));
+}
+
+SweepTotals write_shard_results(const SweepWork& work, const fs::path& dir) {
+  // A hard link costs nothing and leaves the work directory whole until the
+  // results are committed; a copy where links are not possible.
+  for (const char* name : {"journal.bin", "definition.txt", "invocation.txt"}) {
+    std::error_code ec;
+    fs::create_hard_link(work.dir / name, dir / name, ec);
+    if (ec) fs::copy_file(work.dir / name, dir / name, fs::copy_options::overwrite_existing);
+  }
+  SweepTotals totals;
+  const JournalScan scan = scan_journal(dir / "journal.bin");
+  JournalReader reader(dir / "journal.bin", scan.header);
+  JournalRun rec;
+  for (const auto& [run, offset] : scan.records) {
+    reader.read(offset, rec);
+    totals.teacher_steps += rec.teacher_steps;
+    ++totals.runs;
+  }
+  return totals;
 }
 
 void write_sweep_manifest(const fs::path& file, const SweepSpec& spec, std::size_t points,
-                          const RunManifest& m) {
+                          const RunManifest& m, const SweepManifestExtra& extra) {
   std::string cmd;
   for (std::size_t i = 0; i < m.argv.size(); ++i) {
     if (i > 0) cmd += ' ';
@@ -263,7 +564,7 @@ void write_sweep_manifest(const fs::path& file, const SweepSpec& spec, std::size
     return out + "]";
   };
   std::string j = "{\n";
-  j += "  \"kind\": \"sweep\",\n";
+  j += extra.shard ? "  \"kind\": \"sweep-shard\",\n" : "  \"kind\": \"sweep\",\n";
   j += "  \"version\": " + json_string(DISTRICTSIM_VERSION) + ",\n";
   j += "  \"git_commit\": " + json_string(DISTRICTSIM_GIT_COMMIT) + ",\n";
   j += "  \"command_line\": " + json_string(cmd) + ",\n";
@@ -280,6 +581,12 @@ void write_sweep_manifest(const fs::path& file, const SweepSpec& spec, std::size
   j += "  \"replications\": " + std::to_string(spec.replications) + ",\n";
   j += "  \"runs\": " + std::to_string(points * spec.replications) + ",\n";
   j += "  \"seed\": " + std::to_string(spec.design.seed) + ",\n";
+  if (extra.shard)
+    j += "  \"shard\": \"" + std::to_string(extra.shard->index + 1) + "/" +
+         std::to_string(extra.shard->count) + "\",\n";
+  if (extra.merged_shards > 0)
+    j += "  \"merged_shards\": " + std::to_string(extra.merged_shards) + ",\n";
+  j += "  \"resumed_runs\": " + std::to_string(extra.resumed_runs) + ",\n";
   j += "  \"seeds\": " + list(m.seeds, [](std::uint64_t s) { return std::to_string(s); }) + ",\n";
   j += "  \"teacher_steps\": " + std::to_string(m.teacher_steps) + ",\n";
   j += "  \"threads\": " + std::to_string(m.threads) + ",\n";

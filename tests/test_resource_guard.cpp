@@ -217,16 +217,33 @@ TEST_CASE("sweep: the estimate covers what a real sweep writes", "[resource][cli
   for (const auto& d : loaded.diagnostics) problems += d.to_string() + "\n";
   INFO(problems);
   REQUIRE(loaded.ok());
-  const ResourceEstimate e = estimate_sweep(*loaded.spec, design_points(*loaded.spec), 2);
+  const ResourceEstimate e =
+      estimate_sweep(*loaded.spec, design_points(*loaded.spec), sweep_runs(*loaded.spec), false, 2);
   const test::CommandResult r = test::run_districtsim_in(
       {"sweep", (dir / "sweep.toml").string(), "--out", (dir / "out").string(), "-j", "2", "-q"},
       {});
   INFO(r.err);
   REQUIRE(r.status == 0);
+  // The result files, and (gone once they are written) the journal.
   const std::uint64_t written = dir_bytes(dir / "out");
-  INFO("written " << written << " bytes, estimated " << e.disk);
-  CHECK(written <= e.disk);
-  CHECK(e.disk <= written * 5 / 2);
+  const std::uint64_t files = e.disk - part(e.disk_parts, "journal.bin");
+  INFO("written " << written << " bytes, estimated " << files);
+  CHECK(written <= files);
+  CHECK(files <= written * 5 / 2);
+  // A shard's results are its journal: 9 of the 18 runs.
+  const test::CommandResult shard =
+      test::run_districtsim_in({"sweep", (dir / "sweep.toml").string(), "--out",
+                                (dir / "shard").string(), "--shard", "1/2", "-q"},
+                               {});
+  INFO(shard.err);
+  REQUIRE(shard.status == 0);
+  const std::uint64_t journal = fs::file_size(dir / "shard" / "journal.bin");
+  const std::uint64_t estimated =
+      part(estimate_sweep(*loaded.spec, design_points(*loaded.spec), 9, true, 2).disk_parts,
+           "journal.bin");
+  INFO("journal " << journal << " bytes, estimated " << estimated);
+  CHECK(journal <= estimated);
+  CHECK(estimated <= journal * 5 / 4);
 }
 
 TEST_CASE("sweep: the largest district and trajectories count", "[resource]") {
@@ -240,13 +257,21 @@ TEST_CASE("sweep: the largest district and trajectories count", "[resource]") {
   schools.kind = DomainKind::Values;
   schools.values = {5, 50, 20};
   spec.params.push_back(schools);
-  const ResourceEstimate e = estimate_sweep(spec, 3, 2);
+  const ResourceEstimate e = estimate_sweep(spec, 3, 9, false, 2);
   // Two runs at once of the largest district: 50 schools x 20 teachers.
   CHECK(part(e.memory_parts, "runs in progress") == 2 * 1000 * resource_figures::kBytesPerTeacher);
   CHECK(part(e.disk_parts, "trajectories.csv") == 0);
   spec.base.output.trajectories = true;
-  CHECK(part(estimate_sweep(spec, 3, 2).disk_parts, "trajectories.csv") ==
+  const ResourceEstimate with = estimate_sweep(spec, 3, 9, false, 2);
+  CHECK(part(with.disk_parts, "trajectories.csv") ==
         9 * 7 * (24 + kMetricCount * resource_figures::kBytesPerCsvNumber));
+  CHECK(part(with.disk_parts, "journal.bin") > part(e.disk_parts, "journal.bin"));
+  // A shard of 3 of the 9 runs: its journal only, no result files.
+  const ResourceEstimate shard = estimate_sweep(spec, 3, 3, true, 2);
+  CHECK(part(shard.disk_parts, "trajectories.csv") == 0);
+  CHECK(part(shard.disk_parts, "runs.csv") == 0);
+  CHECK(part(shard.disk_parts, "journal.bin") - 64 ==
+        (part(with.disk_parts, "journal.bin") - 64) / 3);
 }
 
 TEST_CASE("what the machine has: /proc/meminfo, sizes, the fake", "[resource]") {

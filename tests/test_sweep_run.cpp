@@ -163,13 +163,13 @@ TEST_CASE("sweep: a sobol sweep writes sensitivity.csv", "[sweep][cli]") {
   const auto lines = lines_of(read_file(fs::path(d.out()) / "sensitivity.csv"));
   const auto names = ds::sweep_outcome_names(6);
   REQUIRE(lines.size() == 1 + names.size() * 2 * 2);
-  CHECK(lines[0] == "outcome,parameter,index,value,ci_low,ci_high");
+  CHECK(lines[0] == "outcome,parameter,index,value,ci_low,ci_high,rows");
   std::size_t i = 1;
   for (const auto& n : names)
     for (const char* p : {"strategy.pace", "strategy.need_priority"})
       for (const char* idx : {"first", "total"}) {
         const auto f = split(lines[i++]);
-        REQUIRE(f.size() == 6);
+        REQUIRE(f.size() == 7);
         CHECK(f[0] == n);
         CHECK(f[1] == p);
         CHECK(f[2] == idx);
@@ -180,6 +180,7 @@ TEST_CASE("sweep: a sobol sweep writes sensitivity.csv", "[sweep][cli]") {
     if (l.rfind("capacity_index_final,strategy.pace,total,", 0) == 0) {
       found = true;
       CHECK_FALSE(split(l)[3].empty());
+      CHECK(split(l)[6] == "4");  // every one of the N = 4 base rows has a value
     }
   CHECK(found);
 }
@@ -190,8 +191,10 @@ TEST_CASE("sweep: a morris sweep writes mu, mu* and sigma", "[sweep][cli]") {
       "replications = 1\n[sweep.parameters]\n\"strategy.pace\" = { min = 0.0, max = 1.0 }\n");
   REQUIRE(run_districtsim({"sweep", d.file(), "--out", d.out(), "-q"}).status == 0);
   const auto lines = lines_of(read_file(fs::path(d.out()) / "sensitivity.csv"));
-  CHECK(lines[0] == "outcome,parameter,mu,mu_star,sigma,mu_star_ci_low,mu_star_ci_high");
+  CHECK(lines[0] == "outcome,parameter,mu,mu_star,sigma,mu_star_ci_low,mu_star_ci_high,effects");
   CHECK(lines.size() == 1 + ds::sweep_outcome_names(6).size());
+  for (const auto& l : lines)
+    if (l.rfind("capacity_index_final,", 0) == 0) CHECK(split(l).back() == "3");  // r = 3 effects
 }
 
 TEST_CASE("sweep: --dry-run prints the size and an estimate and writes nothing", "[sweep][cli]") {

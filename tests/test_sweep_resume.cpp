@@ -1,0 +1,446 @@
+// Sweeps never lose a finished run (sim/sweep_journal.*, sim/sweep_run.cpp,
+// `districtsim sweep --resume / --shard`, `districtsim merge`): the journal
+// format and its damage handling, coverage-order execution, resume after
+// SIGKILL at many moments, SIGINT/SIGTERM, refusals of a changed definition,
+// and shards that merge into exactly the unsharded files. Every check of a
+// result compares files byte for byte, not exit codes alone.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "design.hpp"
+#include "support.hpp"
+#include "sweep_journal.hpp"
+#include "sweep_run.hpp"
+
+using namespace ds::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Concatenation without `"literal" + std::string`, which trips GCC 12's
+// -Wrestrict false positive (PR 105329).
+template <class... T>
+std::string cat(const T&... parts) {
+  std::string out;
+  (out.append(parts), ...);
+  return out;
+}
+
+// A base scenario of 12 schools x 15 teachers over 8 years, with
+// trajectories, and a Sobol sweep over two dials: 16 x 4 = 64 points x 3
+// replications = 192 runs, about a second on one thread.
+struct ResumeDir {
+  TempDir dir;
+  explicit ResumeDir(int samples = 16, int schools = 12) {
+    write_file(dir / "base.toml",
+               cat("[scenario]\nname = \"resume\"\nyears = 8\nreplications = 3\nseed = 3\n"
+                   "[district]\nschools = ",
+                   std::to_string(schools),
+                   "\nteachers_per_school = 15\n"
+                   "[output]\ntrajectories = true\n"));
+    write_file(dir / "sweep.toml",
+               cat("[sweep]\nscenario = \"base.toml\"\ndesign = \"sobol\"\nsamples = ",
+                   std::to_string(samples),
+                   "\nreplications = 3\nseed = 9\n[sweep.parameters]\n"
+                   "\"strategy.pace\" = { min = 0.0, max = 1.0 }\n"
+                   "\"strategy.external_sourcing\" = { min = 0.0, max = 1.0 }\n"));
+  }
+  std::string file() const { return (dir / "sweep.toml").string(); }
+  std::string out(const std::string& name) const { return (dir / name).string(); }
+};
+
+const std::vector<std::string> kSweepFiles = {"points.csv", "runs.csv", "point_summary.csv",
+                                              "trajectories.csv", "sensitivity.csv"};
+
+// Every CSV file of two sweep results directories is the same, byte for byte.
+void require_same_results(const fs::path& a, const fs::path& b) {
+  for (const std::string& f : kSweepFiles) {
+    INFO(f);
+    REQUIRE(fs::exists(a / f));
+    REQUIRE(fs::exists(b / f));
+    CHECK(read_file(a / f) == read_file(b / f));
+  }
+}
+
+ds::SweepSpec load(const std::string& file) {
+  ds::SweepLoadResult r = ds::load_sweep(file);
+  REQUIRE(r.ok());
+  return std::move(*r.spec);
+}
+
+}  // namespace
+
+TEST_CASE("journal: records read back bit for bit; a torn tail is cut off", "[sweep][journal]") {
+  TempDir dir;
+  const fs::path file = dir / "journal.bin";
+  ds::JournalHeader h;
+  h.definition = 42;
+  h.points = 3;
+  h.replications = 2;
+  h.columns = 2;
+  h.metrics = 3;
+  ds::JournalRun a;
+  a.run = 5;
+  a.seed = 77;
+  a.teacher_steps = 1234;
+  a.values = {0.1, ds::kEmpty};
+  a.year = {0, 1};
+  a.month = {-1, -1};
+  a.trajectory = {1, 2, 3, 4, 5, 6.5};
+  ds::JournalRun b = a;
+  b.run = 0;
+  b.year.clear();
+  b.month.clear();
+  b.trajectory.clear();
+  {
+    ds::JournalWriter w(file, h);
+    w.append(a);
+    w.append(b);
+    w.close();
+  }
+  ds::JournalScan scan = ds::scan_journal(file);
+  CHECK(scan.header == h);
+  REQUIRE(scan.records.size() == 2);
+  CHECK(scan.records[0].first == 5);
+  CHECK(scan.records[1].first == 0);
+  CHECK(scan.valid_end == scan.file_size);
+  ds::JournalReader reader(file, scan.header);
+  ds::JournalRun back;
+  reader.read(scan.records[0].second, back);
+  CHECK(back.seed == 77);
+  CHECK(back.teacher_steps == 1234);
+  CHECK(back.values[0] == 0.1);
+  CHECK(std::isnan(back.values[1]));
+  CHECK(back.trajectory == a.trajectory);
+  CHECK(back.year == a.year);
+
+  SECTION("a record cut short by a kill ends the valid part, and appending continues there") {
+    const auto full = fs::file_size(file);
+    fs::resize_file(file, full - 5);
+    scan = ds::scan_journal(file);
+    CHECK(scan.records.size() == 1);
+    CHECK(scan.valid_end < scan.file_size);
+    ds::JournalWriter w(file, scan);
+    w.append(b);
+    w.close();
+    scan = ds::scan_journal(file);
+    CHECK(scan.records.size() == 2);
+    CHECK(scan.valid_end == fs::file_size(file));
+  }
+  SECTION("a flipped byte fails the checksum") {
+    std::string bytes = read_file(file);
+    bytes[bytes.size() - 20] ^= 1;  // inside the last record
+    write_file(file, bytes);
+    CHECK(ds::scan_journal(file).records.size() == 1);
+  }
+  SECTION("a run recorded twice is counted and kept once") {
+    ds::JournalWriter w(file, scan);
+    w.append(a);
+    w.close();
+    scan = ds::scan_journal(file);
+    CHECK(scan.records.size() == 2);
+    CHECK(scan.duplicates == 1);
+  }
+  SECTION("a file that is not a journal, or a damaged header, is refused") {
+    write_file(dir / "other.bin", "hello, this is not a journal at all; it is long enough to read"
+                                  " a header from.........");
+    CHECK_THROWS_AS(ds::scan_journal(dir / "other.bin"), ds::JournalError);
+    std::string bytes = read_file(file);
+    bytes[20] ^= 1;
+    write_file(file, bytes);
+    CHECK_THROWS_AS(ds::scan_journal(file), ds::JournalError);
+  }
+}
+
+TEST_CASE("sweep: runs execute in coverage order, so a partial sweep covers every point",
+          "[sweep][journal]") {
+  ResumeDir d;
+  const ds::SweepSpec spec = load(d.file());
+  const ds::Design design = ds::make_design(spec);
+  const ds::SweepShard whole;
+  ds::SweepWork work = ds::prepare_sweep_work(d.dir / "w.partial", spec, design, whole,
+                                              {d.file(), {}}, false, false);
+  // Stop after 70 of 192 runs (64 points x 3 replications).
+  std::atomic<bool> cancel{false};
+  std::size_t consumed = 0;
+  ds::SweepRunOptions opts;
+  opts.cancel = &cancel;
+  opts.on_run = [&] {
+    if (++consumed == 70) cancel = true;
+  };
+  const ds::SweepRunResult r = ds::run_sweep(spec, design, work, opts);
+  CHECK(r.cancelled);
+  const ds::JournalScan scan = ds::scan_journal(work.journal_file());
+  REQUIRE(scan.records.size() >= 70);
+  // The journal holds exactly the first runs of the coverage order: every
+  // point's replication 0 before any replication 1.
+  const ds::RunOrder order = ds::coverage_order(spec, design);
+  std::set<std::size_t> done;
+  for (const auto& rec : scan.records) done.insert(rec.first);
+  for (std::size_t pos = 0; pos < scan.records.size(); ++pos)
+    CHECK(done.count(ds::output_index(order.at(pos), spec.replications)) == 1);
+  std::set<std::size_t> points;
+  for (std::size_t run : done) points.insert(run / spec.replications);
+  CHECK(points.size() == design.points);
+
+  SECTION("the rest, resumed, completes the journal with no run twice") {
+    ds::SweepWork again = ds::prepare_sweep_work(d.dir / "w.partial", spec, design, whole,
+                                                 {d.file(), {}}, true, false);
+    CHECK(again.resumed);
+    CHECK(again.finished == scan.records.size());
+    const ds::SweepRunResult rest = ds::run_sweep(spec, design, again, {});
+    CHECK_FALSE(rest.cancelled);
+    CHECK(rest.executed == 192 - scan.records.size());
+    const ds::JournalScan all = ds::scan_journal(again.journal_file());
+    CHECK(all.records.size() == 192);
+    CHECK(all.duplicates == 0);
+  }
+}
+
+TEST_CASE("sweep: killed with SIGKILL at 20 moments and resumed, the files equal an "
+          "uninterrupted sweep's",
+          "[sweep][cli][kill][slow]") {
+  // 128 points x 3 = 384 runs of 100 schools: about 6 s on one thread, so
+  // that 20 kills 0-200 ms after each (re)start land before the end.
+  ResumeDir d(32, 100);
+  const CommandResult full = run_districtsim({"sweep", d.file(), "--out", d.out("full"), "-q", "-j", "2"});
+  REQUIRE(full.status == 0);
+
+  // Kill moments from a fixed seed, spread over start-up, running and writing
+  // the results; each kill is followed by a resume, itself killed next time.
+  std::mt19937_64 rng(20261123);
+  std::uniform_int_distribution<int> delay_ms(0, 200);
+  const fs::path partial = d.dir / "k.partial";
+  std::size_t last_finished = 0;
+  int kills = 0, completed_before_kill = 0;
+  for (int i = 0; i < 20; ++i) {
+    if (fs::exists(d.dir / "k")) break;  // finished before the kills ran out
+    std::vector<std::string> args = {"sweep", d.file(), "--out", d.out("k"), "-q"};
+    if (i > 0) args.push_back("--resume");
+    args.push_back("-j");
+    args.push_back(i % 2 == 0 ? "1" : "2");
+    const pid_t pid = spawn_districtsim(args, d.dir / "out.txt", d.dir / "err.txt");
+    REQUIRE(pid > 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+    ::kill(pid, SIGKILL);
+    const int status = wait_exit(pid);
+    if (status == 128 + SIGKILL) {
+      ++kills;
+    } else {
+      INFO(read_file(d.dir / "err.txt"));
+      REQUIRE(status == 0);  // it finished before the signal
+      ++completed_before_kill;
+    }
+    // No finished run is lost and none is recorded twice.
+    if (fs::exists(partial / "journal.bin")) {
+      const ds::JournalScan scan = ds::scan_journal(partial / "journal.bin");
+      CHECK(scan.duplicates == 0);
+      CHECK(scan.records.size() >= last_finished);
+      last_finished = scan.records.size();
+    }
+    // Never a results directory that is not complete.
+    if (fs::exists(d.dir / "k")) {
+      for (const std::string& f : kSweepFiles) CHECK(fs::exists(d.dir / "k" / f));
+      CHECK(fs::exists(d.dir / "k" / "manifest.json"));
+    }
+  }
+  INFO("killed " << kills << " times, " << completed_before_kill << " finished first");
+  CHECK(kills >= 15);
+  if (!fs::exists(d.dir / "k")) {
+    const CommandResult rest =
+        run_districtsim({"sweep", d.file(), "--out", d.out("k"), "-q", "--resume"});
+    INFO(rest.err);
+    REQUIRE(rest.status == 0);
+  }
+  require_same_results(d.dir / "full", d.dir / "k");
+  CHECK_FALSE(fs::exists(partial));
+  // No staging directory of a killed process is left beside the results.
+  for (const auto& e : fs::directory_iterator(d.dir.path()))
+    CHECK_FALSE(contains(e.path().filename().string(), ".tmp-"));
+}
+
+TEST_CASE("sweep: SIGINT and SIGTERM keep the finished runs, say how to resume, exit 130 / 143",
+          "[sweep][cli][kill]") {
+  ResumeDir d(64);  // 768 runs: seconds, so the signal lands mid-sweep
+  const CommandResult full = run_districtsim({"sweep", d.file(), "--out", d.out("full"), "-q"});
+  REQUIRE(full.status == 0);
+  for (int sig : {SIGINT, SIGTERM}) {
+    const std::string name = sig == SIGINT ? "int" : "term";
+    INFO(name);
+    const pid_t pid = spawn_districtsim({"sweep", d.file(), "--out", d.out(name), "-q"},
+                                        d.dir / "out.txt", d.dir / "err.txt");
+    // Wait until some runs are in the journal, then signal.
+    const fs::path journal = d.dir / cat(name, ".partial") / "journal.bin";
+    for (int t = 0; t < 400; ++t) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (fs::exists(journal) && fs::file_size(journal) > 20000) break;
+    }
+    ::kill(pid, sig);
+    const int status = wait_exit(pid);
+    const std::string err = read_file(d.dir / "err.txt");
+    INFO(err);
+    CHECK(status == (sig == SIGINT ? 130 : 143));
+    CHECK(contains(err, "interrupted"));
+    CHECK(contains(err, "--resume"));
+    CHECK_FALSE(fs::exists(d.dir / name));
+    const std::size_t kept = ds::scan_journal(journal).records.size();
+    CHECK(kept > 0);
+    CHECK(kept < 768);
+    const CommandResult rest =
+        run_districtsim({"sweep", d.file(), "--out", d.out(name), "--resume"});
+    CHECK(rest.status == 0);
+    CHECK(contains(rest.err, cat("resuming: ", std::to_string(kept), " of 768")));
+    require_same_results(d.dir / "full", d.dir / name);
+  }
+}
+
+TEST_CASE("sweep: an interrupted sweep is never silently overwritten or resumed wrongly",
+          "[sweep][cli]") {
+  ResumeDir d;
+  const ds::SweepSpec spec = load(d.file());
+  const ds::Design design = ds::make_design(spec);
+  // An interrupted sweep: the work directory with a third of the runs.
+  auto interrupt = [&](const std::string& out) {
+    ds::SweepWork work = ds::prepare_sweep_work(ds::sweep_work_dir(d.out(out)), spec, design, {},
+                                                {d.file(), {}}, false, true);
+    std::atomic<bool> cancel{false};
+    std::size_t n = 0;
+    ds::SweepRunOptions opts;
+    opts.cancel = &cancel;
+    opts.on_run = [&] {
+      if (++n == 64) cancel = true;
+    };
+    REQUIRE(ds::run_sweep(spec, design, work, opts).cancelled);
+  };
+  interrupt("r");
+
+  SECTION("without --resume: exit 2, the finished runs untouched") {
+    const auto before = read_file(d.dir / "r.partial" / "journal.bin");
+    const CommandResult r = run_districtsim({"sweep", d.file(), "--out", d.out("r"), "-q"});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "holds an interrupted sweep"));
+    CHECK(contains(r.err, "--resume"));
+    CHECK(read_file(d.dir / "r.partial" / "journal.bin") == before);
+  }
+  SECTION("--force starts over") {
+    const CommandResult r = run_districtsim({"sweep", d.file(), "--out", d.out("r"), "-q", "--force"});
+    CHECK(r.status == 0);
+    CHECK_FALSE(fs::exists(d.dir / "r.partial"));
+  }
+  SECTION("a changed sweep definition is refused, naming the change") {
+    std::string text = read_file(d.dir / "sweep.toml");
+    text.replace(text.find("seed = 9"), 8, "seed = 8");
+    write_file(d.dir / "sweep.toml", text);
+    const CommandResult r =
+        run_districtsim({"sweep", d.file(), "--out", d.out("r"), "-q", "--resume"});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "the sweep definition changed"));
+    CHECK(contains(r.err, "seed = 9"));
+    CHECK(contains(r.err, "seed = 8"));
+  }
+  SECTION("a changed base scenario is refused, naming the change") {
+    std::string text = read_file(d.dir / "base.toml");
+    text.replace(text.find("schools = 12"), 12, "schools = 13");
+    write_file(d.dir / "base.toml", text);
+    const CommandResult r =
+        run_districtsim({"sweep", d.file(), "--out", d.out("r"), "-q", "--resume"});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "the base scenario changed"));
+  }
+  SECTION("a --set that changes the definition is refused too") {
+    const CommandResult r = run_districtsim({"sweep", d.file(), "--out", d.out("r"), "-q",
+                                             "--resume", "--set", "strategy.bundling=0.9"});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "changed since the sweep started"));
+  }
+  SECTION("a base scenario that vanished: its error, exit 2, runs kept") {
+    fs::remove(d.dir / "base.toml");
+    const CommandResult r =
+        run_districtsim({"sweep", d.file(), "--out", d.out("r"), "-q", "--resume"});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "base.toml"));
+    CHECK(ds::scan_journal(d.dir / "r.partial" / "journal.bin").records.size() >= 64);
+  }
+  SECTION("a shard's work cannot be resumed as another shard") {
+    interrupt("s");
+    const CommandResult r = run_districtsim(
+        {"sweep", d.file(), "--out", d.out("s"), "-q", "--resume", "--shard", "1/2"});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "not 1/2"));
+  }
+  SECTION("--resume with nothing to resume starts the sweep") {
+    const CommandResult r = run_districtsim({"sweep", d.file(), "--out", d.out("n"), "--resume"});
+    CHECK(r.status == 0);
+    CHECK(contains(r.err, "nothing to resume"));
+  }
+}
+
+TEST_CASE("sweep: merged shards equal the unsharded sweep, file for file", "[sweep][cli][shard]") {
+  ResumeDir d;
+  REQUIRE(run_districtsim({"sweep", d.file(), "--out", d.out("full"), "-q"}).status == 0);
+  for (int k = 1; k <= 3; ++k) {
+    const CommandResult r = run_districtsim({"sweep", d.file(), "--out", d.out(cat("s", std::to_string(k))),
+                                             "-q", "--shard", cat(std::to_string(k), "/3"), "-j", "1"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(contains(read_file(d.dir / cat("s", std::to_string(k)) / "manifest.json"),
+                   "\"kind\": \"sweep-shard\""));
+  }
+  // Shards split the runs evenly: 192 = 64 + 64 + 64.
+  for (int k = 1; k <= 3; ++k)
+    CHECK(ds::scan_journal(d.dir / cat("s", std::to_string(k)) / "journal.bin").records.size() == 64);
+  // Any order of the shard directories.
+  const CommandResult m = run_districtsim({"merge", d.out("s3"), d.out("s1"), d.out("s2"), "--out", d.out("m")});
+  INFO(m.err);
+  REQUIRE(m.status == 0);
+  require_same_results(d.dir / "full", d.dir / "m");
+  const std::string manifest = read_file(d.dir / "m" / "manifest.json");
+  CHECK(contains(manifest, "\"kind\": \"sweep\""));
+  CHECK(contains(manifest, "\"merged_shards\": 3"));
+  auto steps = [](const std::string& text) {
+    const auto at = text.find("\"teacher_steps\": ");
+    return text.substr(at, text.find(',', at) - at);
+  };
+  CHECK(steps(manifest) == steps(read_file(d.dir / "full" / "manifest.json")));
+
+  SECTION("a missing shard is refused by name") {
+    const CommandResult r = run_districtsim({"merge", d.out("s1"), d.out("s3"), "--out", d.out("x")});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "missing shard 2/3"));
+    CHECK_FALSE(fs::exists(d.dir / "x"));
+  }
+  SECTION("the same shard twice is refused") {
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("s2"), d.out("s2"), "--out", d.out("x")});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "both shard 2/3"));
+  }
+  SECTION("a shard of another sweep is refused") {
+    REQUIRE(run_districtsim({"sweep", d.file(), "--out", d.out("o2"), "-q", "--shard", "2/3",
+                             "--set", "sweep.seed=10"})
+                .status == 0);
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("o2"), d.out("s3"), "--out", d.out("x")});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "another sweep"));
+  }
+  SECTION("a directory that is not a shard is refused") {
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("full"), "--out", d.out("x")});
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "is not a sweep shard"));
+  }
+  SECTION("a bad --shard is refused") {
+    for (const char* bad : {"0/3", "4/3", "1/0", "x", "1/", "/2", "1/2/3"}) {
+      INFO(bad);
+      const CommandResult r =
+          run_districtsim({"sweep", d.file(), "--out", d.out("x"), "--shard", bad});
+      CHECK(r.status == 2);
+      CHECK(contains(r.err, "expected K/N"));
+    }
+  }
+}
