@@ -480,6 +480,10 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
               << "estimated duration on " << a.threads
               << (a.threads == 1 ? " thread: " : " threads: ") << duration_text(estimate)
               << " (dry run: nothing written)\n";
+    const ds::ResourceEstimate need =
+        ds::estimate_sweep(spec, design.points, runs, shard.sharded(), a.threads);
+    std::cout << "estimated peak memory " << ds::bytes_text(need.memory) << ", peak disk "
+              << ds::bytes_text(need.disk) << " (the resource guard checks them before a run)\n";
     return kOk;
   }
 

@@ -439,3 +439,23 @@ TEST_CASE("compare and sweep: refused the same way", "[resource][cli]") {
   CHECK(contains(bad.err, "districtsim: run: DISTRICTSIM_FAKE_MACHINE: cannot read \"disk=tiny\""));
   CHECK_FALSE(fs::exists(dir / "x"));
 }
+
+TEST_CASE("sweep --dry-run prints the estimates", "[resource][cli]") {
+  test::TempDir dir;
+  test::write_file(dir / "base.toml", test::ScenarioText{.name = "base"}.toml());
+  test::write_file(dir / "sweep.toml",
+                   "[sweep]\nscenario = \"base.toml\"\ndesign = \"factorial\"\nreplications = 2\n"
+                   "[sweep.parameters]\n\"strategy.pace\" = [0.2, 0.8]\n");
+  const SweepLoadResult loaded = load_sweep(dir / "sweep.toml");
+  REQUIRE(loaded.ok());
+  const ResourceEstimate e =
+      estimate_sweep(*loaded.spec, design_points(*loaded.spec), sweep_runs(*loaded.spec), false, 1);
+  const test::CommandResult r =
+      test::run_districtsim_in({"sweep", (dir / "sweep.toml").string(), "--out",
+                                (dir / "out").string(), "-j", "1", "--dry-run"},
+                               kSmallDisk);  // a dry run is not refused: it writes nothing
+  CHECK(r.status == 0);
+  CHECK(contains(r.out, "estimated peak memory " + bytes_text(e.memory) + ", peak disk " +
+                            bytes_text(e.disk) + " (the resource guard checks them before a run)"));
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
