@@ -581,6 +581,7 @@ struct MergeArgs {
   bool quiet = false;
   bool force = false;
   bool report = false;
+  bool no_resource_check = false;
 };
 
 int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
@@ -670,6 +671,10 @@ int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
               << missing << '\n';
     return kBadInput;
   }
+  // The result files of the whole sweep, written from the journals (no runs).
+  if (!a.no_resource_check &&
+      !resources_fit(ds::estimate_sweep(spec, design.points, 0, false, 1), a.out, "merge"))
+    return kBadInput;
   install_signal_handlers();
   std::optional<ds::OutputDir> out = open_output(a.out, a.force);
   if (!out) return kBadInput;
@@ -859,6 +864,9 @@ int main(int argc, char** argv) {
   merge_cmd->add_flag("-q,--quiet", merge.quiet, "Print nothing but errors");
   merge_cmd->add_flag("-f,--force", merge.force, "Replace an existing non-empty results directory");
   merge_cmd->add_flag("--report", merge.report, "Also build DIR/report.html (analysis/report.py)");
+  merge_cmd->add_flag(
+      "--no-resource-check", merge.no_resource_check,
+      "Merge even if the estimated output size exceeds the free space of its filesystem");
 
   std::string report_dir;
   bool report_png = false;

@@ -345,7 +345,7 @@ std::vector<std::string> resource_problems(const ResourceEstimate& e, const Mach
   }
   if (m.disk && e.disk > *m.disk) {
     const std::string fewer =
-        command == "sweep"
+        command == "sweep" || command == "merge"
             ? "fewer points or replications, or no trajectories ([output] trajectories = false "
               "in the base scenario)"
             : "fewer replications (--replications) or yearly output (output.frequency)";

@@ -459,3 +459,32 @@ TEST_CASE("sweep --dry-run prints the estimates", "[resource][cli]") {
                             bytes_text(e.disk) + " (the resource guard checks them before a run)"));
   CHECK_FALSE(fs::exists(dir / "out"));
 }
+
+TEST_CASE("merge: refused when the sweep's files would not fit", "[resource][cli]") {
+  test::TempDir dir;
+  test::write_file(dir / "base.toml", test::ScenarioText{.name = "base", .replications = 2}.toml());
+  test::write_file(dir / "sweep.toml",
+                   "[sweep]\nscenario = \"base.toml\"\ndesign = \"factorial\"\n"
+                   "[sweep.parameters]\n\"strategy.pace\" = [0.2, 0.8]\n");
+  for (const char* k : {"1", "2"})
+    REQUIRE(test::run_districtsim_in(
+                {"sweep", (dir / "sweep.toml").string(), "--out",
+                 (dir / (std::string("s") + k)).string(), "--shard", std::string(k) + "/2", "-q"},
+                {})
+                .status == 0);
+  const std::vector<std::string> args = {"merge", (dir / "s1").string(),  (dir / "s2").string(),
+                                         "--out", (dir / "out").string(), "-q"};
+  const test::CommandResult r =
+      test::run_districtsim_in(args, {.env = {{"DISTRICTSIM_FAKE_MACHINE", "disk=1K"}}});
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "districtsim: merge: its output needs an estimated "));
+  CHECK(contains(r.err, "runs.csv"));
+  CHECK(contains(r.err, "--no-resource-check"));
+  CHECK_FALSE(fs::exists(dir / "out"));
+  std::vector<std::string> anyway = args;
+  anyway.push_back("--no-resource-check");
+  CHECK(
+      test::run_districtsim_in(anyway, {.env = {{"DISTRICTSIM_FAKE_MACHINE", "disk=1K"}}}).status ==
+      0);
+  CHECK(fs::exists(dir / "out" / "runs.csv"));
+}
