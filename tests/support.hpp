@@ -254,9 +254,12 @@ inline std::vector<std::string> entries_starting(const std::filesystem::path& di
 }
 
 // Starts the districtsim binary with `args` in the background, stdout and
-// stderr to the given files, stdin from /dev/null; returns its pid.
+// stderr to the given files, stdin from /dev/null; returns its pid. With
+// `file_size_limit` (bytes), no file it writes may grow beyond that
+// (RLIMIT_FSIZE, `ulimit -f`): a full disk, for one file at a time.
 inline pid_t spawn_districtsim(const std::vector<std::string>& args,
-                               const std::filesystem::path& out, const std::filesystem::path& err) {
+                               const std::filesystem::path& out, const std::filesystem::path& err,
+                               long file_size_limit = -1) {
   std::vector<std::string> all = {DISTRICTSIM_BINARY};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -264,6 +267,10 @@ inline pid_t spawn_districtsim(const std::vector<std::string>& args,
   argv.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid == 0) {
+    if (file_size_limit >= 0) {
+      const rlimit limit{static_cast<rlim_t>(file_size_limit), static_cast<rlim_t>(file_size_limit)};
+      if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(126);
+    }
     if (!std::freopen("/dev/null", "r", stdin) || !std::freopen(out.c_str(), "w", stdout) ||
         !std::freopen(err.c_str(), "w", stderr))
       ::_exit(127);

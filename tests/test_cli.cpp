@@ -156,7 +156,7 @@ TEST_CASE("validate: ok files and files with problems", "[cli]") {
   CHECK(entries(dir.path()) == 2);  // validate writes nothing
 }
 
-TEST_CASE("params lists every parameter; --markdown gives a table", "[cli]") {
+TEST_CASE("params lists every parameter, --markdown gives a table", "[cli]") {
   const CommandResult text = run_districtsim({"params"});
   CHECK(text.status == 0);
   for (const auto& p : ds::scenario_params()) CHECK(contains(text.out, p.key));
@@ -178,7 +178,7 @@ TEST_CASE("version and help flags exit 0", "[cli]") {
   CHECK(contains(h.out, "--replications"));
 }
 
-TEST_CASE("run --report builds report.html; report refuses a non-output directory", "[cli][report]") {
+TEST_CASE("run --report builds report.html, report refuses a non-output directory", "[cli][report]") {
   TempDir dir;
   write_file(dir / "s.toml", small_scenario_toml());
   const fs::path out = dir / "results";

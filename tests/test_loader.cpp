@@ -261,7 +261,7 @@ TEST_CASE("unknown keys and tables get a suggestion", "[loader][errors]") {
         "pace, need_priority, external_sourcing, adaptivity, bundling, failure_sharing)");
 }
 
-TEST_CASE("wrong types are refused; an integer passes for a real, not the reverse",
+TEST_CASE("wrong types are refused, an integer passes for a real, not the reverse",
           "[loader][errors]") {
   CHECK(only(load_text("[scenario]\nyears = \"ten\"\n")).to_string() ==
         "t.toml:2:9: scenario.years: wrong type: string \"ten\" (expected an integer in 1..50)");

@@ -369,7 +369,7 @@ const test::ChildOptions kSmallMemory{.env = {{"DISTRICTSIM_FAKE_MACHINE", "memo
 
 }  // namespace
 
-TEST_CASE("run: refused when its output would not fit; --no-resource-check runs it",
+TEST_CASE("run: refused when its output would not fit, and --no-resource-check runs it",
           "[resource][cli]") {
   test::TempDir dir;
   test::write_file(dir / "s.toml", scenario_toml(10, 20, 8, 8, true));

@@ -68,7 +68,7 @@ TEST_CASE("the withdrawal probe reports only at probe years", "[schedule]") {
   CHECK(r.teacher_steps == run_one(none, 3).teacher_steps + 2u * 3u * 12u * 240u);
 }
 
-TEST_CASE("a fixed strategy keeps its dials; outputs stay in range", "[schedule]") {
+TEST_CASE("a fixed strategy keeps its dials, outputs stay in range", "[schedule]") {
   Scenario sc = small();
   sc.strategy.adaptivity = 0;
   const RunResult r = run_one(sc, 9);

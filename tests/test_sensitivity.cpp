@@ -131,7 +131,7 @@ TEST_CASE("Sobol bootstrap intervals are reproducible from the seed", "[sensitiv
   CHECK(none.params[0].first == a.params[0].first);
 }
 
-TEST_CASE("Sobol: rows with an empty value are left out; a constant has no indices",
+TEST_CASE("Sobol: rows with an empty value are left out, a constant has no indices",
           "[sensitivity]") {
   const std::vector<SweepParam> params(2, range(0, 1));
   const Design d = sobol_design(params, 512);
@@ -152,7 +152,7 @@ TEST_CASE("Sobol: rows with an empty value are left out; a constant has no indic
   CHECK_THROWS_AS(sobol_indices(std::vector<double>(7, 1.0), 2), std::invalid_argument);
 }
 
-TEST_CASE("Morris: an inert parameter has mu* = 0; effects are per unit range", "[sensitivity]") {
+TEST_CASE("Morris: an inert parameter has mu* = 0, effects are per unit range", "[sensitivity]") {
   // y = x1 + 2 x2^2 + 0 x3 with x1 in 0..5, x2 in 0..1, x3 in 0..10.
   const std::vector<SweepParam> params = {range(0, 5), range(0, 1), range(0, 10)};
   DesignSettings s;

@@ -74,7 +74,7 @@ ds::SweepSpec load(const std::string& file) {
 
 }  // namespace
 
-TEST_CASE("journal: records read back bit for bit; a torn tail is cut off", "[sweep][journal]") {
+TEST_CASE("journal: records read back bit for bit, a torn tail is cut off", "[sweep][journal]") {
   TempDir dir;
   const fs::path file = dir / "journal.bin";
   ds::JournalHeader h;
@@ -442,5 +442,50 @@ TEST_CASE("sweep: merged shards equal the unsharded sweep, file for file", "[swe
       CHECK(r.status == 2);
       CHECK(contains(r.err, "expected K/N"));
     }
+  }
+}
+
+TEST_CASE("sweep: a disk that fills mid-sweep: a clear message, exit 1, the runs kept, and resume "
+          "completes it",
+          "[sweep][cli][fault]") {
+  ResumeDir d;
+  REQUIRE(run_districtsim({"sweep", d.file(), "--out", d.out("full"), "-q"}).status == 0);
+  // The journal may not grow beyond 100 KB: it fills after a few dozen runs.
+  const pid_t pid = spawn_districtsim({"sweep", d.file(), "--out", d.out("f"), "-q"},
+                                      d.dir / "out.txt", d.dir / "err.txt", 100 * 1024);
+  const int status = wait_exit(pid);
+  const std::string err = read_file(d.dir / "err.txt");
+  INFO(err);
+  CHECK(status == 1);
+  CHECK(contains(err, "journal.bin: File too large"));
+  CHECK(contains(err, "--resume"));
+  CHECK_FALSE(fs::exists(d.dir / "f"));
+  const ds::JournalScan scan = ds::scan_journal(d.dir / "f.partial" / "journal.bin");
+  CHECK(scan.records.size() > 0);
+  CHECK(scan.valid_end <= scan.file_size);  // a torn record may follow: the resume drops it
+  const CommandResult rest = run_districtsim({"sweep", d.file(), "--out", d.out("f"), "-q", "--resume"});
+  INFO(rest.err);
+  REQUIRE(rest.status == 0);
+  require_same_results(d.dir / "full", d.dir / "f");
+}
+
+TEST_CASE("sweep: an output directory that cannot be written: exit 2 before any run",
+          "[sweep][cli][fault]") {
+  ResumeDir d;
+  // Under a regular file: no user, root included, can make it.
+  write_file(d.dir / "plain", "a file, not a directory\n");
+  CommandResult r = run_districtsim({"sweep", d.file(), "--out", d.out("plain/results"), "-q"});
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "plain/results"));
+  CHECK_FALSE(fs::exists(d.dir / "plain" / "results.partial"));
+  CHECK(read_file(d.dir / "plain") == "a file, not a directory\n");
+  if (::geteuid() != 0) {  // permissions do not stop root
+    const fs::path locked = d.dir / "locked";
+    fs::create_directory(locked);
+    fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+    r = run_districtsim({"sweep", d.file(), "--out", (locked / "results").string(), "-q"});
+    fs::permissions(locked, fs::perms::owner_all);
+    CHECK(r.status == 2);
+    CHECK(fs::is_empty(locked));
   }
 }

@@ -219,7 +219,7 @@ TEST_CASE("sweep: off a terminal, progress is plain lines and the summary goes t
   CHECK_FALSE(contains(r.err, "\033"));
 }
 
-TEST_CASE("sweep: --set reaches the sweep table and the base scenario; random design",
+TEST_CASE("sweep: --set reaches the sweep table and the base scenario, random design",
           "[sweep][cli]") {
   SweepDir d(
       "[sweep]\nscenario = \"base.toml\"\ndesign = \"random\"\nsamples = 5\nreplications = 4\n"
