@@ -551,6 +551,8 @@ TEST_CASE("params listing names every parameter", "[output][params]") {
 }
 
 // ---------------------------------------------------------------- disk faults
+// Tagged [fault]: the "faults" ctest label and stage of scripts/test, with
+// the sweep's kill and disk-fault tests.
 
 // `run` and `compare` when the output cannot be written: a directory that is
 // not writable, and a disk that fills up in the middle of the run (a file
@@ -588,7 +590,7 @@ std::vector<std::string> listing(const std::filesystem::path& dir) {
 
 }  // namespace
 
-TEST_CASE("run and compare: an output directory that cannot be written", "[output][disk][cli]") {
+TEST_CASE("run and compare: an output directory that cannot be written", "[output][fault][cli]") {
   namespace fs = std::filesystem;
   TempDir dir;
   test::write_file(dir / "a.toml", monthly_toml("a"));
@@ -623,7 +625,7 @@ TEST_CASE("run and compare: an output directory that cannot be written", "[outpu
   fs::permissions(dir / "locked", fs::perms::owner_all);
 }
 
-TEST_CASE("run and compare: a disk that fills up mid-run", "[output][disk][cli]") {
+TEST_CASE("run and compare: a disk that fills up mid-run", "[output][fault][cli]") {
   namespace fs = std::filesystem;
   TempDir dir;
   test::write_file(dir / "a.toml", monthly_toml("a"));
@@ -670,7 +672,7 @@ TEST_CASE("run and compare: a disk that fills up mid-run", "[output][disk][cli]"
   }
 }
 
-TEST_CASE("run --force: a failed run leaves the previous results intact", "[output][disk][cli]") {
+TEST_CASE("run --force: a failed run leaves the previous results intact", "[output][fault][cli]") {
   namespace fs = std::filesystem;
   TempDir dir;
   test::write_file(dir / "a.toml", monthly_toml("a"));
