@@ -334,7 +334,8 @@ std::string duration_text(double seconds) {
 }
 
 // Sweep progress on stderr: runs done and total, runs per second, time
-// left. On a terminal one line updated in place (4 times a second);
+// left. On a terminal a bar and those figures on one line updated in place
+// (4 times a second);
 // otherwise a plain line every 5 seconds (logs of batch jobs). Disabled by
 // --quiet.
 class SweepProgress {
@@ -355,10 +356,14 @@ class SweepProgress {
                   total_, 100.0 * static_cast<double>(done_) / static_cast<double>(total_), rate,
                   rate > 0 ? duration_text(static_cast<double>(total_ - done_) / rate).c_str()
                            : "?");
-    if (tty_)
-      std::cerr << '\r' << buf << "\033[K" << std::flush;
-    else
+    if (tty_) {
+      // A bar of 24 cells before the figures.
+      const auto filled = static_cast<std::size_t>(24 * done_ / std::max<std::size_t>(1, total_));
+      const std::string bar = "[" + std::string(filled, '#') + std::string(24 - filled, '.') + "] ";
+      std::cerr << '\r' << bar << buf << "\033[K" << std::flush;
+    } else {
       std::cerr << buf << '\n' << std::flush;
+    }
   }
   ~SweepProgress() {
     if (enabled_ && tty_ && done_ > 0) std::cerr << "\r\033[K" << std::flush;

@@ -17,3 +17,9 @@ class UnsupportedOutput(ReportError):
     """A districtsim output of a kind this version cannot report on yet."""
 
     exit_status = 2
+
+
+class BadOption(ReportError):
+    """A command-line option that does not fit the output (a parameter it does not vary)."""
+
+    exit_status = 2

@@ -5,8 +5,8 @@ an object holding the tables of that kind of output, or raises `NotAnOutput`
 (with a one-line message) when the directory is not a complete districtsim
 output. Run and compare outputs load into one shape, `RunOutput`, in which a
 run is a comparison of one scenario: every table has a `scenario` column, so
-figures and text treat both alike. Sweep outputs will get their own loader in
-`LOADERS`.
+figures and text treat both alike. Sweep outputs load into `SweepOutput`
+(points, per-run rows, per-point means, sensitivity indices).
 
 Time: every yearly table gets a column `t`, the time in years at which the row
 was observed (year 0 is the start; a monthly row of year y, month m is
@@ -231,9 +231,147 @@ def load_run_like(path: Path, manifest: dict) -> RunOutput:
     )
 
 
-def load_sweep(path: Path, manifest: dict):
-    raise UnsupportedOutput(f"{path}: a sweep output; reports for sweeps are not available yet "
-                            "(this version reports on run and compare outputs)")
+SWEEP_REQUIRED = {
+    "points.csv": ["point"],
+    "runs.csv": ["point", "replication"],
+    "point_summary.csv": ["point", "outcome", "mean", "sd", "p05", "p50", "p95"],
+}
+SENSITIVITY_COLUMNS = {
+    "sobol": ["outcome", "parameter", "index", "value", "ci_low", "ci_high"],
+    "morris": ["outcome", "parameter", "mu", "mu_star", "sigma", "mu_star_ci_low",
+               "mu_star_ci_high"],
+}
+
+
+@dataclass
+class SweepOutput:
+    """The tables of a sweep output (docs/sweeps.md section 10).
+
+    `points` has one row per point with each varied parameter as a column,
+    numbers as floats and booleans and choices as text; `means` has one row per
+    point and one column per outcome (each runs.csv value column): the mean
+    over the point's replications, from point_summary.csv.
+    """
+
+    path: Path
+    kind: str  # "sweep"
+    manifest: dict
+    design: str
+    parameters: list[str]
+    points: pd.DataFrame
+    runs: pd.DataFrame
+    point_summary: pd.DataFrame
+    means: pd.DataFrame
+    sensitivity: pd.DataFrame | None = None  # sobol and morris only
+    trajectories: pd.DataFrame | None = None  # when the base scenario writes them
+    scenario: Scenario = field(default_factory=lambda: Scenario(name="base"))
+    horizon: int = 0
+    replications: int = 0
+    spec: dict = field(default_factory=dict)  # [sweep] as parsed from the canonical text
+
+    @property
+    def numeric(self) -> list[str]:
+        """The varied parameters with numeric values."""
+        return [p for p in self.parameters if pd.api.types.is_numeric_dtype(self.points[p])]
+
+
+def _parse_spec(text) -> dict:
+    """The canonical [sweep] text of the manifest, parsed (empty if it cannot be)."""
+    if not isinstance(text, str):
+        return {}
+    try:
+        import tomllib
+        return tomllib.loads(text).get("sweep", {})
+    except Exception:  # noqa: BLE001 - only decoration (ranges in words) depends on it
+        return {}
+
+
+def _point_values(column: pd.Series, spec=None) -> pd.Series:
+    """Numbers as floats; true/false and choice names stay text, categorical in the order the
+    sweep definition lists them (`spec`, the parameter's list or weighted values)."""
+    numbers = pd.to_numeric(column, errors="coerce")
+    if numbers.notna().all():
+        return numbers.astype(float)
+    text = column.astype(str)
+    listed = spec.get("values") if isinstance(spec, dict) else spec
+    if isinstance(listed, list):
+        order = [str(v).lower() if isinstance(v, bool) else str(v) for v in listed]
+        order += sorted(set(text) - set(order))
+        if set(order) == {"true", "false"}:
+            order = ["false", "true"]  # a switch: off is the low end
+        return pd.Series(pd.Categorical(text, categories=order), index=column.index)
+    return text
+
+
+def load_sweep(path: Path, manifest: dict) -> SweepOutput:
+    design = manifest.get("design")
+    parameters = manifest.get("parameters")
+    if not isinstance(design, str) or not isinstance(parameters, list) or not parameters \
+            or not all(isinstance(p, str) for p in parameters):
+        raise _fail(path, f'{MANIFEST} of a sweep output lacks its "design" or "parameters"')
+    files = list(SWEEP_REQUIRED)
+    if design in SENSITIVITY_COLUMNS:
+        files.append("sensitivity.csv")
+    missing = [f for f in files if not (path / f).is_file()]
+    if missing:
+        raise _fail(path, f"{design} sweep output without {', '.join(missing)}")
+
+    def table(name, columns, str_columns=("outcome", "parameter", "index")):
+        df = read_csv(path, name, str_columns=str_columns)
+        lacking = [c for c in columns if c not in df.columns]
+        if lacking:
+            raise _fail(path, f"{name} lacks the column{'s' if len(lacking) > 1 else ''} "
+                              f"{', '.join(lacking)}")
+        return df
+
+    spec = _parse_spec(manifest.get("sweep"))
+    points = table("points.csv", ["point"] + parameters, str_columns=parameters)
+    for p in parameters:
+        points[p] = _point_values(points[p], (spec.get("parameters") or {}).get(p))
+    points = points.sort_values("point").reset_index(drop=True)
+    runs = table("runs.csv", SWEEP_REQUIRED["runs.csv"])
+    summary = table("point_summary.csv", SWEEP_REQUIRED["point_summary.csv"])
+    unknown = sorted(set(summary["point"]) - set(points["point"]))
+    if unknown:
+        raise _fail(path, f"point_summary.csv has point {unknown[0]}, which points.csv lacks")
+    means = summary.pivot_table(index="point", columns="outcome", values="mean",
+                                aggfunc="first", dropna=False, sort=False)
+    means = means.reindex(points["point"]).reset_index()
+    means.columns.name = None
+    sensitivity = None
+    if design in SENSITIVITY_COLUMNS:
+        sensitivity = table("sensitivity.csv", SENSITIVITY_COLUMNS[design])
+    trajectories = None
+    if (path / "trajectories.csv").is_file():
+        trajectories = table("trajectories.csv", ["point", "replication", "year"])
+        trajectories = add_time(trajectories)
+
+    settings = manifest.get("scenario")
+    scenario = _scenario_from(settings if isinstance(settings, dict) else {}, 0)
+    scenario.file = str(manifest.get("scenario_file", ""))
+    years = scenario.get("scenario.years")
+    if isinstance(years, (int, float)):
+        horizon = int(years)
+    elif trajectories is not None:
+        horizon = int(trajectories["year"].max())
+    else:
+        horizon = 0
+    replications = manifest.get("replications")
+    if not isinstance(replications, int):
+        replications = int(runs.groupby("point")["replication"].nunique().max())
+    return SweepOutput(
+        path=path, kind="sweep", manifest=manifest, design=design, parameters=parameters,
+        points=points, runs=runs, point_summary=summary, means=means, sensitivity=sensitivity,
+        trajectories=trajectories, scenario=scenario, horizon=horizon,
+        replications=replications, spec=spec,
+    )
+
+
+def load_shard(path: Path, manifest: dict):
+    shard = manifest.get("shard")
+    raise UnsupportedOutput(f"{path}: one shard{f' ({shard})' if isinstance(shard, str) else ''} "
+                            f"of a sweep, not the whole sweep: merge the shards with "
+                            f"`districtsim merge SHARD_DIR... --out DIR` and report on DIR")
 
 
 # kind -> loader(path, manifest); a new kind of output registers here.
@@ -241,6 +379,7 @@ LOADERS: dict[str, Callable[[Path, dict], object]] = {
     "run": load_run_like,
     "compare": load_run_like,
     "sweep": load_sweep,
+    "sweep-shard": load_shard,
 }
 
 

@@ -95,6 +95,9 @@ RUN_OUTPUTS: dict[str, Metric] = {
                "early launches abandoned (%)"),
         Metric("abandoned_share_later", "Later abandonment", SHARE,
                "later launches abandoned (%)"),
+        # Derived by the sweep report: cumulative_spend at the horizon / teachers / years.
+        Metric("spend_per_teacher_mean", "Spending per teacher", USD,
+               "USD per teacher per year, mean over the run"),
     ]
 }
 
@@ -108,6 +111,10 @@ def metric(name: str) -> Metric:
     if name.endswith("_final") and name[: -len("_final")] in METRICS:
         base = METRICS[name[: -len("_final")]]
         return Metric(name, base.label + " at the horizon", base.unit, base.axis, base.flow)
+    stem, _, year = name.rpartition("_y")
+    if year.isdigit() and stem in METRICS:  # sweep outputs: capacity_index_y10
+        base = METRICS[stem]
+        return Metric(name, f"{base.label} at year {year}", base.unit, base.axis, base.flow)
     return Metric(name, name.replace("_", " "), SCALE, name)
 
 

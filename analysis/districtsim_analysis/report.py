@@ -2,8 +2,8 @@
 
 `main(argv)` is the command line of analysis/report.py: it prints one line
 per problem on stderr and returns an exit status (0 written, 1 could not
-write, 2 not a districtsim output or a kind without reports yet), never a
-traceback for a problem of the input.
+write, 2 not a districtsim output or an option that does not fit it), never
+a traceback for a problem of the input.
 """
 
 from __future__ import annotations
@@ -14,23 +14,32 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from . import run_report
-from .errors import ReportError
+from . import run_report, sweep_report
+from .errors import BadOption, ReportError
 from .html import Report, render_html
 from .loading import load_output
 
-# kind -> builder(loaded output) -> Report; a sweep builder registers here.
-BUILDERS: dict[str, Callable[[object], Report]] = {
+# kind -> builder(loaded output, **sweep options) -> Report.
+BUILDERS: dict[str, Callable[..., Report]] = {
     "run": run_report.build,
     "compare": run_report.build,
+    "sweep": sweep_report.build,
 }
 
 
-def build_report(out) -> Report:
+def build_report(out, heatmaps=(), outcome: str | None = None) -> Report:
+    """The report of a loaded output; `heatmaps` ("a,b" parameter pairs) and
+    `outcome` (the key outcome's runs.csv column) apply to sweeps only."""
     kind = getattr(out, "kind", None)
     if kind not in BUILDERS:
         raise ReportError(f"no report for outputs of kind {kind!r}")
-    return BUILDERS[kind](out)
+    if kind != "sweep":
+        if heatmaps or outcome:
+            option = "--heatmap" if heatmaps else "--outcome"
+            raise BadOption(f"{out.path}: {option} applies to sweep outputs; this is a {kind} "
+                            f"output")
+        return BUILDERS[kind](out)
+    return BUILDERS[kind](out, heatmaps=heatmaps, outcome=outcome)
 
 
 def write_report(report: Report, html_file: str | os.PathLike,
@@ -56,12 +65,20 @@ def parse_args(argv):
     p = argparse.ArgumentParser(
         prog="report.py",
         description="Writes a self-contained HTML report (DIR/report.html) of a districtsim "
-                    "output directory (run or compare).")
-    p.add_argument("dir", metavar="DIR", help="the output directory of districtsim run or compare")
+                    "output directory (run, compare or sweep).")
+    p.add_argument("dir", metavar="DIR",
+                   help="the output directory of districtsim run, compare or sweep")
     p.add_argument("--png", action="store_true",
                    help="also write each figure as a PNG into DIR/figures/")
     p.add_argument("--out", metavar="FILE", help="where to write the HTML (default DIR/report.html)")
     p.add_argument("--quiet", action="store_true", help="print nothing when all goes well")
+    p.add_argument("--heatmap", metavar="A,B", action="append", default=[],
+                   help="sweeps: a heatmap of the key outcomes over two varied parameters, e.g. "
+                        "strategy.pace,strategy.external_sourcing (repeatable; a sweep of two "
+                        "parameters gets theirs without asking)")
+    p.add_argument("--outcome", metavar="COLUMN",
+                   help="sweeps: the key outcome plotted against each parameter and in the "
+                        "heatmaps, a runs.csv column (default capacity_index_final)")
     return p.parse_args(argv)
 
 
@@ -75,7 +92,7 @@ def main(argv=None) -> int:
         png_dir = directory / "figures" if args.png else None
         if not html_file.parent.is_dir():  # before the slow part
             raise ReportError(f"cannot write the report: no directory {html_file.parent}")
-        report = build_report(out)
+        report = build_report(out, heatmaps=args.heatmap, outcome=args.outcome)
         try:
             written = write_report(report, html_file, png_dir)
         except OSError as e:

@@ -1,6 +1,7 @@
 """Small real districtsim outputs for the analysis tests.
 
-`run_output` runs `districtsim run` on a small version of a scenario.
+`run_output` runs `districtsim run` on a small version of a scenario;
+`sweep_output` runs `districtsim sweep` on a small version of a sweep file.
 `build_compare_dir` assembles a compare-shaped output directory from run
 outputs of the same seed, as `districtsim compare` writes it (issue 3 item 1,
 sim/compare.hpp): the run files with a leading `scenario` column, ordered by
@@ -43,6 +44,20 @@ def run_output(binary: Path, out: Path, *sets: str, scenario: str = "scenarios/r
     """districtsim run SCENARIO --out OUT with the small settings and each KEY=VALUE in sets."""
     cmd = [str(binary), "run", str(REPO / scenario), "--out", str(out), "--quiet", "--force",
            "--seed", "11", *SMALL, *extra]
+    for s in sets:
+        cmd += ["--set", s]
+    subprocess.run(cmd, check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    return out
+
+
+# Sweeps, small: 10 years (fewer, or smaller schools, leave self-sufficiency at 0 everywhere).
+SWEEP_SMALL = ["--set", "scenario.years=10"]
+
+
+def sweep_output(binary: Path, out: Path, sweep_file: Path | str, *sets: str) -> Path:
+    """districtsim sweep SWEEP_FILE --out OUT with the small settings and each KEY=VALUE in sets."""
+    cmd = [str(binary), "sweep", str(REPO / sweep_file), "--out", str(out), "--quiet", "--force",
+           "--threads", "2", *SWEEP_SMALL]
     for s in sets:
         cmd += ["--set", s]
     subprocess.run(cmd, check=True, cwd=REPO, stdout=subprocess.DEVNULL)
