@@ -1,13 +1,19 @@
 // Shared by the fuzz targets: a fixed folder for the relative paths a fuzzed
-// scenario names (scenario.base, district.schools_file), so that inputs can
-// reach the base-chain and schools-file code with files that exist.
+// scenario or sweep file names (scenario.base, district.schools_file,
+// sweep.scenario), so that inputs can reach the base-chain, schools-file and
+// base-scenario code with files that exist.
 //
 // The folder is made once per process under the system temp dir and holds
 //   reference.toml  scenarios/reference.toml (a valid base)
 //   schools.csv     scenarios/examples/schools.csv (a valid schools file)
 //   parts/          tests/scenarios/invalid/parts (the invalid corpus's bases
 //                   and schools files, which its seeds name)
-// It is removed when the process exits normally. The loader only reads.
+//   sweeps/         where a fuzzed sweep file sits (sweep_dir()), laid out as
+//                   the seeds expect: `../reference.toml` (scenarios/sweeps/)
+//                   is reference.toml above, and sweeps/parts/ is
+//                   tests/sweeps/invalid/parts (the invalid sweep corpus's
+//                   base scenarios, `parts/base.toml`)
+// It is removed when the process exits normally. The loaders only read.
 #pragma once
 
 #include <unistd.h>
@@ -41,8 +47,14 @@ inline const std::filesystem::path& fixture_dir() {
   fs::copy_file(src / "scenarios" / "examples" / "schools.csv", dir / "schools.csv");
   fs::copy(src / "tests" / "scenarios" / "invalid" / "parts", dir / "parts",
            fs::copy_options::recursive);
+  fs::create_directories(dir / "sweeps" / "parts");
+  fs::copy(src / "tests" / "sweeps" / "invalid" / "parts", dir / "sweeps" / "parts",
+           fs::copy_options::recursive);
   std::atexit(remove_fixture_dir);
   return dir;
 }
+
+// The folder a fuzzed sweep file's relative paths resolve against.
+inline std::filesystem::path sweep_dir() { return fixture_dir() / "sweeps"; }
 
 }  // namespace fuzz

@@ -1,7 +1,7 @@
 // Helpers shared by the two file loaders (scenario_loader.cpp and
 // sweep_spec.cpp): how values, ranges and TOML nodes are worded in
 // diagnostics, "did you mean" suggestions, bounded file reading and the
-// nesting guard that runs before toml++ parses anything.
+// guard (prescan) that runs before toml++ parses anything.
 #include "loader_support.hpp"
 
 #include <algorithm>
@@ -250,28 +250,76 @@ bool read_limited(const fs::path& path, std::uintmax_t limit, std::string& text,
   return true;
 }
 
-// The first place where brackets and braces nest deeper than `limit`, outside
-// strings and comments. Deliberately simple: it only has to be right for files
-// toml++ would accept; anything it miscounts in a broken file toml++ rejects.
-std::optional<std::pair<int, int>> too_deep(std::string_view t, int limit) {
-  int depth = 0, line = 1, col = 1;
+// Scans TOML text for what Debian's toml++ 3.3 cannot survive, before it sees
+// the text:
+//   - More than `max_bytes` (a scenario or sweep file is a few kilobytes; a
+//     huge text is a mistake or an attack, and toml++ would hold all of it
+//     as a tree several times its size).
+//   - Nesting deeper than `max_nesting`. toml++ recurses once per level, while
+//     parsing arrays and inline tables and again while finishing and freeing
+//     the tree, and a crafted file can exhaust the stack. Each open array or
+//     inline table counts one level, and so does each dot of a dotted key
+//     (`a.b.c = 1` builds three nested tables) or table header, including the
+//     dots of the header the key sits under.
+//   - Non-ASCII characters where toml++ asks whether they are whitespace:
+//     outside strings and comments; right after a line-ending backslash in a
+//     multi-line basic string; and anywhere between the start of a bare value
+//     (a number, date, boolean, ...) and the next `,` `]` `}` `#` or line end,
+//     quotes included, because toml++ looks ahead through up to 127
+//     characters to tell numbers from dates. Its generated classifier reaches
+//     __builtin_unreachable for many code points (U+00A7, U+032A, ...), which
+//     is undefined behaviour (toml++ issues 190 and 295; found here by
+//     fuzzing). TOML allows non-ASCII text only inside strings and comments,
+//     and nothing but whitespace between a bare value and what ends it, so no
+//     valid file is refused; only the message differs.
+// Deliberately simple: it only has to be right for text toml++ accepts up to
+// the point it stops; whatever it miscounts in a broken file, toml++ rejects
+// before building anything deeper.
+std::optional<ScanProblem> prescan(std::string_view t, std::size_t max_bytes, int max_nesting) {
+  if (t.size() > max_bytes) {
+    ScanProblem p;
+    p.kind = Refusal::TooLarge;
+    p.line = p.column = 0;
+    p.bytes = t.size();
+    p.limit = max_bytes;
+    return p;
+  }
+  const int limit = max_nesting;
+  int line = 1, col = 1;
   std::size_t i = 0;
   auto advance = [&](std::size_t n) {
     for (std::size_t k = 0; k < n && i < t.size(); ++k, ++i) {
-      if (t[i] == '\n') {
+      const auto c = static_cast<unsigned char>(t[i]);
+      if (c == '\n') {
         ++line;
         col = 1;
-      } else {
+      } else if ((c & 0xC0) != 0x80) {  // not a UTF-8 continuation byte
         ++col;
       }
     }
   };
   auto starts = [&](std::string_view s) { return t.substr(i, s.size()) == s; };
+  auto is_ascii = [](char c) { return (static_cast<unsigned char>(c) & 0x80) == 0; };
+  std::optional<ScanProblem> found;
+  auto refuse = [&](Refusal kind, bool dotted = false) {
+    found = ScanProblem{kind, line, col, dotted, 0, static_cast<std::size_t>(limit)};
+  };
   // Skips a string whose opening delimiter `delim` is at i.
   auto skip_string = [&](std::string_view delim, bool escapes, bool multiline) {
     advance(delim.size());
     while (i < t.size()) {
       if (escapes && t[i] == '\\') {
+        // A line-ending backslash trims the whitespace after it, and toml++
+        // classifies the first character it stops at.
+        std::size_t j = i + 1;
+        while (multiline && j < t.size() &&
+               (t[j] == ' ' || t[j] == '\t' || t[j] == '\r' || t[j] == '\n'))
+          ++j;
+        if (multiline && j < t.size() && !is_ascii(t[j])) {
+          advance(j - i);
+          refuse(Refusal::NonAsciiAfterBackslash);
+          return;
+        }
         advance(2);
       } else if (starts(delim)) {
         advance(delim.size());
@@ -283,10 +331,68 @@ std::optional<std::pair<int, int>> too_deep(std::string_view t, int limit) {
       }
     }
   };
-  while (i < t.size()) {
+
+  // Depth in levels: open arrays and inline tables, and dots of keys and headers.
+  struct Depth {
+    int brackets = 0;
+    int dots = 0;
+    int level() const { return brackets + dots; }
+  };
+  struct Frame {
+    char open;  // '[' or '{'
+    Depth depth;
+  };
+  // LineStart: a key or a [header] may follow; Header: inside [...]; Key: a
+  // key, up to its `=`; Value: a value, or the rest of a line; Bare: from the
+  // start of a bare value to what ends it, where quotes start no string.
+  enum class Mode { LineStart, Header, Key, Value, Bare };
+  std::vector<Frame> frames;
+  Mode mode = Mode::LineStart;
+  Depth header, key, value_base;
+  auto deeper = [&](const Depth& d) {
+    if (d.level() <= limit) return false;
+    refuse(Refusal::TooDeep, d.dots > 0);
+    return true;
+  };
+
+  if (starts("\xEF\xBB\xBF")) advance(3);  // a byte order mark, which toml++ skips
+  while (i < t.size() && !found) {
     const char c = t[i];
+    if (c == ' ' || c == '\t' || c == '\r') {
+      advance(1);
+      continue;
+    }
+    if (c == '\n') {
+      if (frames.empty())
+        mode = Mode::LineStart;
+      else if (mode == Mode::Bare)
+        mode = Mode::Value;  // a line break ends a bare value in a multi-line array
+      advance(1);
+      continue;
+    }
     if (c == '#') {
       while (i < t.size() && t[i] != '\n') advance(1);
+      continue;
+    }
+    if (mode == Mode::LineStart) {
+      if (c == '[') {
+        mode = Mode::Header;
+        header = Depth{};
+        advance(1);
+        continue;
+      }
+      mode = Mode::Key;
+      key = Depth{0, header.dots};
+    }
+    const bool structural = c == '[' || c == '{' || c == ']' || c == '}' || c == ',';
+    if (mode == Mode::Bare && !structural) {
+      if (!is_ascii(c)) {
+        refuse(Refusal::NonAscii);
+        break;
+      }
+      advance(1);
+    } else if (mode == Mode::Value && !structural && c != '"' && c != '\'') {
+      mode = Mode::Bare;  // this character is scanned again, in Bare mode
     } else if (starts("\"\"\"")) {
       skip_string("\"\"\"", true, true);
     } else if (c == '"') {
@@ -295,16 +401,89 @@ std::optional<std::pair<int, int>> too_deep(std::string_view t, int limit) {
       skip_string("'''", false, true);
     } else if (c == '\'') {
       skip_string("'", false, false);
-    } else {
-      if (c == '[' || c == '{') {
-        if (++depth > limit) return std::make_pair(line, col);
-      } else if ((c == ']' || c == '}') && depth > 0) {
-        --depth;
+    } else if (!is_ascii(c)) {
+      refuse(Refusal::NonAscii);
+    } else if (mode == Mode::Header) {
+      if (c == '.') {
+        ++header.dots;
+        if (deeper(header)) break;
+      } else if (c == ']') {
+        mode = Mode::Value;  // the rest of the line, where only a comment is valid
       }
+      advance(1);
+    } else if (c == '.' && mode == Mode::Key) {
+      ++key.dots;
+      if (deeper(key)) break;
+      advance(1);
+    } else if (c == '=' && mode == Mode::Key) {
+      value_base = key;
+      mode = Mode::Value;
+      advance(1);
+    } else if (c == '[' || c == '{') {
+      // An element of an array sits one level below the array; a value after
+      // `=`, one level below its key.
+      Depth d = !frames.empty() && frames.back().open == '[' ? frames.back().depth : value_base;
+      ++d.brackets;
+      if (deeper(d)) break;
+      frames.push_back({c, d});
+      if (c == '{') {
+        mode = Mode::Key;
+        key = d;
+      } else {
+        mode = Mode::Value;
+      }
+      advance(1);
+    } else if (c == ']' || c == '}') {
+      if (!frames.empty()) frames.pop_back();
+      mode = Mode::Value;
+      advance(1);
+    } else if (c == ',') {
+      if (!frames.empty() && frames.back().open == '{') {
+        mode = Mode::Key;
+        key = frames.back().depth;
+      } else {
+        mode = Mode::Value;
+      }
+      advance(1);
+    } else {
       advance(1);
     }
   }
-  return std::nullopt;
+  return found;
+}
+
+// The diagnostic for a prescan() refusal of a file: problem and expected.
+std::string refusal_problem(const ScanProblem& p) {
+  const std::string levels = std::to_string(p.limit) + " levels";
+  switch (p.kind) {
+    case Refusal::TooLarge:
+      return "text is " + std::to_string(p.bytes) + " bytes, over the limit of " +
+             std::to_string(p.limit) + " bytes" + (p.limit == (1u << 20) ? " (1 MiB)" : "") +
+             "; refused before parsing";
+    case Refusal::TooDeep:
+      return (p.dotted ? "dotted keys, arrays or inline tables nested deeper than "
+                       : "arrays or inline tables nested deeper than ") +
+             levels + "; refused before parsing";
+    case Refusal::NonAscii:
+      return "non-ASCII character outside a string or comment; refused before parsing";
+    case Refusal::NonAsciiAfterBackslash:
+      return "non-ASCII character right after a line-ending backslash in a multi-line string; "
+             "refused before parsing";
+  }
+  return "refused before parsing";
+}
+
+std::string refusal_expected(const ScanProblem& p) {
+  switch (p.kind) {
+    case Refusal::TooLarge:
+    case Refusal::TooDeep:
+      return "";
+    case Refusal::NonAscii:
+      return "non-ASCII text only inside quotes or after #";
+    case Refusal::NonAsciiAfterBackslash:
+      return "an escape such as \\u00E9 for that first character";
+  }
+  return "";
 }
 
 // toml++ says "Error while parsing X: why"; make it read as a syntax error.

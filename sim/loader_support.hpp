@@ -85,9 +85,36 @@ void store_choice(const ParamRef& ref, int index);
 // `error` says why ("no such file or directory", ...).
 bool read_limited(const std::filesystem::path& path, std::uintmax_t limit, std::string& text,
                   std::string& error);
-// The (line, column) where brackets nest deeper than `limit`, outside
-// strings and comments; nullopt when they do not.
-std::optional<std::pair<int, int>> too_deep(std::string_view t, int limit);
+
+// What prescan() found that toml++ must not see.
+enum class Refusal : std::uint8_t {
+  TooLarge,               // more than the byte limit
+  TooDeep,                // nesting deeper than the limit
+  NonAscii,               // a non-ASCII character outside strings and comments
+  NonAsciiAfterBackslash  // ... right after a line-ending backslash in a """string"""
+};
+
+struct ScanProblem {
+  Refusal kind = Refusal::TooDeep;
+  int line = 1;  // 1-based, as toml++ counts: columns in code points; 0 for TooLarge
+  int column = 1;
+  bool dotted = false;    // TooDeep: dotted keys or table headers added to the depth
+  std::size_t bytes = 0;  // TooLarge: the text's size
+  std::size_t limit = 0;  // TooLarge: the byte limit
+};
+
+// Scans TOML text for what Debian's toml++ 3.3 cannot survive, before it sees
+// it: more than `max_bytes`, nesting deeper than `max_nesting` (arrays, inline
+// tables, and each dot of a dotted key or table header), and non-ASCII
+// characters where toml++ would classify them with undefined behaviour.
+// nullopt when the text may be parsed. Both loaders call it on every text
+// (files, --set values) before toml::parse.
+std::optional<ScanProblem> prescan(std::string_view t, std::size_t max_bytes,
+                                   int max_nesting = kMaxNesting);
+// The diagnostic for a prescan() refusal of a file: its problem and its
+// expected text ("" when there is nothing to suggest).
+std::string refusal_problem(const ScanProblem& p);
+std::string refusal_expected(const ScanProblem& p);
 // toml++'s "Error while parsing X: why" as "syntax error while parsing X: why".
 std::string syntax_problem(std::string_view description);
 

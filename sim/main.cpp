@@ -26,6 +26,7 @@
 #include "compare.hpp"
 #include "ensemble.hpp"
 #include "output.hpp"
+#include "resource_guard.hpp"
 #include "scenario_loader.hpp"
 #include "schedule.hpp"
 #include "sweep_run.hpp"
@@ -81,6 +82,14 @@ void print_diagnostics(const std::vector<ds::Diagnostic>& diagnostics) {
   for (const auto& d : diagnostics) std::cerr << d.to_string() << '\n';
 }
 
+// The resource guard (resource_guard.hpp): false, with the reasons on
+// stderr, when the command's estimated memory or output does not fit.
+bool resources_fit(const ds::ResourceEstimate& e, const std::string& out, const char* command) {
+  const std::vector<std::string> problems = ds::check_resources(e, out, command);
+  for (const auto& p : problems) std::cerr << "districtsim: " << p << '\n';
+  return problems.empty();
+}
+
 // Progress on stderr, only when it is a terminal.
 class Progress {
  public:
@@ -118,6 +127,7 @@ struct RunArgs {
   bool quiet = false;
   bool force = false;
   bool report = false;  // build DIR/report.html at the end
+  bool no_resource_check = false;
 };
 
 // ---------------------------------------------------------------- report
@@ -166,6 +176,8 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
   ds::Scenario s = std::move(*loaded.scenario);
   if (a.replications > 0) s.meta.replications = a.replications;
   if (a.seed_given) s.meta.seed = a.seed;
+  if (!a.no_resource_check && !resources_fit(ds::estimate_run(s, a.threads), a.out, "run"))
+    return kBadInput;
   install_signal_handlers();  // before the staging directory exists
   // The output directory is input too: refuse it before running anything.
   std::optional<ds::OutputDir> out = open_output(a.out, a.force);
@@ -258,6 +270,9 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
   const std::vector<std::string> problems = ds::comparison_problems(scenarios, a.scenarios);
   for (const auto& p : problems) std::cerr << "districtsim: compare: " << p << '\n';
   if (!problems.empty()) return kBadInput;
+  if (!a.no_resource_check &&
+      !resources_fit(ds::estimate_compare(scenarios, a.threads), a.out, "compare"))
+    return kBadInput;
   install_signal_handlers();  // before the staging directory exists
   std::optional<ds::OutputDir> out = open_output(a.out, a.force);
   if (!out) return kBadInput;
@@ -375,6 +390,7 @@ struct SweepArgs {
   bool resume = false;
   bool dry_run = false;
   bool report = false;
+  bool no_resource_check = false;
 };
 
 void print_warnings(const std::vector<ds::Diagnostic>& warnings) {
@@ -472,9 +488,17 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
               << "estimated duration on " << a.threads
               << (a.threads == 1 ? " thread: " : " threads: ") << duration_text(estimate)
               << " (dry run: nothing written)\n";
+    const ds::ResourceEstimate need =
+        ds::estimate_sweep(spec, design.points, runs, shard.sharded(), a.threads);
+    std::cout << "estimated peak memory " << ds::bytes_text(need.memory) << ", peak disk "
+              << ds::bytes_text(need.disk) << " (the resource guard checks them before a run)\n";
     return kOk;
   }
 
+  if (!a.no_resource_check &&
+      !resources_fit(ds::estimate_sweep(spec, design.points, runs, shard.sharded(), a.threads),
+                     a.out, "sweep"))
+    return kBadInput;
   install_signal_handlers();  // before the work directory exists
   const fs::path work_dir = ds::sweep_work_dir(a.out);
   ds::SweepWork work;
@@ -565,6 +589,7 @@ struct MergeArgs {
   bool quiet = false;
   bool force = false;
   bool report = false;
+  bool no_resource_check = false;
 };
 
 int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
@@ -654,6 +679,10 @@ int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
               << missing << '\n';
     return kBadInput;
   }
+  // The result files of the whole sweep, written from the journals (no runs).
+  if (!a.no_resource_check &&
+      !resources_fit(ds::estimate_sweep(spec, design.points, 0, false, 1), a.out, "merge"))
+    return kBadInput;
   install_signal_handlers();
   std::optional<ds::OutputDir> out = open_output(a.out, a.force);
   if (!out) return kBadInput;
@@ -753,6 +782,8 @@ CLI::Option* add_ensemble_options(CLI::App* cmd, RunArgs& a, const std::string& 
   cmd->add_flag("-q,--quiet", a.quiet, "Print nothing but errors");
   cmd->add_flag("-f,--force", a.force, "Replace an existing non-empty results directory");
   cmd->add_flag("--report", a.report, "Also build DIR/report.html (analysis/report.py)");
+  cmd->add_flag("--no-resource-check", a.no_resource_check,
+                "Run even if the estimated memory or output size exceeds what the machine has");
   return seed;
 }
 
@@ -826,6 +857,9 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--shard", sweep.shard, "Run only the K-th of N parts (join with merge)")
       ->type_name("K/N");
   sweep_cmd->add_flag("--report", sweep.report, "Also build DIR/report.html (analysis/report.py)");
+  sweep_cmd->add_flag(
+      "--no-resource-check", sweep.no_resource_check,
+      "Run even if the estimated memory or output size exceeds what the machine has");
 
   MergeArgs merge;
   CLI::App* merge_cmd =
@@ -838,6 +872,9 @@ int main(int argc, char** argv) {
   merge_cmd->add_flag("-q,--quiet", merge.quiet, "Print nothing but errors");
   merge_cmd->add_flag("-f,--force", merge.force, "Replace an existing non-empty results directory");
   merge_cmd->add_flag("--report", merge.report, "Also build DIR/report.html (analysis/report.py)");
+  merge_cmd->add_flag(
+      "--no-resource-check", merge.no_resource_check,
+      "Merge even if the estimated output size exceeds the free space of its filesystem");
 
   std::string report_dir;
   bool report_png = false;

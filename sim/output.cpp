@@ -155,7 +155,10 @@ std::size_t Summary::year_end_row(int y) const {
 namespace {
 
 [[noreturn]] void throw_io(const std::string& what, const fs::path& p, int err) {
-  throw std::runtime_error(what + " " + p.string() + ": " + std::strerror(err));
+  // EFBIG reads "File too large", which does not say the limit is the
+  // process's (ulimit -f), not the file system's.
+  throw std::runtime_error(what + " " + p.string() + ": " + std::strerror(err) +
+                           (err == EFBIG ? " (over the file size limit, ulimit -f)" : ""));
 }
 
 }  // namespace
@@ -399,12 +402,24 @@ std::string OutputDir::check(const fs::path& dir, bool force) {
 OutputDir::OutputDir(const fs::path& dir, bool force) : force_(force) {
   if (std::string problem = check(dir, force); !problem.empty()) throw std::runtime_error(problem);
   target_ = resolve_target(dir);
-  fs::create_directories(target_.parent_path());
-  clean_after_dead_processes(target_);
   staging_ = sibling(target_, ".tmp-");
+  // Said in the user's terms: which folder could not be written, and why.
+  // The staging directory's name would only confuse (it is ours), but the
+  // folder it goes in is named, because that folder is the one that must be
+  // writable, even when `dir` itself already exists and is.
+  const fs::path parent = target_.parent_path();
   std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec)
+    throw std::runtime_error(dir.string() + ": cannot write results: cannot create " +
+                             parent.string() + ": " + ec.message());
+  clean_after_dead_processes(target_);
   fs::remove_all(staging_, ec);  // left by a killed process with our pid
-  fs::create_directory(staging_);
+  ec.clear();
+  if (!fs::create_directory(staging_, ec) || ec)
+    throw std::runtime_error(
+        dir.string() + ": cannot write results: cannot create a directory in " + parent.string() +
+        " (results are written there, then renamed): " + (ec ? ec.message() : "it exists"));
 }
 
 OutputDir::~OutputDir() {

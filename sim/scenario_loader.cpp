@@ -2,7 +2,8 @@
 //
 // A load goes through these steps (Loader::run):
 //   1. read the file, refusing files over kMaxScenarioBytes before parsing;
-//   2. refuse what Debian's toml++ 3.3 cannot survive (prescan): nesting deeper
+//   2. refuse what Debian's toml++ 3.3 cannot survive (prescan, in
+//      loader_support.cpp, shared with the sweep loader): nesting deeper
 //      than kMaxNesting (toml++ recurses once per level, and a crafted file
 //      could exhaust the stack) and non-ASCII characters where toml++ would
 //      classify them with undefined behaviour;
@@ -227,240 +228,6 @@ class ValueReader {
   const Source& src_;
   std::vector<Diagnostic>& diags_;
 };
-
-
-// What prescan() found that toml++ must not see.
-enum class Refusal {
-  TooDeep,                // nesting deeper than the limit
-  NonAscii,               // a non-ASCII character outside strings and comments
-  NonAsciiAfterBackslash  // ... right after a line-ending backslash in a """string"""
-};
-
-struct ScanProblem {
-  Refusal kind = Refusal::TooDeep;
-  int line = 1;  // 1-based, as toml++ counts: columns in code points
-  int column = 1;
-  bool dotted = false;  // TooDeep: dotted keys or table headers added to the depth
-};
-
-// Scans TOML text for what Debian's toml++ 3.3 cannot survive, before it sees
-// the text:
-//   - Nesting deeper than `limit`. toml++ recurses once per level, while
-//     parsing arrays and inline tables and again while finishing and freeing
-//     the tree, and a crafted file can exhaust the stack. Each open array or
-//     inline table counts one level, and so does each dot of a dotted key
-//     (`a.b.c = 1` builds three nested tables) or table header, including the
-//     dots of the header the key sits under.
-//   - Non-ASCII characters where toml++ asks whether they are whitespace:
-//     outside strings and comments; right after a line-ending backslash in a
-//     multi-line basic string; and anywhere between the start of a bare value
-//     (a number, date, boolean, ...) and the next `,` `]` `}` `#` or line end,
-//     quotes included, because toml++ looks ahead through up to 127
-//     characters to tell numbers from dates. Its generated classifier reaches
-//     __builtin_unreachable for many code points (U+00A7, U+032A, ...), which
-//     is undefined behaviour (toml++ issues 190 and 295; found here by
-//     fuzzing). TOML allows non-ASCII text only inside strings and comments,
-//     and nothing but whitespace between a bare value and what ends it, so no
-//     valid file is refused; only the message differs.
-// Deliberately simple: it only has to be right for text toml++ accepts up to
-// the point it stops; whatever it miscounts in a broken file, toml++ rejects
-// before building anything deeper.
-std::optional<ScanProblem> prescan(std::string_view t, int limit) {
-  int line = 1, col = 1;
-  std::size_t i = 0;
-  auto advance = [&](std::size_t n) {
-    for (std::size_t k = 0; k < n && i < t.size(); ++k, ++i) {
-      const auto c = static_cast<unsigned char>(t[i]);
-      if (c == '\n') {
-        ++line;
-        col = 1;
-      } else if ((c & 0xC0) != 0x80) {  // not a UTF-8 continuation byte
-        ++col;
-      }
-    }
-  };
-  auto starts = [&](std::string_view s) { return t.substr(i, s.size()) == s; };
-  auto is_ascii = [](char c) { return (static_cast<unsigned char>(c) & 0x80) == 0; };
-  std::optional<ScanProblem> found;
-  auto refuse = [&](Refusal kind, bool dotted = false) {
-    found = ScanProblem{kind, line, col, dotted};
-  };
-  // Skips a string whose opening delimiter `delim` is at i.
-  auto skip_string = [&](std::string_view delim, bool escapes, bool multiline) {
-    advance(delim.size());
-    while (i < t.size()) {
-      if (escapes && t[i] == '\\') {
-        // A line-ending backslash trims the whitespace after it, and toml++
-        // classifies the first character it stops at.
-        std::size_t j = i + 1;
-        while (multiline && j < t.size() &&
-               (t[j] == ' ' || t[j] == '\t' || t[j] == '\r' || t[j] == '\n'))
-          ++j;
-        if (multiline && j < t.size() && !is_ascii(t[j])) {
-          advance(j - i);
-          refuse(Refusal::NonAsciiAfterBackslash);
-          return;
-        }
-        advance(2);
-      } else if (starts(delim)) {
-        advance(delim.size());
-        return;
-      } else if (!multiline && t[i] == '\n') {
-        return;
-      } else {
-        advance(1);
-      }
-    }
-  };
-
-  // Depth in levels: open arrays and inline tables, and dots of keys and headers.
-  struct Depth {
-    int brackets = 0;
-    int dots = 0;
-    int level() const { return brackets + dots; }
-  };
-  struct Frame {
-    char open;  // '[' or '{'
-    Depth depth;
-  };
-  // LineStart: a key or a [header] may follow; Header: inside [...]; Key: a
-  // key, up to its `=`; Value: a value, or the rest of a line; Bare: from the
-  // start of a bare value to what ends it, where quotes start no string.
-  enum class Mode { LineStart, Header, Key, Value, Bare };
-  std::vector<Frame> frames;
-  Mode mode = Mode::LineStart;
-  Depth header, key, value_base;
-  auto deeper = [&](const Depth& d) {
-    if (d.level() <= limit) return false;
-    refuse(Refusal::TooDeep, d.dots > 0);
-    return true;
-  };
-
-  if (starts("\xEF\xBB\xBF")) advance(3);  // a byte order mark, which toml++ skips
-  while (i < t.size() && !found) {
-    const char c = t[i];
-    if (c == ' ' || c == '\t' || c == '\r') {
-      advance(1);
-      continue;
-    }
-    if (c == '\n') {
-      if (frames.empty())
-        mode = Mode::LineStart;
-      else if (mode == Mode::Bare)
-        mode = Mode::Value;  // a line break ends a bare value in a multi-line array
-      advance(1);
-      continue;
-    }
-    if (c == '#') {
-      while (i < t.size() && t[i] != '\n') advance(1);
-      continue;
-    }
-    if (mode == Mode::LineStart) {
-      if (c == '[') {
-        mode = Mode::Header;
-        header = Depth{};
-        advance(1);
-        continue;
-      }
-      mode = Mode::Key;
-      key = Depth{0, header.dots};
-    }
-    const bool structural = c == '[' || c == '{' || c == ']' || c == '}' || c == ',';
-    if (mode == Mode::Bare && !structural) {
-      if (!is_ascii(c)) {
-        refuse(Refusal::NonAscii);
-        break;
-      }
-      advance(1);
-    } else if (mode == Mode::Value && !structural && c != '"' && c != '\'') {
-      mode = Mode::Bare;  // this character is scanned again, in Bare mode
-    } else if (starts("\"\"\"")) {
-      skip_string("\"\"\"", true, true);
-    } else if (c == '"') {
-      skip_string("\"", true, false);
-    } else if (starts("'''")) {
-      skip_string("'''", false, true);
-    } else if (c == '\'') {
-      skip_string("'", false, false);
-    } else if (!is_ascii(c)) {
-      refuse(Refusal::NonAscii);
-    } else if (mode == Mode::Header) {
-      if (c == '.') {
-        ++header.dots;
-        if (deeper(header)) break;
-      } else if (c == ']') {
-        mode = Mode::Value;  // the rest of the line, where only a comment is valid
-      }
-      advance(1);
-    } else if (c == '.' && mode == Mode::Key) {
-      ++key.dots;
-      if (deeper(key)) break;
-      advance(1);
-    } else if (c == '=' && mode == Mode::Key) {
-      value_base = key;
-      mode = Mode::Value;
-      advance(1);
-    } else if (c == '[' || c == '{') {
-      // An element of an array sits one level below the array; a value after
-      // `=`, one level below its key.
-      Depth d = !frames.empty() && frames.back().open == '[' ? frames.back().depth : value_base;
-      ++d.brackets;
-      if (deeper(d)) break;
-      frames.push_back({c, d});
-      if (c == '{') {
-        mode = Mode::Key;
-        key = d;
-      } else {
-        mode = Mode::Value;
-      }
-      advance(1);
-    } else if (c == ']' || c == '}') {
-      if (!frames.empty()) frames.pop_back();
-      mode = Mode::Value;
-      advance(1);
-    } else if (c == ',') {
-      if (!frames.empty() && frames.back().open == '{') {
-        mode = Mode::Key;
-        key = frames.back().depth;
-      } else {
-        mode = Mode::Value;
-      }
-      advance(1);
-    } else {
-      advance(1);
-    }
-  }
-  return found;
-}
-
-// The diagnostic for a prescan() refusal of a file: problem and expected.
-std::string refusal_problem(const ScanProblem& p) {
-  const std::string levels = std::to_string(kMaxNesting) + " levels";
-  switch (p.kind) {
-    case Refusal::TooDeep:
-      return (p.dotted ? "dotted keys, arrays or inline tables nested deeper than "
-                       : "arrays or inline tables nested deeper than ") +
-             levels + "; refused before parsing";
-    case Refusal::NonAscii:
-      return "non-ASCII character outside a string or comment; refused before parsing";
-    case Refusal::NonAsciiAfterBackslash:
-      return "non-ASCII character right after a line-ending backslash in a multi-line string; "
-             "refused before parsing";
-  }
-  return "refused before parsing";
-}
-
-std::string refusal_expected(const ScanProblem& p) {
-  switch (p.kind) {
-    case Refusal::TooDeep:
-      return "";
-    case Refusal::NonAscii:
-      return "non-ASCII text only inside quotes or after #";
-    case Refusal::NonAsciiAfterBackslash:
-      return "an escape such as \\u00E9 for that first character";
-  }
-  return "";
-}
 
 // ---------------------------------------------------------------------------
 // schools_file: one row per real school, `name,teachers,need,readiness`
@@ -695,12 +462,6 @@ class Loader {
     scenario_.meta.source_file = name;
     register_file(name);
     Source src{name, dir, true};
-    if (text.size() > kMaxScenarioBytes) {
-      add(diags_, {name, 0, 0}, "",
-          "text is " + std::to_string(text.size()) + " bytes, over the limit of " +
-              std::to_string(kMaxScenarioBytes) + " bytes (1 MiB); refused before parsing");
-      return finish();
-    }
     enter(name, dir / name);
     apply_text(text, src);
     chain_.pop_back();
@@ -746,7 +507,7 @@ class Loader {
   }
 
   void apply_text(std::string_view text, const Source& src) {
-    if (auto refused = prescan(text, kMaxNesting)) {
+    if (auto refused = prescan(text, kMaxScenarioBytes)) {
       add(diags_, {src.name, refused->line, refused->column}, "", refusal_problem(*refused),
           refusal_expected(*refused));
       return;
@@ -1031,7 +792,7 @@ class Loader {
       return true;
     }
     const std::string text = "v = " + value;
-    if (auto refused = prescan(text, kMaxNesting)) {
+    if (auto refused = prescan(text, kMaxScenarioBytes)) {
       add(diags_, at, key,
           refused->kind == Refusal::TooDeep
               ? "value nested deeper than " + std::to_string(kMaxNesting) + " levels"

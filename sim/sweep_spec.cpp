@@ -2,7 +2,8 @@
 // toml++ (through loader_support.hpp, which both share).
 //
 // A load goes through these steps (SweepLoader::run):
-//   1. read the file (size limit and nesting guard as for scenarios), parse;
+//   1. read the file, refuse what toml++ 3.3 cannot survive (prescan, shared
+//      with the scenario loader: size, nesting, non-ASCII), parse;
 //   2. apply `sweep.*` --set overrides to the parsed document, remembering
 //      which keys they set so problems with them are reported as "--set";
 //   3. read the [sweep] settings (each checked for type and range);
@@ -182,12 +183,6 @@ class SweepLoader {
   SweepLoadResult load_text(std::string_view text, const std::string& name, const fs::path& dir) {
     name_ = name;
     dir_ = dir;
-    if (text.size() > kMaxScenarioBytes) {
-      add({name_, 0, 0}, "",
-          "text is " + std::to_string(text.size()) + " bytes, over the limit of " +
-              std::to_string(kMaxScenarioBytes) + " bytes (1 MiB); refused before parsing");
-      return finish();
-    }
     run(text);
     return finish();
   }
@@ -216,10 +211,12 @@ class SweepLoader {
   // ------------------------------------------------------------ the steps
 
   void run(std::string_view text) {
-    if (auto deep = too_deep(text, kMaxNesting)) {
-      add({name_, deep->first, deep->second}, "",
-          "arrays or inline tables nested deeper than " + std::to_string(kMaxNesting) +
-              " levels; refused before parsing");
+    // Size, nesting (dotted keys and headers included) and the non-ASCII
+    // characters toml++ 3.3 classifies with undefined behaviour: refused
+    // before toml++ sees the text, worded as for scenario files.
+    if (auto refused = prescan(text, kMaxScenarioBytes)) {
+      add({name_, refused->line, refused->column}, "", refusal_problem(*refused),
+          refusal_expected(*refused));
       return;
     }
     toml::table doc;
@@ -307,8 +304,14 @@ class SweepLoader {
       toml::table holder;
       if (leaf == "design" && (value.empty() || (value[0] != '"' && value[0] != '\''))) {
         holder.insert("v", value);  // --set sweep.design=lhs, no shell-quoted quotes needed
-      } else if (too_deep(value, kMaxNesting) || value.find_first_of("\r\n") != std::string::npos) {
+      } else if (value.find_first_of("\r\n") != std::string::npos) {
         add(w, key, "cannot read " + quoted(value) + " as one TOML value");
+        continue;
+      } else if (auto refused = prescan("v = " + value, kMaxScenarioBytes)) {
+        add(w, key,
+            refused->kind == Refusal::TooDeep
+                ? "value nested deeper than " + std::to_string(kMaxNesting) + " levels"
+                : "cannot read " + quoted(value) + " as a TOML value");
         continue;
       } else {
         try {

@@ -1,19 +1,25 @@
 // Helpers shared by the tests that touch files or run the districtsim binary.
 #pragma once
 
+#include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "output.hpp"
@@ -64,9 +70,73 @@ inline std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// The non-empty lines of a file.
+inline std::vector<std::string> read_lines(const std::filesystem::path& p) {
+  std::vector<std::string> lines;
+  for (std::string& line : lines_of(read_file(p)))
+    if (!line.empty()) lines.push_back(std::move(line));
+  return lines;
+}
+
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// How many entries `dir` has.
+inline std::size_t entries(const std::filesystem::path& dir) {
+  return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir),
+                                                std::filesystem::directory_iterator{}));
+}
+
+// A CSV line's fields, split at every comma (the tests' files quote nothing);
+// "a,,b," gives four fields, the last empty.
+inline std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> out(1);
+  for (char c : line) {
+    if (c == ',')
+      out.emplace_back();
+    else
+      out.back() += c;
+  }
+  return out;
+}
+
+// `s` with every "DIR/" removed: diagnostics relative to a corpus folder, so
+// that expected messages do not depend on where the checkout is.
+inline std::string relative_to(std::string s, const std::filesystem::path& dir) {
+  const std::string prefix = dir.string() + "/";
+  for (std::size_t at; (at = s.find(prefix)) != std::string::npos;) s.erase(at, prefix.size());
+  return s;
+}
+
+// A corpus of invalid inputs: every NAME.toml in `corpus` (at least
+// `at_least` of them) must fail to load with exactly the diagnostics of
+// NAME.expected, one a line, paths relative to `corpus`. `load(path)`
+// returns a result with ok() and diagnostics (LoadResult, SweepLoadResult).
+template <class Load>
+void check_corpus(const std::filesystem::path& corpus, std::size_t at_least, Load load) {
+  std::vector<std::filesystem::path> cases;
+  for (const auto& e : std::filesystem::directory_iterator(corpus))
+    if (e.path().extension() == ".toml") cases.push_back(e.path());
+  std::sort(cases.begin(), cases.end());
+  REQUIRE(cases.size() >= at_least);
+  for (const auto& file : cases) {
+    const std::filesystem::path expected_file =
+        std::filesystem::path(file).replace_extension(".expected");
+    INFO(file.filename().string());
+    REQUIRE(std::filesystem::exists(expected_file));
+    const auto r = load(file);
+    CHECK_FALSE(r.ok());
+    std::vector<std::string> actual;
+    for (const auto& d : r.diagnostics) actual.push_back(relative_to(d.to_string(), corpus));
+    CHECK(actual == read_lines(expected_file));
+  }
+}
+
 struct CommandResult {
   int status = -1;  // exit status
   std::string out, err;
+  long max_rss_kib = 0;  // peak resident memory (ChildOptions::measure_memory)
 };
 
 // Runs the districtsim binary with `args`, capturing stdout and stderr.
@@ -90,6 +160,97 @@ inline CommandResult run_districtsim(const std::vector<std::string>& args) {
   r.out = read_file(capture / "out");
   r.err = read_file(capture / "err");
   return r;
+}
+
+// How run_districtsim_in starts the program: what it changes in the child
+// between fork and exec.
+struct ChildOptions {
+  std::vector<std::pair<std::string, std::string>> env{};  // set in the child only
+  // RLIMIT_FSIZE in bytes: a write past it fails with EFBIG (SIGXFSZ, which
+  // would kill the process instead, is ignored in the child): a disk that
+  // fills up, without filling one.
+  std::optional<rlim_t> file_size_limit{};
+  bool ignore_sigxfsz = true;  // false: leave SIGXFSZ at its default (the process dies)
+  // Run as this user and group (root only): root ignores file permissions,
+  // so tests of unwritable directories drop to `nobody` when run as root.
+  std::optional<uid_t> uid{};
+  std::optional<gid_t> gid{};
+  // Measure the program's peak resident memory (CommandResult::max_rss_kib)
+  // with /usr/bin/time (scripts/setup installs it). Not with wait4's rusage:
+  // a child forked from the test process counts the test's own pages
+  // until it execs, and ru_maxrss keeps that high-water mark.
+  bool measure_memory = false;
+};
+
+// Runs the districtsim binary with `args` as run_districtsim does, through
+// fork and exec (no shell), changing the child as `o` says.
+inline CommandResult run_districtsim_in(const std::vector<std::string>& args,
+                                        const ChildOptions& o) {
+  TempDir capture;
+  const std::string out = (capture / "out").string(), err = (capture / "err").string();
+  const std::string rss = (capture / "rss").string();
+  std::vector<std::string> argv_s = {DISTRICTSIM_BINARY};
+  if (o.measure_memory) argv_s = {"/usr/bin/time", "-f", "%M", "-o", rss, DISTRICTSIM_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // The environment is built here: between fork and exec the child may only
+  // make async-signal-safe calls (setenv allocates).
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    bool replaced = false;
+    for (const auto& kv : o.env) replaced = replaced || entry.rfind(kv.first + "=", 0) == 0;
+    if (!replaced) env_s.push_back(entry);
+  }
+  for (const auto& [k, v] : o.env) env_s.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) return {};
+  if (pid == 0) {
+    // The child: only async-signal-safe calls until exec, then _exit.
+    const int in_fd = ::open("/dev/null", O_RDONLY);
+    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in_fd < 0 || out_fd < 0 || err_fd < 0) ::_exit(126);
+    ::dup2(in_fd, 0);
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    if (o.file_size_limit) {
+      if (o.ignore_sigxfsz) ::signal(SIGXFSZ, SIG_IGN);  // ignored dispositions survive exec
+      const rlimit lim{*o.file_size_limit, *o.file_size_limit};
+      if (::setrlimit(RLIMIT_FSIZE, &lim) != 0) ::_exit(126);
+    }
+    if (o.gid && (::setgroups(0, nullptr) != 0 || ::setgid(*o.gid) != 0)) ::_exit(126);
+    if (o.uid && ::setuid(*o.uid) != 0) ::_exit(126);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  int raw = 0;
+  while (::waitpid(pid, &raw, 0) < 0) {
+  }
+  CommandResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = read_file(capture / "out");
+  r.err = read_file(capture / "err");
+  if (o.measure_memory) r.max_rss_kib = std::atol(read_file(capture / "rss").c_str());
+  return r;
+}
+
+// Every entry of `dir` whose name starts with `prefix` (staging leftovers
+// like ".out.tmp-1234").
+inline std::vector<std::string> entries_starting(const std::filesystem::path& dir,
+                                                 const std::string& prefix) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) == 0) names.push_back(name);
+  }
+  return names;
 }
 
 // Starts the districtsim binary with `args` in the background, stdout and
@@ -136,6 +297,27 @@ inline std::uint64_t fnv1a(const std::string& data) {
   }
   return h;
 }
+
+// A small valid scenario's text with what a test varies, e.g.
+// ScenarioText{.name = "a", .monthly = true}.toml(). `extra` is appended
+// as it stands (more keys of [district], or other tables).
+struct ScenarioText {
+  std::string name = "test";
+  int years = 8;
+  int replications = 8;
+  std::uint64_t seed = 12345;
+  int schools = 10;
+  int teachers_per_school = 20;
+  bool monthly = false;
+  std::string extra{};
+  std::string toml() const {
+    return "[scenario]\nname = \"" + name + "\"\nyears = " + std::to_string(years) +
+           "\nreplications = " + std::to_string(replications) + "\nseed = " + std::to_string(seed) +
+           (monthly ? "\n[output]\nfrequency = \"month\"" : "") +
+           "\n[district]\nschools = " + std::to_string(schools) +
+           "\nteachers_per_school = " + std::to_string(teachers_per_school) + "\n" + extra;
+  }
+};
 
 // A small valid scenario: 10 schools, 8 years, 8 replications.
 inline std::string small_scenario_toml() {

@@ -8,19 +8,6 @@
 using namespace ds::test;
 namespace fs = std::filesystem;
 
-namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-std::size_t entries(const fs::path& dir) {
-  return static_cast<std::size_t>(
-      std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));
-}
-
-}  // namespace
-
 TEST_CASE("run: a bad scenario exits 2 with diagnostics and writes nothing", "[cli]") {
   TempDir dir;
   write_file(dir / "bad.toml", "[scenario]\nyears = 8\n[strategy]\npacee = 0.3\n");

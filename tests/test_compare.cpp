@@ -15,24 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-std::size_t entries(const fs::path& dir) {
-  return static_cast<std::size_t>(
-      std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));
-}
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::string field;
-  std::istringstream in(line);
-  while (std::getline(in, field, ',')) out.push_back(field);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
-  return out;
-}
-
 // A CSV file as header -> column index and rows of fields.
 struct Csv {
   std::map<std::string, std::size_t> column;
@@ -58,11 +40,14 @@ Csv read_csv(const fs::path& file) {
 
 std::string scenario_toml(const std::string& name, int years, double pace,
                           const std::string& extra = "") {
-  return "[scenario]\nname = \"" + name + "\"\nyears = " + std::to_string(years) +
-         "\nreplications = 4\nseed = 99\n"
-         "[district]\nschools = 8\nteachers_per_school = 15\n"
-         "[strategy]\npace = " +
-         std::to_string(pace) + "\n" + extra;
+  return ScenarioText{.name = name,
+                      .years = years,
+                      .replications = 4,
+                      .seed = 99,
+                      .schools = 8,
+                      .teachers_per_school = 15,
+                      .extra = "[strategy]\npace = " + std::to_string(pace) + "\n" + extra}
+      .toml();
 }
 
 ds::Scenario load_text(const std::string& toml, const std::vector<std::string>& sets = {}) {

@@ -549,3 +549,142 @@ TEST_CASE("params listing names every parameter", "[output][params]") {
   for (const auto& p : event_fields()) CHECK(text.find("events[]." + p.key) != std::string::npos);
   CHECK(md.rfind("| key | default | range | unit | meaning | source |\n|---|", 0) == 0);
 }
+
+// ---------------------------------------------------------------- disk faults
+// Tagged [fault]: the "faults" ctest label and stage of scripts/test, with
+// the sweep's kill and disk-fault tests.
+
+// `run` and `compare` when the output cannot be written: a directory that is
+// not writable, and a disk that fills up in the middle of the run (a file
+// size limit in the child, RLIMIT_FSIZE, so that writes fail with EFBIG as
+// they would fail with ENOSPC on a full disk). Either way: a clear message,
+// a non-zero exit, and nothing in the output's place: no directory, no
+// staging directory, no truncated CSV.
+namespace {
+
+// 10 schools, 8 years of monthly output, 8 replications: trajectories.csv
+// alone is about 180 KiB.
+std::string monthly_toml(const std::string& name) {
+  return test::ScenarioText{.name = name, .monthly = true}.toml();
+}
+
+// Who may not write into a 0555 directory: root may, so as root the child
+// runs as `nobody`.
+test::ChildOptions unprivileged() {
+  test::ChildOptions o;
+  if (::geteuid() == 0) {
+    o.uid = 65534;
+    o.gid = 65534;
+  }
+  return o;
+}
+
+// The folder's entries, sorted, for comparing before and after.
+std::vector<std::string> listing(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    names.push_back(std::filesystem::relative(e.path(), dir).string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("run and compare: an output directory that cannot be written", "[output][fault][cli]") {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  test::write_file(dir / "a.toml", monthly_toml("a"));
+  test::write_file(dir / "b.toml", monthly_toml("b"));
+  fs::create_directory(dir / "locked");
+  fs::permissions(dir / "locked", fs::perms::owner_read | fs::perms::owner_exec |
+                                      fs::perms::group_read | fs::perms::group_exec |
+                                      fs::perms::others_read | fs::perms::others_exec);
+  const std::vector<std::string> before = listing(dir.path());
+  const std::string a = (dir / "a.toml").string(), b = (dir / "b.toml").string();
+  for (const std::string out : {"locked/results", "locked/deeper/results"}) {
+    const std::string target = (dir / out).string();
+    SECTION("run " + out) {
+      const test::CommandResult r =
+          test::run_districtsim_in({"run", a, "--out", target, "-q"}, unprivileged());
+      CHECK(r.status == 2);
+      INFO(r.err);
+      CHECK(test::contains(r.err, "districtsim: " + target + ": cannot write results: "));
+      CHECK(test::contains(r.err, "Permission denied"));
+      CHECK_FALSE(test::contains(r.err, ".tmp-"));  // the staging directory is ours, not the user's
+    }
+    SECTION("compare " + out) {
+      const test::CommandResult r =
+          test::run_districtsim_in({"compare", a, b, "--out", target, "-q"}, unprivileged());
+      CHECK(r.status == 2);
+      INFO(r.err);
+      CHECK(test::contains(r.err, "districtsim: " + target + ": cannot write results: "));
+      CHECK(test::contains(r.err, "Permission denied"));
+    }
+  }
+  CHECK(listing(dir.path()) == before);
+  fs::permissions(dir / "locked", fs::perms::owner_all);
+}
+
+TEST_CASE("run and compare: a disk that fills up mid-run", "[output][fault][cli]") {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  test::write_file(dir / "a.toml", monthly_toml("a"));
+  test::write_file(dir / "b.toml", monthly_toml("b"));
+  const std::string a = (dir / "a.toml").string(), b = (dir / "b.toml").string();
+  const std::string out = (dir / "out").string();
+  // 64 KiB: room for the headers and some rows, not for the trajectories.
+  test::ChildOptions full;
+  full.file_size_limit = 64 * 1024;
+  const std::vector<std::string> before = listing(dir.path());
+  auto check_failed = [&](const test::CommandResult& r, const std::string& command) {
+    INFO(r.err);
+    CHECK(r.status == 1);
+    CHECK(test::contains(r.err, "districtsim: " + command + " failed: cannot write "));
+    CHECK(test::contains(r.err, "File too large"));
+    CHECK(test::contains(r.err, "(nothing written to " + out + ")"));
+    CHECK(r.out.empty());
+    CHECK(listing(dir.path()) == before);  // no output, no staging directory
+  };
+  SECTION("run") {
+    check_failed(test::run_districtsim_in({"run", a, "--out", out, "-q"}, full), "run");
+  }
+  SECTION("run, with SIGXFSZ at its default") {
+    // The program ignores SIGXFSZ itself: a shell's `ulimit -f` gives the
+    // same clean failure instead of a kill that leaves the staging behind.
+    full.ignore_sigxfsz = false;
+    check_failed(test::run_districtsim_in({"run", a, "--out", out, "-q"}, full), "run");
+  }
+  SECTION("compare") {
+    check_failed(test::run_districtsim_in({"compare", a, b, "--out", out, "-q"}, full), "compare");
+  }
+  SECTION("compare, full while joining the per-scenario files") {
+    // Each scenario's own trajectories.csv fits; the joined one does not.
+    const std::uint64_t one = [&] {
+      const test::CommandResult r =
+          test::run_districtsim_in({"run", a, "--out", (dir / "probe").string(), "-q"}, {});
+      REQUIRE(r.status == 0);
+      const std::uint64_t size = fs::file_size(dir / "probe" / "trajectories.csv");
+      fs::remove_all(dir / "probe");
+      return size;
+    }();
+    full.file_size_limit = one * 3 / 2;
+    check_failed(test::run_districtsim_in({"compare", a, b, "--out", out, "-q"}, full), "compare");
+  }
+}
+
+TEST_CASE("run --force: a failed run leaves the previous results intact", "[output][fault][cli]") {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  test::write_file(dir / "a.toml", monthly_toml("a"));
+  const std::string a = (dir / "a.toml").string(), out = (dir / "out").string();
+  REQUIRE(test::run_districtsim_in({"run", a, "--out", out, "-q"}, {}).status == 0);
+  const std::string trajectories = read_file(dir / "out" / "trajectories.csv");
+  const std::vector<std::string> before = listing(dir.path());
+  test::ChildOptions full;
+  full.file_size_limit = 64 * 1024;
+  const test::CommandResult r =
+      test::run_districtsim_in({"run", a, "--out", out, "-q", "--force", "--seed", "9"}, full);
+  CHECK(r.status == 1);
+  CHECK(listing(dir.path()) == before);
+  CHECK(read_file(dir / "out" / "trajectories.csv") == trajectories);
+}

@@ -30,10 +30,6 @@ std::string cat(const T&... parts) {
   return out;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // A base scenario of 12 schools x 15 teachers over 8 years, with
 // trajectories, and a Sobol sweep over two dials: 16 x 4 = 64 points x 3
 // replications = 192 runs, about a second on one thread.
