@@ -267,6 +267,10 @@ std::vector<ParamSpec> build_scenario_params() {
     [](ModelParams& x) { return &x.expertise_floor; });
   m("expertise_rate", 0, 10, "per year", "rate at which an internal coach at work gains coaching experience (share of the gap to experienced)",
     "NIRN: 2-4 years to full implementation", [](ModelParams& x) { return &x.expertise_rate; });
+  m("coach_training_base", 0, 1000, "coaches/year", "coaches a year the district can train without its own mentors (outside courses)",
+    kAssume, [](ModelParams& x) { return &x.coach_training_base; });
+  m("trainees_per_mentor", 0, 100, "trainees/FTE", "trainees an experienced internal coach FTE (or co-delivering partner FTE) can mentor per year",
+    kAssume, [](ModelParams& x) { return &x.trainees_per_mentor; });
   m("expertise_codelivery", 0, 100, "ratio", "extra experience gained per unit of co-delivery (partner share x transfer x relationship)",
     "seeds: long-term relationships that transfer knowledge and skill; model assumption (docs/model.md)",
     [](ModelParams& x) { return &x.expertise_codelivery; });

@@ -163,7 +163,14 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
     for (const auto& r : recruits) t.role[r.second] = Role::Leader;
     leaders.insert(leaders.end(), recruits.begin(), recruits.end());
   }
-  for (std::size_t k = 0; k < leaders.size() && static_cast<double>(k) + 1 <= wanted; ++k) {
+  // Training places: the district's experienced coaches (and co-delivering
+  // partner coaches) mentor a few trainees each; a few more are trained
+  // outside. A district without coaching experience grows its corps slowly.
+  double mentors = d.coaching_expertise;
+  for (std::size_t p = 0; p < st.partners.size(); ++p)
+    mentors += st.partners.fte[p] * sc.partners[p].knowledge_transfer * st.partners.relationship[p];
+  const double places = sc.model.coach_training_base + sc.model.trainees_per_mentor * mentors;
+  for (std::size_t k = 0; k < leaders.size() && static_cast<double>(k) + 1 <= std::min(wanted, places); ++k) {
     const TeacherId i = leaders[k].second;
     if (sc.model.coach_training_months == 0) t.role[i] = Role::Coach;
     else t.training_left[i] = static_cast<std::uint8_t>(std::min(255, sc.model.coach_training_months));
