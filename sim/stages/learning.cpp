@@ -59,10 +59,8 @@ void learning(const Scenario& sc, State& st, const Rng&) {
         const double motivation = (0.5 + 0.5 * t.commitment[i]) * (1.0 - 0.5 * t.fatigue[i]);
         next = skill + t.learn_rate[i] * motivation * fit *
                            ((1.0 - skill) * push + m.peer_learning_rate * gap);
-        // Without support, what is not yet routine fades; so does everything
-        // in a school that has not reached full implementation (sustaining):
-        // the practice is not yet held up by the school (MODEL.md 3).
-        if (skill < routine || s.phase[sid] != Phase::Sustaining) next -= m.skill_decay * skill * decay_support;
+        // Without support, what is not yet routine fades.
+        if (skill < routine) next -= m.skill_decay * skill * decay_support;
         if (t.months_practice[i] < 65535) ++t.months_practice[i];
       } else {
         // Not practising: orientation from ties, and disuse.
