@@ -127,3 +127,28 @@ TEST_CASE("P10 scale economies", "[validation]") {
   expect_positive("with 100 schools, building costs less per capable teacher at year 10",
                   paired(large_buy, large_build, per_capable));
 }
+
+// Open: at three years after the exit the model gives about twice the
+// capacity (mean of high - 2 x none near 0), not clearly more; by four years
+// it is clearly more. Tagged [!mayfail] so that the label reports the claim
+// without failing on it; scripts/validation-report lists it as not holding.
+TEST_CASE("P3 transfer", "[validation][!mayfail]") {
+  const auto high = run("p3_transfer_high"), none = run("p3_transfer_none");
+  // The partner leaves at the start of year 5: year 7's row is the state
+  // after three years without it.
+  expect_positive("high transfer keeps at least twice the capacity 3 years after the partner leaves (high - 2 none, year 7)",
+                  paired(high, none, metric(Metric::capacity_index, 7), 2.0));
+}
+
+TEST_CASE("P7 adaptivity", "[validation]") {
+  const auto poor_adapt = run("p7_poor_adaptive"), poor_fixed = run("p7_poor_fixed");
+  expect_positive("poor-fit start: adapting beats fixed on capacity at year 10",
+                  paired(poor_adapt, poor_fixed, metric(Metric::capacity_index, 10)));
+  // Non-inferiority: fixed - adaptive > -margin, margin 0.03 of capacity_index
+  // (three teachers in a hundred), tested as fixed - adaptive + margin > 0.
+  const double margin = 0.03;
+  const auto good_adapt = run("p7_good_adaptive"), good_fixed = run("p7_good_fixed");
+  Interval iv = paired(good_fixed, good_adapt, metric(Metric::capacity_index, 10));
+  iv.mean += margin, iv.low += margin, iv.high += margin;
+  expect_positive("good-fit start: fixed does at least as well as adapting at year 10 (fixed - adaptive + 0.03)", iv);
+}
