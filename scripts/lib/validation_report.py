@@ -7,7 +7,7 @@ import sys
 KINDS = [
     ("pattern", "Patterns (MODEL.md section 7)"),
     ("calibration", "Calibration checks (MODEL.md section 6)"),
-    ("dominance", "Both sides of each dial win somewhere"),
+    ("dominance", "Both sides of each dial win somewhere (dominance table)"),
 ]
 
 
