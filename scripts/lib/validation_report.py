@@ -63,6 +63,12 @@ def main():
                          f"interval [{fmt(r['low'])}, {fmt(r['high'])}])")
     else:
         lines.append("None.")
+    lines += ["", "## Not measured yet", "",
+              "- Years to full implementation in a school (NIRN: 2-4 years), measured on whole runs: the",
+              "  per-school outputs give the final phase only, not the year a school first reached full",
+              "  implementation.",
+              "- Teacher turnover by school need on whole runs (the stage-level check is in",
+              "  `tests/test_stages.cpp`, \"teacher turnover matches the configured rates by school need\")."]
     with open(a.out, "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"{a.out}: {len(rows)} claims, {len(failed)} not holding", file=sys.stderr)
