@@ -53,8 +53,17 @@ double equity_gap(const State& st) {
 }  // namespace
 
 double self_sufficiency(const Scenario& sc, const State& st, double capacity) {
+  // Trained internal coaches: the Coaches, and the trainees whose training
+  // is complete by now (training_left counts down only at a year start, so
+  // at the year end a trainee who entered a 12-month course at the year start
+  // has finished it; the role changes at the next year start).
+  const int done = st.clock.year > 0 ? st.clock.month + 1 : 0;
   double coaches = 0;
-  for (Role r : st.teachers.role) coaches += r == Role::Coach;
+  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+    const Role r = st.teachers.role[i];
+    const int left = st.teachers.training_left[i];
+    coaches += r == Role::Coach || (r == Role::Leader && left > 0 && left <= done);
+  }
   const double needed = coach_fte_needed(sc, capacity * static_cast<double>(st.teachers.size()));
   const double sustainable = std::min(coaches, recurring_payable_fte(sc, st));
   return needed > 0 ? std::min(1.0, sustainable / needed) : 0.0;

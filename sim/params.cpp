@@ -262,6 +262,18 @@ std::vector<ParamSpec> build_scenario_params() {
     "seeds: partnership as a way to cultivate internal capacity", [](ModelParams& x) { return &x.transfer_rate; });
   m("relationship_years", 0.1, 50, "years", "years for a partner relationship to mature",
     "Mital, Moore & Llewellyn 2017: administration-partner relationship", [](ModelParams& x) { return &x.relationship_years; });
+  m("expertise_floor", 0, 1, "share", "coaching quality of an internal coach without coaching experience, relative to an experienced one",
+    "Kraft, Blazar & Hogan 2018; Blazar et al.: coaches differ by 0.2-0.35 SD around an effect of 0.49 SD, so a weak coach gives ~0.4 of the mean effect",
+    [](ModelParams& x) { return &x.expertise_floor; });
+  m("expertise_rate", 0, 10, "per year", "rate at which an internal coach at work gains coaching experience (share of the gap to experienced)",
+    "NIRN: 2-4 years to full implementation", [](ModelParams& x) { return &x.expertise_rate; });
+  m("coach_training_base", 0, 1000, "coaches/year", "coaches a year the district can train without its own mentors (outside courses)",
+    kAssume, [](ModelParams& x) { return &x.coach_training_base; });
+  m("trainees_per_mentor", 0, 100, "trainees/FTE", "trainees an experienced internal coach FTE (or co-delivering partner FTE) can mentor per year",
+    kAssume, [](ModelParams& x) { return &x.trainees_per_mentor; });
+  m("expertise_codelivery", 0, 100, "ratio", "extra experience gained per unit of co-delivery (partner share x transfer x relationship)",
+    "seeds: long-term relationships that transfer knowledge and skill; model assumption (docs/model.md)",
+    [](ModelParams& x) { return &x.expertise_codelivery; });
   m("replacement_coaching_years", 0, 10, "years", "coaching a replacement teacher needs to reach Routine",
     "NIRN: 2-4 years to full implementation", [](ModelParams& x) { return &x.replacement_coaching_years; });
   m("principal_setback_months", 0, 48, "months", "months a new principal sets the school back",

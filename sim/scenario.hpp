@@ -163,6 +163,11 @@ struct ModelParams {
   // leadership
   double transfer_rate = 0.5;           // internal coaches per partner FTE-year of co-delivery
   double relationship_years = 3;        // years for the partner relationship to mature
+  double expertise_floor = 0.4;         // internal coaching quality without coaching expertise, relative
+  double expertise_rate = 0.5;          // per year: a coach at work gains coaching experience (e-folding 2 years)
+  double coach_training_base = 5;      // coaches a year the district can train without mentors
+  double trainees_per_mentor = 2;      // trainees an experienced coach FTE can mentor per year
+  double expertise_codelivery = 3.0;    // co-delivery with a partner builds expertise this many times faster
   double replacement_coaching_years = 1.5;  // coaching a replacement teacher needs
   double principal_setback_months = 12;
   double initiative_drop_base = 0.5;

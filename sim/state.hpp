@@ -123,6 +123,7 @@ struct DistrictState {
   // coaching
   double internal_fte = 0;          // trained and paid internal coaches at work
   double transfer_credit = 0;       // partner co-delivery not yet turned into a coach
+  double coaching_expertise = 0;    // experienced internal coach FTE: the district's coaching know-how (6.12)
   // knowledge base
   double kb_practice = 0;           // shared best practices, 0..1
   double kb_process = 0;            // shared process and failure lessons, 0..1

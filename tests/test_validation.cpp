@@ -2,8 +2,8 @@
 // pattern compares scenarios of scenarios/validation/ with common random
 // numbers over kReplications replications, and asserts that the 95% interval
 // of the paired difference excludes zero in the stated direction.
-// Labelled `validation` in ctest. Patterns not yet listed here (P1, P3, P7,
-// P10) are open work: see the issue on validation.
+// Labelled `validation` in ctest. With DISTRICTSIM_VALIDATION_OUT set, every
+// claim is also written out for scripts/validation-report (validation.hpp).
 #include <catch2/catch.hpp>
 
 #include "validation.hpp"
@@ -13,11 +13,36 @@ using ds::RunOutput;
 using namespace validation;
 
 namespace {
+std::string current_test() { return Catch::getResultCapture().getCurrentTestName(); }
+
 void expect_positive(const char* claim, const Interval& iv) {
   INFO(claim << ": " << iv.str());
+  record("pattern", current_test(), claim, iv, "95% interval above 0", iv.above_zero());
   CHECK(iv.above_zero());
 }
 }  // namespace
+
+TEST_CASE("P1 long road", "[validation]") {
+  const auto ref = run("p1_reference");
+  const int years = 25;
+  expect_positive("capacity_index at year 5 is under half its year-25 value (cap25 - 2 cap5)",
+                  each(ref, [](const ds::RunResult& r) {
+                    return r.metrics.at(r.metrics.year_end_row(25), Metric::capacity_index) -
+                           2.0 * r.metrics.at(r.metrics.year_end_row(5), Metric::capacity_index);
+                  }));
+  // "Never" counts as beyond the horizon (years + 1).
+  std::vector<double> yts;
+  for (const auto& r : ref) {
+    const double y = r.per_run[static_cast<int>(RunOutput::years_to_sustainability)];
+    yts.push_back(std::isnan(y) ? years + 1.0 : y);
+  }
+  const Interval med = bootstrap_median(yts);
+  const bool ok = med.low >= 10 && med.high <= 25;
+  INFO("median years_to_sustainability (never = 26), bootstrap 95%: " << med.str());
+  record("pattern", current_test(), "median years_to_sustainability (never counted as 26)", med,
+         "bootstrap 95% interval of the median within [10, 25]", ok);
+  CHECK(ok);
+}
 
 TEST_CASE("P2 buy fast, build last", "[validation]") {
   const auto buy = run("p2_buy"), build = run("p2_build");
@@ -101,4 +126,29 @@ TEST_CASE("P10 scale economies", "[validation]") {
   const auto large_buy = run("p10_large_buy"), large_build = run("p10_large_build");
   expect_positive("with 100 schools, building costs less per capable teacher at year 10",
                   paired(large_buy, large_build, per_capable));
+}
+
+// Open: at three years after the exit the model gives about twice the
+// capacity (mean of high - 2 x none near 0), not clearly more; by four years
+// it is clearly more. Tagged [!mayfail] so that the label reports the claim
+// without failing on it; scripts/validation-report lists it as not holding.
+TEST_CASE("P3 transfer", "[validation][!mayfail]") {
+  const auto high = run("p3_transfer_high"), none = run("p3_transfer_none");
+  // The partner leaves at the start of year 5: year 7's row is the state
+  // after three years without it.
+  expect_positive("high transfer keeps at least twice the capacity 3 years after the partner leaves (high - 2 none, year 7)",
+                  paired(high, none, metric(Metric::capacity_index, 7), 2.0));
+}
+
+TEST_CASE("P7 adaptivity", "[validation]") {
+  const auto poor_adapt = run("p7_poor_adaptive"), poor_fixed = run("p7_poor_fixed");
+  expect_positive("poor-fit start: adapting beats fixed on capacity at year 10",
+                  paired(poor_adapt, poor_fixed, metric(Metric::capacity_index, 10)));
+  // Non-inferiority: fixed - adaptive > -margin, margin 0.03 of capacity_index
+  // (three teachers in a hundred), tested as fixed - adaptive + margin > 0.
+  const double margin = 0.03;
+  const auto good_adapt = run("p7_good_adaptive"), good_fixed = run("p7_good_fixed");
+  Interval iv = paired(good_fixed, good_adapt, metric(Metric::capacity_index, 10));
+  iv.mean += margin, iv.low += margin, iv.high += margin;
+  expect_positive("good-fit start: fixed does at least as well as adapting at year 10 (fixed - adaptive + 0.03)", iv);
 }

@@ -6,8 +6,13 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <mutex>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -86,6 +91,57 @@ inline Interval paired(const std::vector<ds::RunResult>& a, const std::vector<ds
   std::vector<double> d;
   for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) d.push_back(value(a[i]) - k * value(b[i]));
   return interval(d);
+}
+
+// The value of one run (e.g. a difference of two of its own metrics), for
+// claims about a single scenario.
+inline Interval each(const std::vector<ds::RunResult>& a, const Value& value) {
+  std::vector<double> d;
+  for (const auto& r : a) d.push_back(value(r));
+  return interval(d);
+}
+
+// Percentile bootstrap 95% interval of the median of `x` (no empty values),
+// with a fixed generator so that the interval is reproducible.
+inline Interval bootstrap_median(std::vector<double> x, int resamples = 4000) {
+  Interval iv;
+  iv.n = static_cast<int>(x.size());
+  if (x.empty()) return iv;
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  };
+  iv.mean = median(x);  // the point estimate: the sample median
+  std::mt19937_64 gen(20261123);
+  std::uniform_int_distribution<std::size_t> pick(0, x.size() - 1);
+  std::vector<double> meds(static_cast<std::size_t>(resamples)), b(x.size());
+  for (auto& m : meds) {
+    for (auto& v : b) v = x[pick(gen)];
+    m = median(b);
+  }
+  std::sort(meds.begin(), meds.end());
+  iv.low = meds[static_cast<std::size_t>(0.025 * (resamples - 1))];
+  iv.high = meds[static_cast<std::size_t>(0.975 * (resamples - 1))];
+  return iv;
+}
+
+// Machine-readable results for scripts/validation-report: when the
+// environment variable DISTRICTSIM_VALIDATION_OUT names a file, every checked
+// claim appends one tab-separated line to it:
+//   kind  group  claim  estimate  low  high  n  target  pass
+// (kind: pattern, calibration or dominance). The report formats these lines;
+// it computes nothing itself.
+inline void record(const std::string& kind, const std::string& group, const std::string& claim,
+                   const Interval& iv, const std::string& target, bool pass) {
+  const char* path = std::getenv("DISTRICTSIM_VALIDATION_OUT");
+  if (!path || !*path) return;
+  static std::mutex mu;
+  const std::lock_guard<std::mutex> lock(mu);
+  std::ofstream out(path, std::ios::app);
+  out.precision(6);
+  out << kind << '\t' << group << '\t' << claim << '\t' << iv.mean << '\t' << iv.low << '\t' << iv.high << '\t'
+      << iv.n << '\t' << target << '\t' << (pass ? 1 : 0) << '\n';
 }
 
 }  // namespace validation

@@ -78,10 +78,13 @@ void apply_events(const Scenario& sc, State& st, const Rng& rng) {
 void leadership_turnover(const Scenario& sc, State& st, const Rng& rng) {
   const auto year = static_cast<std::uint32_t>(st.clock.year);
   DistrictState& d = st.district;
-  // Superintendent: constant hazard with the configured mean tenure.
+  // Superintendent: constant hazard with the configured mean tenure, from
+  // year 2 on. The run starts with the superintendent who launches the
+  // initiative in office: year 1 is the first year of that superintendent's
+  // initiative (a scheduled superintendent_change event can still fall in it).
   d.superintendent_years += 1;
   Draws sup = rng.draws(streams::kSuperintendent, year, 1);
-  if (sup.uniform() < 1.0 / sc.district.superintendent_tenure_years)
+  if (year >= 2 && sup.uniform() < 1.0 / sc.district.superintendent_tenure_years)
     superintendent_change(sc, st, rng, 1);
   // Principals: a new one sets the school back for a while.
   Schools& s = st.schools;
@@ -160,9 +163,10 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   const bool grant_soon = sc.district.grant_years > 0 && sc.district.grant_per_year > 0 && !d.grant_ended &&
                           st.clock.year >= sc.district.grant_years - 1 &&
                           st.clock.year <= sc.district.grant_years;
-  // Capacity that the district could not keep on its own: grow its own.
+  // Capacity that the district could not keep on its own (below the
+  // self-sufficiency it counts as sustainable): grow its own.
   const double obs_self = d.self_sufficiency_history.back() + noise.normal(0, sd);
-  const bool dependent = st.clock.year > 5 && cap.back() > 0.1 && obs_self < 0.5;
+  const bool dependent = st.clock.year > 5 && cap.back() > 0.1 && obs_self < sc.model.sustain_self_sufficiency;
   if (grant_soon || dependent) s.external_sourcing -= step;
   else if (obs_growth < 0.01 && st.clock.year <= 4) s.external_sourcing += step / 2;
   // Repeated failures: start sharing how things went wrong.

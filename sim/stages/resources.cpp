@@ -208,7 +208,11 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
   }
   const double served = std::accumulate(alloc.begin(), alloc.end(), 0.0);
   const double x = ext_slots + int_slots > 0 ? ext_slots / (ext_slots + int_slots) : 0.0;
-  const double q_int = coaches > 0 ? 0.3 + 0.6 * coach_skill / coaches : 0.0;
+  // Internal coaches are as good as their practice, and as their experience
+  // of coaching allows: know-how is the experienced share of the corps.
+  const double experienced = coaches > 0 ? std::min(1.0, d.coaching_expertise / coaches) : 0.0;
+  const double know_how = sc.model.expertise_floor + (1.0 - sc.model.expertise_floor) * experienced;
+  const double q_int = coaches > 0 ? (0.3 + 0.6 * coach_skill / coaches) * know_how : 0.0;
   const double m_ext = program_size_factor(sc, served * x);
   const double m_int = program_size_factor(sc, served * (1.0 - x));
   for (std::size_t p = 0; p < P; ++p)
@@ -251,6 +255,21 @@ void partner_transfer(const Scenario& sc, State& st, const Rng&) {
   for (double f : st.partners.fte) partner_fte += f;
   d.partner_fte_months += partner_fte;
   d.internal_fte_months += d.internal_fte;
+  // Coaching experience (experienced coach FTE): coaches at work gain it,
+  // faster where they co-deliver with partners (the partners' share of the
+  // coaching times transfer and relationship).
+  const double coaches = count_role(st, Role::Coach);
+  if (d.internal_fte > 0 && coaches > d.coaching_expertise) {
+    const double x = st.schools.size() > 0 ? st.schools.external_share[0] : 0.0;
+    double co = 0;
+    for (std::size_t p = 0; p < st.partners.size(); ++p)
+      co += st.partners.fte[p] * sc.partners[p].knowledge_transfer * st.partners.relationship[p];
+    co = partner_fte > 0 ? x * co / partner_fte : 0.0;
+    const double rate = std::min(1.0, sc.model.expertise_rate / 12.0 * (1.0 + sc.model.expertise_codelivery * co));
+    // Only the coaches at work (paid) gain experience.
+    const double at_work = std::min(coaches, d.internal_fte);
+    d.coaching_expertise += rate * at_work * (1.0 - d.coaching_expertise / coaches);
+  }
   // Co-delivery turns internal staff into coaches, faster as the relationship matures.
   for (std::size_t p = 0; p < st.partners.size(); ++p)
     d.transfer_credit += st.partners.fte[p] * sc.partners[p].knowledge_transfer *
@@ -272,6 +291,7 @@ void partner_transfer(const Scenario& sc, State& st, const Rng&) {
     t.role[pick] = Role::Coach;
     t.training_left[pick] = 0;
     d.transfer_credit -= 1.0;
+    d.coaching_expertise += 1.0;  // trained by co-delivering: an experienced coach
   }
 }
 

@@ -143,7 +143,14 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
       else leaders.push_back({t.skill[i], i});
     }
   }
-  const double wanted = d.internal_pool / sc.model.internal_coach_cost - coaches - training;
+  // Trainees graduate at the next year start, after the summer: the district
+  // plans for the coaches it expects to lose by then (leaving the district, or
+  // the role), so that the posts it pays for are filled when they graduate.
+  const double tau = 0.5 * (sc.district.teacher_turnover_low_need + sc.district.teacher_turnover_high_need);
+  const double coach_loss =
+      sc.model.coach_training_months > 0 ? tau + (1.0 - tau) * sc.model.coach_role_exit : 0.0;
+  const double wanted =
+      d.internal_pool / sc.model.internal_coach_cost - coaches * (1.0 - coach_loss) - training;
   std::stable_sort(leaders.begin(), leaders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   // Too few teacher-leaders yet (early on, before schools practise): the
   // district recruits its most skilled teachers anywhere (the early adopters).
@@ -156,7 +163,14 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
     for (const auto& r : recruits) t.role[r.second] = Role::Leader;
     leaders.insert(leaders.end(), recruits.begin(), recruits.end());
   }
-  for (std::size_t k = 0; k < leaders.size() && static_cast<double>(k) + 1 <= wanted; ++k) {
+  // Training places: the district's experienced coaches (and co-delivering
+  // partner coaches) mentor a few trainees each; a few more are trained
+  // outside. A district without coaching experience grows its corps slowly.
+  double mentors = d.coaching_expertise;
+  for (std::size_t p = 0; p < st.partners.size(); ++p)
+    mentors += st.partners.fte[p] * sc.partners[p].knowledge_transfer * st.partners.relationship[p];
+  const double places = sc.model.coach_training_base + sc.model.trainees_per_mentor * mentors;
+  for (std::size_t k = 0; k < leaders.size() && static_cast<double>(k) + 1 <= std::min(wanted, places); ++k) {
     const TeacherId i = leaders[k].second;
     if (sc.model.coach_training_months == 0) t.role[i] = Role::Coach;
     else t.training_left[i] = static_cast<std::uint8_t>(std::min(255, sc.model.coach_training_months));

@@ -28,6 +28,7 @@ struct Mover {
 }  // namespace
 
 void teacher_turnover(const Scenario& sc, State& st, const Rng& rng) {
+  const double coaches_before = count_role(st, Role::Coach);
   Teachers& t = st.teachers;
   const Schools& s = st.schools;
   const ModelParams& m = sc.model;
@@ -95,6 +96,10 @@ void teacher_turnover(const Scenario& sc, State& st, const Rng& rng) {
     if (t.role[i] == Role::Coach && rng.uniform(streams::kCoachExit, year, i) < m.coach_role_exit)
       t.role[i] = Role::Leader;
   }
+  // Coaching experience leaves with the coaches who leave the district or
+  // the role (movers keep theirs, and their role).
+  if (coaches_before > 0)
+    st.district.coaching_expertise *= std::min(1.0, count_role(st, Role::Coach) / coaches_before);
 }
 
 }  // namespace ds
