@@ -134,7 +134,8 @@ std::uint64_t read_record(int fd, const JournalHeader& h, std::uint64_t offset, 
     const auto nrows = get<std::uint32_t>(p);
     (void)get<std::uint32_t>(p);
     out->values.resize(h.columns);
-    std::memcpy(out->values.data(), p, 8 * std::size_t{h.columns});
+    // (memcpy of 0 bytes to an empty vector's null data() is undefined.)
+    if (h.columns > 0) std::memcpy(out->values.data(), p, 8 * std::size_t{h.columns});
     p += 8 * std::size_t{h.columns};
     out->year.resize(nrows);
     out->month.resize(nrows);
@@ -143,7 +144,8 @@ std::uint64_t read_record(int fd, const JournalHeader& h, std::uint64_t offset, 
       out->month[i] = get<std::int32_t>(p);
     }
     out->trajectory.resize(std::size_t{nrows} * h.metrics);
-    std::memcpy(out->trajectory.data(), p, 8 * out->trajectory.size());
+    if (!out->trajectory.empty())
+      std::memcpy(out->trajectory.data(), p, 8 * out->trajectory.size());
   }
   return kRecordFraming + size;
 }
@@ -237,12 +239,15 @@ void JournalWriter::append(const JournalRun& run) {
   put(buffer_, run.teacher_steps);
   put(buffer_, rows);
   put(buffer_, std::uint32_t{0});
-  buffer_.append(reinterpret_cast<const char*>(run.values.data()), 8 * run.values.size());
+  auto append_doubles = [this](const std::vector<double>& v) {
+    if (!v.empty()) buffer_.append(reinterpret_cast<const char*>(v.data()), 8 * v.size());
+  };
+  append_doubles(run.values);
   for (std::uint32_t i = 0; i < rows; ++i) {
     put(buffer_, run.year[i]);
     put(buffer_, run.month[i]);
   }
-  buffer_.append(reinterpret_cast<const char*>(run.trajectory.data()), 8 * run.trajectory.size());
+  append_doubles(run.trajectory);
   put(buffer_, fnv1a64(buffer_.data() + 8, size));
   write_all(buffer_);
   const auto now = std::chrono::steady_clock::now();
