@@ -385,7 +385,10 @@ std::optional<ScanProblem> prescan(std::string_view t, std::size_t max_bytes, in
       key = Depth{0, header.dots};
     }
     const bool structural = c == '[' || c == '{' || c == ']' || c == '}' || c == ',';
-    if (mode == Mode::Bare && !structural) {
+    // A bare value runs to `,` `]` `}` (or `#`, line end, above): toml++'s
+    // look-ahead passes `[` and `{` too (fuzzing found `0['...\uFEBF...'`).
+    const bool ends_bare = c == ']' || c == '}' || c == ',';
+    if (mode == Mode::Bare && !ends_bare) {
       if (!is_ascii(c)) {
         refuse(Refusal::NonAscii);
         break;
