@@ -259,7 +259,8 @@ std::vector<ParamSpec> build_scenario_params() {
   mi("coach_training_months", 0, 48, "months", "pipeline lag from teacher-leader to internal coach",
      kAssume, [](ModelParams& x) { return &x.coach_training_months; });
   m("transfer_rate", 0, 10, "coaches/FTE-year", "internal coaches trained per partner FTE-year at full transfer and relationship",
-    "seeds: partnership as a way to cultivate internal capacity", [](ModelParams& x) { return &x.transfer_rate; });
+    "seeds: partnership as a way to cultivate internal capacity; one apprentice per co-delivering coach-year, as a 12-month pipeline place (docs/model.md 1.2)",
+    [](ModelParams& x) { return &x.transfer_rate; });
   m("relationship_years", 0.1, 50, "years", "years for a partner relationship to mature",
     "Mital, Moore & Llewellyn 2017: administration-partner relationship", [](ModelParams& x) { return &x.relationship_years; });
   m("expertise_floor", 0, 1, "share", "coaching quality of an internal coach without coaching experience, relative to an experienced one",

@@ -161,7 +161,7 @@ struct ModelParams {
   int teachers_per_leader = 10;
   int coach_training_months = 12;
   // leadership
-  double transfer_rate = 0.5;           // internal coaches per partner FTE-year of co-delivery
+  double transfer_rate = 1.0;           // internal coaches per partner FTE-year of co-delivery
   double relationship_years = 3;        // years for the partner relationship to mature
   double expertise_floor = 0.4;         // internal coaching quality without coaching expertise, relative
   double expertise_rate = 0.5;          // per year: a coach at work gains coaching experience (e-folding 2 years)
