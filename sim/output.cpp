@@ -485,7 +485,8 @@ RunWriter::RunWriter(const fs::path& dir, const Scenario& scenario, std::size_t 
       summary_(dir / ".summary-values.bin", summary_budget) {
   trajectories_.write(trajectories_header(monthly_));
   runs_.write(runs_header());
-  schools_.write("replication,name,need,readiness,launch_year,phase,depth,teachers_routine\n");
+  schools_.write("replication,name,need,readiness,launch_year,phase,depth,teachers_routine,abandon_year,"
+                 "full_implementation_year,months_to_full_implementation,teachers,teachers_left\n");
 }
 
 void RunWriter::add(std::size_t replication, const RunResult& r) {
@@ -539,6 +540,14 @@ void RunWriter::add(std::size_t replication, const RunResult& r) {
     append_number(line_, s.depth);
     line_ += ',';
     line_ += std::to_string(s.teachers_routine);
+    for (int v : {s.abandon_year, s.full_implementation_year, s.months_to_full_implementation}) {
+      line_ += ',';
+      if (v >= 0) line_ += std::to_string(v);
+    }
+    line_ += ',';
+    line_ += std::to_string(s.teachers);
+    line_ += ',';
+    line_ += std::to_string(s.teachers_left);
     line_ += '\n';
     schools_.write(line_);
   }

@@ -123,7 +123,8 @@ std::vector<SchoolOutcome> school_outcomes(const Scenario& sc, const State& st) 
     int routine = 0;
     for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) routine += at_routine(sc, st, k);
     out.push_back({s.name[i], s.need[i], s.readiness[i], s.launch_year[i], to_string(s.phase[i]),
-                   s.depth[i], routine});
+                   s.depth[i], routine, s.abandon_year[i], s.full_year[i], s.months_to_full[i],
+                   static_cast<int>(s.count[i]), static_cast<int>(s.leavers[i])});
   }
   return out;
 }

@@ -21,6 +21,11 @@ struct SchoolOutcome {
   std::string phase;        // waiting, launching, implementing, sustaining, abandoned
   double depth = 0;
   int teachers_routine = 0;
+  int abandon_year = -1;              // -1: never abandoned (written empty)
+  int full_implementation_year = -1;  // first year at full implementation; -1: never
+  int months_to_full_implementation = -1;  // months from launch (the launch month is 1); -1: never
+  int teachers = 0;       // slots
+  int teachers_left = 0;  // teachers who left the school over the run (movers included)
 };
 
 struct RunResult {

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "params.hpp"
 #include "population.hpp"
@@ -36,6 +38,43 @@ TEST_CASE("calibration: realized rates", "[validation]") {
                        return s / 25;
                      }),
                 0.118, 0.158, "13.8% overall (NCES SASS/TFS 2012-13), within 2 points");
+
+  // By school need: per run, the least-squares line (weighted by school size)
+  // of each school's realized yearly rate on its need, read at need 0 and 1,
+  // the two ends the rate parameters set (fatigue and novices included).
+  const auto turnover_at = [](double need) {
+    return [need](const ds::RunResult& r) {
+      const double years = r.metrics.year.back();
+      double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+      for (const ds::SchoolOutcome& s : r.schools) {
+        const double w = s.teachers * years, y = s.teachers_left / w;
+        sw += w, sx += w * s.need, sy += w * y, sxx += w * s.need * s.need, sxy += w * s.need * y;
+      }
+      const double slope = (sw * sxy - sx * sy) / (sw * sxx - sx * sx);
+      return (sy - slope * sx) / sw + slope * need;
+    };
+  };
+  expect_within("teachers leaving their school per year at need 0 (reference, years 1-25)", each(ref, turnover_at(0)),
+                0.109, 0.129, "11.9% in low-poverty schools (NCES SASS/TFS 2012-13), within 1 point");
+  expect_within("teachers leaving their school per year at need 1 (reference, years 1-25)", each(ref, turnover_at(1)),
+                0.144, 0.164, "15.4% in high-poverty schools (NCES SASS/TFS 2012-13), within 1 point");
+
+  // Years from launch to full implementation (routine_share at
+  // full_implementation_share): per run, the median over the schools launched
+  // in years 1-15 that got there (ten years or more to do it).
+  expect_within("years from launch to full implementation in a school (median per run)",
+                each(ref,
+                     [](const ds::RunResult& r) {
+                       std::vector<double> y;
+                       for (const ds::SchoolOutcome& s : r.schools)
+                         if (s.launch_year >= 1 && s.launch_year <= 15 && s.months_to_full_implementation > 0)
+                           y.push_back(s.months_to_full_implementation / 12.0);
+                       if (y.empty()) return std::nan("");
+                       std::sort(y.begin(), y.end());
+                       const std::size_t h = y.size() / 2;
+                       return y.size() % 2 ? y[h] : 0.5 * (y[h - 1] + y[h]);
+                     }),
+                2.0, 4.0, "2-4 years (NIRN)");
 
   // Principals and superintendents: the leadership stage over many
   // district-years of the reference's rates.

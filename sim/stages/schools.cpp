@@ -51,9 +51,10 @@ void school_phases(const Scenario& sc, State& st, const Rng& rng) {
     if (s.months_launched[i] < 65535) ++s.months_launched[i];
     if (s.phase[i] == Phase::Launching && s.months_launched[i] >= m.installation_months)
       s.phase[i] = Phase::Implementing;
-    if (s.phase[i] == Phase::Implementing && s.routine_share[i] >= m.full_implementation_share)
+    if (s.phase[i] == Phase::Implementing && s.routine_share[i] >= m.full_implementation_share) {
       s.phase[i] = Phase::Sustaining;
-    else if (s.phase[i] == Phase::Sustaining && s.routine_share[i] < m.full_implementation_share - 0.15)
+      if (s.full_year[i] < 0) s.full_year[i] = st.clock.year, s.months_to_full[i] = s.months_launched[i];
+    } else if (s.phase[i] == Phase::Sustaining && s.routine_share[i] < m.full_implementation_share - 0.15)
       s.phase[i] = Phase::Implementing;
     // Abandonment: tired, unconvinced, unsupported, poorly fitting schools
     // give up; depth, readiness and lessons from others' failures hold them.

@@ -30,7 +30,7 @@ struct Mover {
 void teacher_turnover(const Scenario& sc, State& st, const Rng& rng) {
   const double coaches_before = count_role(st, Role::Coach);
   Teachers& t = st.teachers;
-  const Schools& s = st.schools;
+  Schools& s = st.schools;
   const ModelParams& m = sc.model;
   DistrictState& d = st.district;
   const auto year = static_cast<std::uint32_t>(st.clock.year);
@@ -51,6 +51,7 @@ void teacher_turnover(const Scenario& sc, State& st, const Rng& rng) {
       Draws u = rng.draws(streams::kTeacherTurnover, year, i);
       if (u.uniform() >= p) continue;
       vacancies.push_back(i);
+      ++s.leavers[sid];
       if (u.uniform() < m.mover_share) {
         const std::uint32_t deg = st.network.offsets[i + 1] - st.network.offsets[i];
         const TeacherId colleague = deg > 0 ? st.network.targets[st.network.offsets[i] + u.below(deg)] : kNone;
