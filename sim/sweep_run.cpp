@@ -67,13 +67,7 @@ void write_point_summary(OutFile& out, std::size_t point, const std::vector<doub
     line = std::to_string(point);
     (line += ',') += names[c];
     line += ',';
-    append_number(line, s.mean);
-    line += ',';
-    append_number(line, s.sd);
-    for (double q : s.q) {
-      line += ',';
-      append_number(line, q);
-    }
+    append_cell_stats(line, s);
     line += '\n';
     out.write(line);
   }
