@@ -461,8 +461,7 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
     shard = *parsed;
   }
   const std::size_t all_runs = design.points * spec.replications;
-  const std::size_t runs =
-      all_runs / shard.count + (shard.index < all_runs % shard.count ? 1 : 0);
+  const std::size_t runs = ds::shard_size(all_runs, shard);
   if (const std::string problem = ds::OutputDir::check(a.out, a.force); !problem.empty()) {
     std::cerr << "districtsim: " << problem << '\n';
     return kBadInput;
@@ -660,8 +659,8 @@ int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
                 << " are both shard " << name << '\n';
       return kBadInput;
     }
-    const std::size_t all = design.points * spec.replications;
-    const std::size_t expected = all / count + (h.shard_index < all % count ? 1 : 0);
+    const std::size_t expected =
+        ds::shard_size(design.points * spec.replications, {h.shard_index, count});
     if (scan.records.size() != expected) {
       std::cerr << "districtsim: merge: shard " << name << " in " << d << " has "
                 << scan.records.size() << " of its " << expected

@@ -149,6 +149,10 @@ std::optional<SweepShard> parse_shard(const std::string& text, std::string& prob
   return SweepShard{k - 1, n};
 }
 
+std::size_t shard_size(std::size_t runs, const SweepShard& shard) {
+  return runs / shard.count + (shard.index < runs % shard.count ? 1 : 0);
+}
+
 std::string sweep_definition(const SweepSpec& spec) {
   std::string d = "districtsim ";
   d += DISTRICTSIM_VERSION;
@@ -243,10 +247,6 @@ JournalHeader journal_header(const SweepSpec& spec, const Design& design, const 
   h.shard_index = static_cast<std::uint32_t>(shard.index);
   h.shard_count = static_cast<std::uint32_t>(shard.count);
   return h;
-}
-
-std::size_t shard_size(std::size_t runs, const SweepShard& shard) {
-  return runs / shard.count + (shard.index < runs % shard.count ? 1 : 0);
 }
 
 // Why the journal of `dir` is not this sweep's ("" when it is).

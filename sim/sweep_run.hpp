@@ -70,6 +70,10 @@ struct SweepShard {
 // "K/N" with 1 <= K <= N <= 100000; on error, returns nullopt and sets `problem`.
 std::optional<SweepShard> parse_shard(const std::string& text, std::string& problem);
 
+// How many of a sweep's `runs` runs are `shard`'s: runs / count, and one
+// more for each of the first runs % count shards.
+std::size_t shard_size(std::size_t runs, const SweepShard& shard);
+
 // A problem with the user's input found while preparing a sweep (an
 // interrupted sweep in the way, a definition that changed, shards that do
 // not belong together): exit status 2.
