@@ -405,7 +405,6 @@ SweepRunResult run_sweep(const SweepSpec& spec, const Design& design, SweepWork&
   const std::size_t C = sweep_outcome_names(horizon).size();
 
   SweepRunResult result;
-  result.points = design.points;
   result.runs = work.total;
 
   // What is left to run, in coverage order.

@@ -127,7 +127,6 @@ struct SweepRunOptions {
 };
 
 struct SweepRunResult {
-  std::size_t points = 0;
   std::size_t runs = 0;      // of this shard, finished now or before
   std::size_t executed = 0;  // run by this call
   bool cancelled = false;
