@@ -305,7 +305,12 @@ SweepWork prepare_sweep_work(const fs::path& dir, const SweepSpec& spec, const D
   }
   // A fresh start (also over a directory killed before its journal existed).
   if (exists) fs::remove_all(dir);
-  fs::create_directories(dir);
+  // A folder the user may not write in is bad input (exit 2), as for any
+  // other output directory, not a failed run.
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw SweepInputError("cannot create " + dir.string() +
+                          " (the sweep keeps its finished runs there): " + ec.message());
   write_text_atomic(dir / "definition.txt", definition);
   write_text_atomic(dir / "invocation.txt", invocation_text(invocation));
   {
