@@ -121,6 +121,16 @@ void append_prefixed(OutFile& out, const fs::path& file, const std::string& pref
   if (std::ferror(f.get())) throw_io("cannot read", file, errno);
 }
 
+// Appends the CSV fields `mean,ci_low,ci_high` of `d` (differences.csv,
+// run_differences.csv), no leading or trailing comma.
+void append_paired_stats(std::string& out, const PairedStats& d) {
+  append_number(out, d.mean);
+  out += ',';
+  append_number(out, d.ci_low);
+  out += ',';
+  append_number(out, d.ci_high);
+}
+
 void write_differences_csv(const fs::path& file, const Comparison& c, bool monthly) {
   OutFile out(file);
   std::string line = monthly ? "scenario,year,month,metric,mean,ci_low,ci_high\n"
@@ -140,10 +150,8 @@ void write_differences_csv(const fs::path& file, const Comparison& c, bool month
           line += ',';
         }
         line += metric_info()[static_cast<std::size_t>(m)].name;
-        for (double v : {d.mean, d.ci_low, d.ci_high}) {
-          line += ',';
-          append_number(line, v);
-        }
+        line += ',';
+        append_paired_stats(line, d);
         line += '\n';
         out.write(line);
       }
@@ -161,10 +169,8 @@ void write_run_differences_csv(const fs::path& file, const Comparison& c) {
       line = csv_field(c.names[s]);
       line += ',';
       line += run_output_info()[static_cast<std::size_t>(o)].name;
-      for (double v : {d.mean, d.ci_low, d.ci_high}) {
-        line += ',';
-        append_number(line, v);
-      }
+      line += ',';
+      append_paired_stats(line, d);
       line += ',';
       line += std::to_string(d.n);
       line += '\n';

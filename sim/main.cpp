@@ -461,8 +461,7 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
     shard = *parsed;
   }
   const std::size_t all_runs = design.points * spec.replications;
-  const std::size_t runs =
-      all_runs / shard.count + (shard.index < all_runs % shard.count ? 1 : 0);
+  const std::size_t runs = ds::shard_size(all_runs, shard);
   if (const std::string problem = ds::OutputDir::check(a.out, a.force); !problem.empty()) {
     std::cerr << "districtsim: " << problem << '\n';
     return kBadInput;
@@ -596,17 +595,10 @@ int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
   namespace fs = std::filesystem;
   const std::string started_at = ds::utc_timestamp();
   const auto start = std::chrono::steady_clock::now();
-  for (const std::string& d : a.shards) {
-    if (!fs::exists(fs::path(d) / "journal.bin") || !fs::exists(fs::path(d) / "invocation.txt")) {
-      std::cerr << "districtsim: merge: " << d
-                << " is not a sweep shard (shards are the results of districtsim sweep --shard "
-                   "K/N)\n";
-      return kBadInput;
-    }
-  }
+  const std::vector<fs::path> dirs(a.shards.begin(), a.shards.end());
   ds::SweepInvocation inv;
   try {
-    inv = ds::read_invocation(a.shards[0]);
+    inv = ds::shard_invocation(dirs);
   } catch (const std::exception& e) {
     std::cerr << "districtsim: merge: " << e.what() << '\n';
     return kBadInput;
@@ -628,55 +620,11 @@ int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
     std::cerr << "districtsim: merge: " << e.what() << '\n';
     return kBadInput;
   }
-  std::vector<fs::path> journals;
-  std::vector<std::string> owner;  // shard directory by shard index
-  std::size_t count = 0;
-  for (const std::string& d : a.shards) {
-    if (std::string why = ds::sweep_definition_mismatch(d, spec); !why.empty()) {
-      std::cerr << "districtsim: merge: " << d << " is a shard of another sweep than "
-                << a.shards[0] << ": " << why << '\n';
-      return kBadInput;
-    }
-    ds::JournalScan scan;
-    try {
-      scan = ds::scan_journal(fs::path(d) / "journal.bin");
-    } catch (const std::exception& e) {
-      std::cerr << "districtsim: merge: " << e.what() << '\n';
-      return kBadInput;
-    }
-    const ds::JournalHeader& h = scan.header;
-    if (count == 0) {
-      count = h.shard_count;
-      owner.assign(count, "");
-    }
-    const std::string name = std::to_string(h.shard_index + 1) + "/" + std::to_string(h.shard_count);
-    if (h.shard_count != count) {
-      std::cerr << "districtsim: merge: " << d << " is shard " << name << ", but " << a.shards[0]
-                << " is one of " << count << " shards\n";
-      return kBadInput;
-    }
-    if (!owner[h.shard_index].empty()) {
-      std::cerr << "districtsim: merge: " << owner[h.shard_index] << " and " << d
-                << " are both shard " << name << '\n';
-      return kBadInput;
-    }
-    const std::size_t all = design.points * spec.replications;
-    const std::size_t expected = all / count + (h.shard_index < all % count ? 1 : 0);
-    if (scan.records.size() != expected) {
-      std::cerr << "districtsim: merge: shard " << name << " in " << d << " has "
-                << scan.records.size() << " of its " << expected
-                << " runs: finish it with districtsim sweep ... --shard " << name << " --resume\n";
-      return kBadInput;
-    }
-    owner[h.shard_index] = d;
-    journals.push_back(fs::path(d) / "journal.bin");
-  }
-  std::string missing;
-  for (std::size_t k = 0; k < count; ++k)
-    if (owner[k].empty()) missing += (missing.empty() ? "" : ", ") + std::to_string(k + 1) + "/" + std::to_string(count);
-  if (!missing.empty()) {
-    std::cerr << "districtsim: merge: missing shard" << (missing.find(',') != std::string::npos ? "s " : " ")
-              << missing << '\n';
+  ds::MergeShards shards;
+  try {
+    shards = ds::check_shards(dirs, spec, design);
+  } catch (const ds::SweepInputError& e) {
+    std::cerr << "districtsim: merge: " << e.what() << '\n';
     return kBadInput;
   }
   // The result files of the whole sweep, written from the journals (no runs).
@@ -687,15 +635,17 @@ int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
   std::optional<ds::OutputDir> out = open_output(a.out, a.force);
   if (!out) return kBadInput;
   try {
-    const ds::SweepTotals t = ds::write_sweep_results(spec, design, journals, out->staging());
+    const ds::SweepTotals t =
+        ds::write_sweep_results(spec, design, shards.journals, out->staging());
     ds::SweepManifestExtra extra;
-    extra.merged_shards = count;
+    extra.merged_shards = shards.count;
     const ds::RunManifest m = sweep_manifest(spec, argv, inv.sets, 1, t.teacher_steps, started_at, start);
     ds::write_sweep_manifest(out->staging() / "manifest.json", spec, design.points, m, extra);
     out->commit();
     if (!a.quiet) {
-      std::cout << count << " shards of " << inv.file.string() << " merged: " << design.points
-                << " points x " << spec.replications << " replications\n";
+      std::cout << shards.count << " shards of " << inv.file.string()
+                << " merged: " << design.points << " points x " << spec.replications
+                << " replications\n";
       print_sweep_files(a.out, spec, design);
     }
     return kOk;

@@ -259,6 +259,16 @@ Summary SummaryAccumulator::finish() {
   return s;
 }
 
+void append_cell_stats(std::string& out, const CellStats& c) {
+  append_number(out, c.mean);
+  out += ',';
+  append_number(out, c.sd);
+  for (double q : c.q) {
+    out += ',';
+    append_number(out, q);
+  }
+}
+
 void write_summary_csv(const fs::path& file, const Summary& s, bool monthly) {
   OutFile out(file);
   std::string line = monthly ? "year,month,metric,mean,sd" : "year,metric,mean,sd";
@@ -276,13 +286,7 @@ void write_summary_csv(const fs::path& file, const Summary& s, bool monthly) {
       }
       line += metric_info()[static_cast<std::size_t>(m)].name;
       line += ',';
-      append_number(line, c.mean);
-      line += ',';
-      append_number(line, c.sd);
-      for (double q : c.q) {
-        line += ',';
-        append_number(line, q);
-      }
+      append_cell_stats(line, c);
       line += '\n';
       out.write(line);
     }

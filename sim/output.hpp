@@ -64,6 +64,10 @@ struct CellStats {
 // From unsorted values; sorts `values` in place, skips NaN.
 CellStats cell_stats(std::vector<double>& values);
 
+// Appends the CSV fields `mean,sd,p05,...,p95` of `c` (the columns of
+// summary.csv and point_summary.csv), no leading or trailing comma.
+void append_cell_stats(std::string& out, const CellStats& c);
+
 struct Summary {
   std::size_t replications = 0;
   std::vector<int> year;         // per output row, as in the MetricTable

@@ -67,13 +67,7 @@ void write_point_summary(OutFile& out, std::size_t point, const std::vector<doub
     line = std::to_string(point);
     (line += ',') += names[c];
     line += ',';
-    append_number(line, s.mean);
-    line += ',';
-    append_number(line, s.sd);
-    for (double q : s.q) {
-      line += ',';
-      append_number(line, q);
-    }
+    append_cell_stats(line, s);
     line += '\n';
     out.write(line);
   }
@@ -153,6 +147,10 @@ std::optional<SweepShard> parse_shard(const std::string& text, std::string& prob
     return std::nullopt;
   }
   return SweepShard{k - 1, n};
+}
+
+std::size_t shard_size(std::size_t runs, const SweepShard& shard) {
+  return runs / shard.count + (shard.index < runs % shard.count ? 1 : 0);
 }
 
 std::string sweep_definition(const SweepSpec& spec) {
@@ -251,10 +249,6 @@ JournalHeader journal_header(const SweepSpec& spec, const Design& design, const 
   return h;
 }
 
-std::size_t shard_size(std::size_t runs, const SweepShard& shard) {
-  return runs / shard.count + (shard.index < runs % shard.count ? 1 : 0);
-}
-
 // Why the journal of `dir` is not this sweep's ("" when it is).
 std::string definition_mismatch(const fs::path& dir, const std::string& definition) {
   const std::string was = read_text(dir / "definition.txt");
@@ -311,7 +305,12 @@ SweepWork prepare_sweep_work(const fs::path& dir, const SweepSpec& spec, const D
   }
   // A fresh start (also over a directory killed before its journal existed).
   if (exists) fs::remove_all(dir);
-  fs::create_directories(dir);
+  // A folder the user may not write in is bad input (exit 2), as for any
+  // other output directory, not a failed run.
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw SweepInputError("cannot create " + dir.string() +
+                          " (the sweep keeps its finished runs there): " + ec.message());
   write_text_atomic(dir / "definition.txt", definition);
   write_text_atomic(dir / "invocation.txt", invocation_text(invocation));
   {
@@ -343,6 +342,65 @@ SweepInvocation read_invocation(const fs::path& dir) {
   return inv;
 }
 
+SweepInvocation shard_invocation(const std::vector<fs::path>& dirs) {
+  for (const fs::path& d : dirs)
+    if (!fs::exists(d / "journal.bin") || !fs::exists(d / "invocation.txt"))
+      throw SweepInputError(d.string() +
+                            " is not a sweep shard (shards are the results of districtsim sweep "
+                            "--shard K/N)");
+  return read_invocation(dirs.at(0));
+}
+
+MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spec,
+                         const Design& design) {
+  MergeShards shards;
+  std::vector<std::string> owner;  // shard directory by shard index
+  for (const fs::path& d : dirs) {
+    if (std::string why = sweep_definition_mismatch(d, spec); !why.empty())
+      throw SweepInputError(d.string() + " is a shard of another sweep than " + dirs[0].string() +
+                            ": " + why);
+    JournalScan scan;
+    try {
+      scan = scan_journal(d / "journal.bin");
+    } catch (const std::exception& e) {
+      throw SweepInputError(e.what());
+    }
+    const JournalHeader& h = scan.header;
+    if (shards.count == 0) {
+      shards.count = h.shard_count;
+      owner.assign(shards.count, "");
+    }
+    const std::string name =
+        std::to_string(h.shard_index + 1) + "/" + std::to_string(h.shard_count);
+    if (h.shard_count != shards.count)
+      throw SweepInputError(d.string() + " is shard " + name + ", but " + dirs[0].string() +
+                            " is one of " + std::to_string(shards.count) + " shards");
+    if (!owner[h.shard_index].empty())
+      throw SweepInputError(owner[h.shard_index] + " and " + d.string() + " are both shard " +
+                            name);
+    const std::size_t expected =
+        shard_size(design.points * spec.replications, {h.shard_index, shards.count});
+    if (scan.records.size() != expected)
+      throw SweepInputError(
+          "shard " + name + " in " + d.string() + " has " + std::to_string(scan.records.size()) +
+          " of its " + std::to_string(expected) +
+          " runs: finish it with districtsim sweep ... --shard " + name + " --resume");
+    owner[h.shard_index] = d.string();
+    shards.journals.push_back(d / "journal.bin");
+  }
+  std::string missing;
+  std::size_t missing_count = 0;
+  for (std::size_t k = 0; k < shards.count; ++k)
+    if (owner[k].empty()) {
+      missing += (missing.empty() ? "" : ", ") + std::to_string(k + 1) + "/" +
+                 std::to_string(shards.count);
+      ++missing_count;
+    }
+  if (!missing.empty())
+    throw SweepInputError((missing_count > 1 ? "missing shards " : "missing shard ") + missing);
+  return shards;
+}
+
 SweepRunResult run_sweep(const SweepSpec& spec, const Design& design, SweepWork& work,
                          const SweepRunOptions& opts) {
   const std::size_t R = spec.replications;
@@ -352,7 +410,6 @@ SweepRunResult run_sweep(const SweepSpec& spec, const Design& design, SweepWork&
   const std::size_t C = sweep_outcome_names(horizon).size();
 
   SweepRunResult result;
-  result.points = design.points;
   result.runs = work.total;
 
   // What is left to run, in coverage order.

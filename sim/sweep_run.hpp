@@ -70,6 +70,10 @@ struct SweepShard {
 // "K/N" with 1 <= K <= N <= 100000; on error, returns nullopt and sets `problem`.
 std::optional<SweepShard> parse_shard(const std::string& text, std::string& problem);
 
+// How many of a sweep's `runs` runs are `shard`'s: runs / count, and one
+// more for each of the first runs % count shards.
+std::size_t shard_size(std::size_t runs, const SweepShard& shard);
+
 // A problem with the user's input found while preparing a sweep (an
 // interrupted sweep in the way, a definition that changed, shards that do
 // not belong together): exit status 2.
@@ -123,7 +127,6 @@ struct SweepRunOptions {
 };
 
 struct SweepRunResult {
-  std::size_t points = 0;
   std::size_t runs = 0;      // of this shard, finished now or before
   std::size_t executed = 0;  // run by this call
   bool cancelled = false;
@@ -160,6 +163,25 @@ std::string sweep_definition_mismatch(const std::filesystem::path& dir, const Sw
 
 // Reads invocation.txt of a work or shard directory.
 SweepInvocation read_invocation(const std::filesystem::path& dir);
+
+// The invocation of the sweep that shard directories `dirs` (as given to
+// `districtsim merge`) come from: read_invocation of the first, once every
+// one is checked to be a shard directory (SweepInputError naming the first
+// that is not).
+SweepInvocation shard_invocation(const std::vector<std::filesystem::path>& dirs);
+
+// The shards of one sweep, ready to merge.
+struct MergeShards {
+  std::vector<std::filesystem::path> journals;  // journal.bin of each of `dirs`, in their order
+  std::size_t count = 0;                        // N: the sweep was split into N shards
+};
+
+// Checks that shard directories `dirs` are together the whole sweep
+// `spec`: each ran this definition, all of them split it into the same
+// number of shards, no shard comes twice or is missing, and each finished
+// all its runs. SweepInputError saying what is wrong otherwise.
+MergeShards check_shards(const std::vector<std::filesystem::path>& dirs, const SweepSpec& spec,
+                         const Design& design);
 
 // manifest.json of a sweep: kind "sweep", version, git commit, command line,
 // sweep file, overrides, the sweep definition (canonical_text), design,

@@ -182,6 +182,17 @@ struct ChildOptions {
   bool measure_memory = false;
 };
 
+// Who may not write into a 0555 directory: root may, so as root the child
+// runs as `nobody` (uid and gid 65534).
+inline ChildOptions unprivileged() {
+  ChildOptions o;
+  if (::geteuid() == 0) {
+    o.uid = 65534;
+    o.gid = 65534;
+  }
+  return o;
+}
+
 // Runs the districtsim binary with `args` as run_districtsim does, through
 // fork and exec (no shell), changing the child as `o` says.
 inline CommandResult run_districtsim_in(const std::vector<std::string>& args,

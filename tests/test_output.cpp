@@ -568,17 +568,6 @@ std::string monthly_toml(const std::string& name) {
   return test::ScenarioText{.name = name, .monthly = true}.toml();
 }
 
-// Who may not write into a 0555 directory: root may, so as root the child
-// runs as `nobody`.
-test::ChildOptions unprivileged() {
-  test::ChildOptions o;
-  if (::geteuid() == 0) {
-    o.uid = 65534;
-    o.gid = 65534;
-  }
-  return o;
-}
-
 // The folder's entries, sorted, for comparing before and after.
 std::vector<std::string> listing(const std::filesystem::path& dir) {
   std::vector<std::string> names;
@@ -605,7 +594,7 @@ TEST_CASE("run and compare: an output directory that cannot be written", "[outpu
     const std::string target = (dir / out).string();
     SECTION("run " + out) {
       const test::CommandResult r =
-          test::run_districtsim_in({"run", a, "--out", target, "-q"}, unprivileged());
+          test::run_districtsim_in({"run", a, "--out", target, "-q"}, test::unprivileged());
       CHECK(r.status == 2);
       INFO(r.err);
       CHECK(test::contains(r.err, "districtsim: " + target + ": cannot write results: "));
@@ -614,7 +603,7 @@ TEST_CASE("run and compare: an output directory that cannot be written", "[outpu
     }
     SECTION("compare " + out) {
       const test::CommandResult r =
-          test::run_districtsim_in({"compare", a, b, "--out", target, "-q"}, unprivileged());
+          test::run_districtsim_in({"compare", a, b, "--out", target, "-q"}, test::unprivileged());
       CHECK(r.status == 2);
       INFO(r.err);
       CHECK(test::contains(r.err, "districtsim: " + target + ": cannot write results: "));

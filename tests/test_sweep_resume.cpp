@@ -72,6 +72,21 @@ ds::SweepSpec load(const std::string& file) {
   return std::move(*r.spec);
 }
 
+// Runs the sweep in `work` (on one thread) and cancels it once `n` runs are
+// consumed, as SIGINT would: an interrupted sweep whose journal holds at
+// least those `n` runs.
+ds::SweepRunResult run_then_cancel(const ds::SweepSpec& spec, const ds::Design& design,
+                                   ds::SweepWork& work, std::size_t n) {
+  std::atomic<bool> cancel{false};
+  std::size_t consumed = 0;
+  ds::SweepRunOptions opts;
+  opts.cancel = &cancel;
+  opts.on_run = [&] {
+    if (++consumed == n) cancel = true;
+  };
+  return ds::run_sweep(spec, design, work, opts);
+}
+
 }  // namespace
 
 TEST_CASE("journal: records read back bit for bit, a torn tail is cut off", "[sweep][journal]") {
@@ -165,15 +180,7 @@ TEST_CASE("sweep: runs execute in coverage order, so a partial sweep covers ever
   ds::SweepWork work = ds::prepare_sweep_work(d.dir / "w.partial", spec, design, whole,
                                               {d.file(), {}}, false, false);
   // Stop after 70 of 192 runs (64 points x 3 replications).
-  std::atomic<bool> cancel{false};
-  std::size_t consumed = 0;
-  ds::SweepRunOptions opts;
-  opts.cancel = &cancel;
-  opts.on_run = [&] {
-    if (++consumed == 70) cancel = true;
-  };
-  const ds::SweepRunResult r = ds::run_sweep(spec, design, work, opts);
-  CHECK(r.cancelled);
+  CHECK(run_then_cancel(spec, design, work, 70).cancelled);
   const ds::JournalScan scan = ds::scan_journal(work.journal_file());
   REQUIRE(scan.records.size() >= 70);
   // The journal holds exactly the first runs of the coverage order: every
@@ -307,14 +314,7 @@ TEST_CASE("sweep: an interrupted sweep is never silently overwritten or resumed 
   auto interrupt = [&](const std::string& out) {
     ds::SweepWork work = ds::prepare_sweep_work(ds::sweep_work_dir(d.out(out)), spec, design, {},
                                                 {d.file(), {}}, false, true);
-    std::atomic<bool> cancel{false};
-    std::size_t n = 0;
-    ds::SweepRunOptions opts;
-    opts.cancel = &cancel;
-    opts.on_run = [&] {
-      if (++n == 64) cancel = true;
-    };
-    REQUIRE(ds::run_sweep(spec, design, work, opts).cancelled);
+    REQUIRE(run_then_cancel(spec, design, work, 64).cancelled);
   };
   interrupt("r");
 
@@ -479,13 +479,17 @@ TEST_CASE("sweep: an output directory that cannot be written: exit 2 before any 
   CHECK(contains(r.err, "plain/results"));
   CHECK_FALSE(fs::exists(d.dir / "plain" / "results.partial"));
   CHECK(read_file(d.dir / "plain") == "a file, not a directory\n");
-  if (::geteuid() != 0) {  // permissions do not stop root
-    const fs::path locked = d.dir / "locked";
-    fs::create_directory(locked);
-    fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
-    r = run_districtsim({"sweep", d.file(), "--out", (locked / "results").string(), "-q"});
-    fs::permissions(locked, fs::perms::owner_all);
-    CHECK(r.status == 2);
-    CHECK(fs::is_empty(locked));
-  }
+  // In a folder it may not write (as `nobody` when the test runs as root).
+  const fs::path locked = d.dir / "locked";
+  fs::create_directory(locked);
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+  r = run_districtsim_in({"sweep", d.file(), "--out", (locked / "results").string(), "-q"},
+                         unprivileged());
+  fs::permissions(locked, fs::perms::owner_all);
+  INFO(r.err);
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "Permission denied"));
+  CHECK(fs::is_empty(locked));
 }

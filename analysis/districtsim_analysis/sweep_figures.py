@@ -39,6 +39,45 @@ def _grid(n: int, max_cols: int = 3) -> tuple[int, int]:
     return math.ceil(n / cols), cols
 
 
+def _panel_figure(n: int, max_cols: int, panel_width: float, panel_height: float, title: str,
+                  extra_width: float = 0.0, extra_height: float = 0.8):
+    """A figure of n panels, at most max_cols a row, each panel_width x panel_height inches
+    (plus extra_width and extra_height for the whole); the unused places are hidden."""
+    rows, cols = _grid(n, max_cols)
+    fig, axes = _new_figure(rows, cols, panel_width * cols + extra_width,
+                            panel_height * rows + extra_height, title)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes
+
+
+ERROR_BARS = {"ecolor": "0.25", "lw": 1, "capsize": 2.5}
+
+
+def _interval_bars(ax, ys: np.ndarray, value: np.ndarray, low: np.ndarray, high: np.ndarray,
+                   height: float, colour: str):
+    """Horizontal bars of value (empty ones at 0) with low..high as error lines."""
+    err = np.vstack([np.nan_to_num(np.maximum(value - low, 0)),
+                     np.nan_to_num(np.maximum(high - value, 0))])
+    ax.barh(ys, np.nan_to_num(value), height=height, color=colour, xerr=err,
+            error_kw=ERROR_BARS)
+
+
+def _parameter_rows(ax, out: SweepOutput, ys: np.ndarray):
+    """One row per varied parameter, top to bottom in the sweep file's order."""
+    ax.set_yticks(ys)
+    ax.set_yticklabels([ss.parameter_label(p) for p in out.parameters], fontsize=8.5)
+    ax.invert_yaxis()
+
+
+def _morris_of(out: SweepOutput, outcome: str) -> tuple[str, float, pd.DataFrame]:
+    """The outcome's Morris measures, by parameter in the sweep's order: (the name of the
+    outcome they are computed on, its axis scale, the rows of sensitivity.csv)."""
+    name = ss.SENSITIVITY_OF.get(outcome, outcome)
+    s = ss.sensitivity_of(out, outcome).set_index("parameter").reindex(out.parameters)
+    return name, axis_scale(metric(name)), s
+
+
 def _outcome_axis(axis, name: str):
     """Tick format for an outcome's unit on a (y or x) axis: 40%, 2.5%, $1,200, $1.5M."""
     m = metric(name)
@@ -112,11 +151,9 @@ def _trend_x(points: pd.DataFrame, parameter: str, t: pd.DataFrame) -> np.ndarra
 def outcome_scatter_figure(out: SweepOutput, points: pd.DataFrame, outcome: str) -> Figure:
     """The outcome's point means against each varied parameter, with the mean trend."""
     params = out.parameters
-    rows, cols = _grid(len(params))
-    fig, axes = _new_figure(rows, cols, 4.2 * cols + 0.6, 3.5 * rows + 0.9,
-                            f"{outcome_title(out, outcome)} against each parameter")
-    for ax in axes.flat[len(params):]:
-        ax.set_visible(False)
+    fig, axes = _panel_figure(len(params), 3, 4.2, 3.5,
+                              f"{outcome_title(out, outcome)} against each parameter",
+                              extra_width=0.6, extra_height=0.9)
     k = axis_scale(metric(outcome))
     y = points[outcome] * k
     alpha = 0.55 if len(points) <= 200 else 0.3 if len(points) <= 2000 else 0.15
@@ -187,12 +224,9 @@ def heatmap_figure(out: SweepOutput, points: pd.DataFrame, a: str, b: str,
 
 def sobol_figure(out: SweepOutput, outcomes: list[str]) -> Figure:
     """First-order and total Sobol indices with their bootstrap 95% intervals."""
-    rows, cols = _grid(len(outcomes), 2)
     n = len(out.parameters)
-    fig, axes = _new_figure(rows, cols, 6.2 * cols, (0.42 * n + 1.6) * rows + 0.8,
-                            "Sobol sensitivity indices: which parameters drive each outcome")
-    for ax in axes.flat[len(outcomes):]:
-        ax.set_visible(False)
+    fig, axes = _panel_figure(len(outcomes), 2, 6.2, 0.42 * n + 1.6,
+                              "Sobol sensitivity indices: which parameters drive each outcome")
     ys = np.arange(n)
     for ax, outcome in zip(axes.flat, outcomes):
         s = ss.sensitivity_of(out, outcome)
@@ -200,18 +234,13 @@ def sobol_figure(out: SweepOutput, outcomes: list[str]) -> Figure:
         for index, colour, offset in (("first", FIRST_COLOUR, -0.2), ("total", TOTAL_COLOUR, 0.2)):
             rows_ = s[s["index"] == index].set_index("parameter").reindex(out.parameters)
             v = rows_["value"].to_numpy(dtype=float)
-            lo = v - rows_["ci_low"].to_numpy(dtype=float)
-            hi = rows_["ci_high"].to_numpy(dtype=float) - v
-            err = np.vstack([np.nan_to_num(np.maximum(lo, 0)), np.nan_to_num(np.maximum(hi, 0))])
-            ax.barh(ys + offset, np.nan_to_num(v), height=0.38, color=colour,
-                    xerr=err, error_kw={"ecolor": "0.25", "lw": 1, "capsize": 2.5})
+            _interval_bars(ax, ys + offset, v, rows_["ci_low"].to_numpy(dtype=float),
+                           rows_["ci_high"].to_numpy(dtype=float), 0.38, colour)
             for y0, value in zip(ys + offset, v):
                 if np.isnan(value):
                     ax.text(0.01, y0, "n/a", va="center", fontsize=7.5, color="0.4",
                             transform=ax.get_yaxis_transform())
-        ax.set_yticks(ys)
-        ax.set_yticklabels([ss.parameter_label(p) for p in out.parameters], fontsize=8.5)
-        ax.invert_yaxis()
+        _parameter_rows(ax, out, ys)
         ax.axvline(0, color="0.3", lw=0.8)
         lo, hi = ax.get_xlim()
         ax.set_xlim(min(lo, -0.05), max(hi, 1.05) if hi > 0.5 else max(hi, 0.55))
@@ -227,26 +256,16 @@ def sobol_figure(out: SweepOutput, outcomes: list[str]) -> Figure:
 
 def morris_figure(out: SweepOutput, outcomes: list[str]) -> Figure:
     """Morris mu* (mean absolute elementary effect) with its bootstrap 95% interval."""
-    rows, cols = _grid(len(outcomes), 2)
     n = len(out.parameters)
-    fig, axes = _new_figure(rows, cols, 6.2 * cols, (0.36 * n + 1.6) * rows + 0.8,
-                            "Morris screening: how much each parameter moves each outcome")
-    for ax in axes.flat[len(outcomes):]:
-        ax.set_visible(False)
+    fig, axes = _panel_figure(len(outcomes), 2, 6.2, 0.36 * n + 1.6,
+                              "Morris screening: how much each parameter moves each outcome")
     ys = np.arange(n)
     for ax, outcome in zip(axes.flat, outcomes):
-        name = ss.SENSITIVITY_OF.get(outcome, outcome)
-        k = axis_scale(metric(name))
-        s = ss.sensitivity_of(out, outcome).set_index("parameter").reindex(out.parameters)
-        v = s["mu_star"].to_numpy(dtype=float) * k
-        lo = v - s["mu_star_ci_low"].to_numpy(dtype=float) * k
-        hi = s["mu_star_ci_high"].to_numpy(dtype=float) * k - v
-        err = np.vstack([np.nan_to_num(np.maximum(lo, 0)), np.nan_to_num(np.maximum(hi, 0))])
-        ax.barh(ys, np.nan_to_num(v), height=0.6, color=FIRST_COLOUR, xerr=err,
-                error_kw={"ecolor": "0.25", "lw": 1, "capsize": 2.5})
-        ax.set_yticks(ys)
-        ax.set_yticklabels([ss.parameter_label(p) for p in out.parameters], fontsize=8.5)
-        ax.invert_yaxis()
+        name, k, s = _morris_of(out, outcome)
+        _interval_bars(ax, ys, s["mu_star"].to_numpy(dtype=float) * k,
+                       s["mu_star_ci_low"].to_numpy(dtype=float) * k,
+                       s["mu_star_ci_high"].to_numpy(dtype=float) * k, 0.6, FIRST_COLOUR)
+        _parameter_rows(ax, out, ys)
         ax.set_xlim(left=0)
         ax.set_xlabel(f"\u03bc* ({_effect_unit(name)} over the parameter's range)")
         _outcome_axis(ax.xaxis, name)
@@ -269,16 +288,11 @@ def _effect_unit(name: str) -> str:
 
 def morris_sigma_figure(out: SweepOutput, outcomes: list[str]) -> Figure:
     """Morris mu* against sigma per parameter: linear and additive vs interacting effects."""
-    rows, cols = _grid(len(outcomes), 2)
-    fig, axes = _new_figure(rows, cols, 5.4 * cols, 3.9 * rows + 0.8,
-                            "Morris \u03bc* and \u03c3: straight effects or interactions")
-    for ax in axes.flat[len(outcomes):]:
-        ax.set_visible(False)
+    fig, axes = _panel_figure(len(outcomes), 2, 5.4, 3.9,
+                              "Morris \u03bc* and \u03c3: straight effects or interactions")
     colours = {p: PALETTE[i % len(PALETTE)] for i, p in enumerate(out.parameters)}
     for ax, outcome in zip(axes.flat, outcomes):
-        name = ss.SENSITIVITY_OF.get(outcome, outcome)
-        k = axis_scale(metric(name))
-        s = ss.sensitivity_of(out, outcome).set_index("parameter").reindex(out.parameters)
+        name, k, s = _morris_of(out, outcome)
         mu_star = s["mu_star"].to_numpy(dtype=float) * k
         sigma = s["sigma"].to_numpy(dtype=float) * k
         for p, x, y in zip(out.parameters, mu_star, sigma):
@@ -303,12 +317,9 @@ def morris_sigma_figure(out: SweepOutput, outcomes: list[str]) -> Figure:
 
 def tornado_figure(out: SweepOutput, points: pd.DataFrame, outcomes: list[str]) -> Figure:
     """Per outcome, each parameter's swing: the mean at its low values and at its high values."""
-    rows, cols = _grid(len(outcomes), 2)
     n = len(out.parameters)
-    fig, axes = _new_figure(rows, cols, 6.4 * cols, (0.42 * n + 1.7) * rows + 0.8,
-                            "Tornado: how far each parameter swings each outcome")
-    for ax in axes.flat[len(outcomes):]:
-        ax.set_visible(False)
+    fig, axes = _panel_figure(len(outcomes), 2, 6.4, 0.42 * n + 1.7,
+                              "Tornado: how far each parameter swings each outcome")
     for ax, outcome in zip(axes.flat, outcomes):
         k = axis_scale(metric(outcome))
         centre = float(points[outcome].mean()) * k

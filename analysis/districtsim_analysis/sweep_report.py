@@ -427,33 +427,31 @@ def tradeoff_section(out: SweepOutput, points: pd.DataFrame, front: pd.Series) -
             f"teacher is cumulative spending at the horizon divided by the teachers and the "
             f"years.")))
     shown = points[front].sort_values(ss.CAPACITY, ascending=False)
-    rows = []
-    for _, r in shown.head(15).iterrows():
-        rows.append([str(int(r["point"]))] + [ss.value_text(r[p]) for p in out.parameters]
-                    + [fmt(ss.CAPACITY, r[ss.CAPACITY]), fmt(ss.SUSTAINABILITY,
-                                                              r[ss.SUSTAINABILITY]),
-                       fmt(ss.COST, r[ss.COST])])
+    columns = {ss.CAPACITY: "capacity", ss.SUSTAINABILITY: "self-sufficiency",
+               ss.COST: "USD per teacher-year"}
+    rows = [[str(int(r["point"]))] + [ss.value_text(r[p]) for p in out.parameters]
+            + [fmt(o, r[o]) for o in columns] for _, r in shown.head(15).iterrows()]
     more = f" (the 15 with the highest capacity of {n})" if n > 15 else ""
-    sec.blocks.append(Table(
-        ["point"] + out.parameters + ["capacity", "self-sufficiency", "USD per teacher-year"],
-        rows, caption=f"The non-dominated points{more}, by capacity"))
+    sec.blocks.append(Table(["point"] + out.parameters + list(columns.values()), rows,
+                            caption=f"The non-dominated points{more}, by capacity"))
     return sec
 
 
 def trajectories_section(out: SweepOutput, points: pd.DataFrame, front: pd.Series) -> Section:
     sec = Section("over_time", "Over time")
     y = points[ss.CAPACITY]
-    chosen = []
+    candidates = []
     if y.notna().any():
-        hi, lo = points.loc[y.idxmax()], points.loc[y.idxmin()]
-        chosen.append((int(hi["point"]), f"point {int(hi['point'])}: highest capacity"))
-        if int(lo["point"]) != int(hi["point"]):
-            chosen.append((int(lo["point"]), f"point {int(lo['point'])}: lowest capacity"))
+        candidates = [(points.loc[y.idxmax()], "highest capacity"),
+                      (points.loc[y.idxmin()], "lowest capacity")]
         if front.any():
-            cheap = points[front].sort_values(ss.COST).iloc[0]
-            if int(cheap["point"]) not in [c[0] for c in chosen]:
-                chosen.append((int(cheap["point"]),
-                               f"point {int(cheap['point'])}: cheapest non-dominated"))
+            candidates.append((points[front].sort_values(ss.COST).iloc[0],
+                               "cheapest non-dominated"))
+    chosen = []  # (point, label), each point once
+    for row, what in candidates:
+        point = int(row["point"])
+        if point not in [c[0] for c in chosen]:
+            chosen.append((point, f"point {point}: {what}"))
     if not chosen:
         return sec
     sec.blocks.append(FigureBlock(

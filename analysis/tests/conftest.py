@@ -57,6 +57,17 @@ def compare_dir(made, tmp_path_factory) -> Path:
                                      tmp_path_factory.mktemp("compare") / "out")
 
 
+@pytest.fixture(scope="session")
+def reported(tmp_path_factory):
+    """Reports on a copy of an output directory: reported(name, src, *report options)
+    copies SRC to a fresh NAME_report*/NAME and returns (that copy, the report's HTML)."""
+    def make(name: str, src: Path, *args: str) -> tuple[Path, str]:
+        directory = tmp_path_factory.mktemp(f"{name}_report") / name
+        shutil.copytree(src, directory)
+        return directory, outputs.report(directory, *args)
+    return make
+
+
 @pytest.fixture
 def copy_of(tmp_path):
     """A fresh copy of an output directory, for a test that writes into it."""

@@ -2,6 +2,7 @@
 
 `run_output` runs `districtsim run` on a small version of a scenario;
 `sweep_output` runs `districtsim sweep` on a small version of a sweep file.
+`report` writes the report of an output directory, in this process.
 `build_compare_dir` assembles a compare-shaped output directory from run
 outputs of the same seed, as `districtsim compare` writes it (issue 3 item 1,
 sim/compare.hpp): the run files with a leading `scenario` column, ordered by
@@ -62,6 +63,13 @@ def sweep_output(binary: Path, out: Path, sweep_file: Path | str, *sets: str) ->
         cmd += ["--set", s]
     subprocess.run(cmd, check=True, cwd=REPO, stdout=subprocess.DEVNULL)
     return out
+
+
+def report(directory: Path, *args: str) -> str:
+    """Writes DIRECTORY/report.html with the report's options ARGS; returns the HTML."""
+    from districtsim_analysis.report import main  # conftest.py puts analysis/ on the path
+    assert main([str(directory), "--quiet", *args]) == 0
+    return (directory / "report.html").read_text(encoding="utf-8")
 
 
 def _t_quantile(df: np.ndarray) -> np.ndarray:

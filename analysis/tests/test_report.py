@@ -11,18 +11,13 @@ import pandas as pd
 import pytest
 
 import outputs
+from outputs import report
 from districtsim_analysis import load_output
 from districtsim_analysis.metrics import fmt
 from districtsim_analysis.report import main
 
 RUN_FIGURES = ["outcomes", "staffing", "funding", "sustainability"]
 COMPARE_FIGURES = RUN_FIGURES + ["differences"]
-
-
-def report(directory: Path, *args: str) -> str:
-    """Runs the report in this process; returns the HTML."""
-    assert main([str(directory), "--quiet", *args]) == 0
-    return (directory / "report.html").read_text(encoding="utf-8")
 
 
 def figure_ids(html: str) -> list[str]:
@@ -53,10 +48,8 @@ def check_figures(html: str, expected: list[str]):
 # ---------------------------------------------------------------- run
 
 @pytest.fixture(scope="module")
-def run_html(run_dir, tmp_path_factory):
-    directory = tmp_path_factory.mktemp("run_report") / "run"
-    shutil.copytree(run_dir, directory)
-    return directory, report(directory, "--png")
+def run_html(run_dir, reported):
+    return reported("run", run_dir, "--png")
 
 
 def test_run_report_is_self_contained_with_every_figure(run_html):
@@ -132,10 +125,8 @@ def test_monthly_output(made, copy_of):
 # ---------------------------------------------------------------- compare
 
 @pytest.fixture(scope="module")
-def compare_html(compare_dir, tmp_path_factory):
-    directory = tmp_path_factory.mktemp("compare_report") / "compare"
-    shutil.copytree(compare_dir, directory)
-    return directory, report(directory, "--png")
+def compare_html(compare_dir, reported):
+    return reported("compare", compare_dir, "--png")
 
 
 def test_compare_loads_in_manifest_order(compare_dir):

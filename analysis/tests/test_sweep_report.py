@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import outputs
+from outputs import report
 from districtsim_analysis import load_output
 from districtsim_analysis import sweep_series as ss
 from districtsim_analysis.metrics import fmt
@@ -40,11 +41,6 @@ def text(html: str) -> str:
     """The report's words, tags and entities gone."""
     import html as h
     return h.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
-
-
-def report(directory: Path, *args: str) -> str:
-    assert main([str(directory), "--quiet", *args]) == 0
-    return (directory / "report.html").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- the sweeps
@@ -81,25 +77,19 @@ def factorial_dir(binary, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def sobol_html(sobol_dir, tmp_path_factory):
-    directory = tmp_path_factory.mktemp("sobol_report") / "sobol"
-    shutil.copytree(sobol_dir, directory)
-    return directory, report(directory, "--png",
-                             "--heatmap", "strategy.pace,strategy.external_sourcing")
+def sobol_html(sobol_dir, reported):
+    return reported("sobol", sobol_dir, "--png", "--heatmap",
+                    "strategy.pace,strategy.external_sourcing")
 
 
 @pytest.fixture(scope="module")
-def morris_html(morris_dir, tmp_path_factory):
-    directory = tmp_path_factory.mktemp("morris_report") / "morris"
-    shutil.copytree(morris_dir, directory)
-    return directory, report(directory)
+def morris_html(morris_dir, reported):
+    return reported("morris", morris_dir)
 
 
 @pytest.fixture(scope="module")
-def factorial_html(factorial_dir, tmp_path_factory):
-    directory = tmp_path_factory.mktemp("factorial_report") / "factorial"
-    shutil.copytree(factorial_dir, directory)
-    return directory, report(directory)
+def factorial_html(factorial_dir, reported):
+    return reported("factorial", factorial_dir)
 
 
 # ---------------------------------------------------------------- sobol
