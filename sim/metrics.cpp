@@ -50,6 +50,8 @@ const std::array<MetricInfo, kRunOutputCount>& run_output_info() {
        "share of schools launched in years 1-3 that abandoned within 3 years of launch"},
       {"abandoned_share_later", "share",
        "share of schools launched after year 3 (and at least 3 years before the horizon) that abandoned within 3 years of launch"},
+      {"superintendent_changes", "changes",
+       "superintendent changes over the run: the yearly hazard from year 2 and scheduled superintendent_change events"},
   }};
   return info;
 }

@@ -54,6 +54,7 @@ enum class RunOutput : std::uint8_t {
   years_to_sustainability,
   abandoned_share_early,
   abandoned_share_later,
+  superintendent_changes,
   count
 };
 inline constexpr int kRunOutputCount = static_cast<int>(RunOutput::count);

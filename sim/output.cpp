@@ -490,7 +490,8 @@ RunWriter::RunWriter(const fs::path& dir, const Scenario& scenario, std::size_t 
   trajectories_.write(trajectories_header(monthly_));
   runs_.write(runs_header());
   schools_.write("replication,name,need,readiness,launch_year,phase,depth,teachers_routine,abandon_year,"
-                 "full_implementation_year,months_to_full_implementation,teachers,teachers_left\n");
+                 "full_implementation_year,months_to_full_implementation,teachers,teachers_left,"
+                 "principal_changes\n");
 }
 
 void RunWriter::add(std::size_t replication, const RunResult& r) {
@@ -552,6 +553,8 @@ void RunWriter::add(std::size_t replication, const RunResult& r) {
     line_ += std::to_string(s.teachers);
     line_ += ',';
     line_ += std::to_string(s.teachers_left);
+    line_ += ',';
+    line_ += std::to_string(s.principal_changes);
     line_ += '\n';
     schools_.write(line_);
   }

@@ -72,6 +72,7 @@ void init_schools(const Scenario& sc, State& st, const Rng& rng) {
   zeros(s.full_year, -1);
   zeros(s.months_to_full, -1);
   zeros(s.leavers, 0u);
+  zeros(s.principal_changes, 0u);
   zeros(s.components, 0u);
   zeros(s.setback_months, 0.0);
   zeros(s.phase, Phase::Waiting);

@@ -113,6 +113,7 @@ void per_run_outputs(const Scenario& sc, const State& st, RunResult& r) {
   }
   r.per_run[static_cast<int>(RunOutput::abandoned_share_early)] = early_n > 0 ? early / early_n : kEmpty;
   r.per_run[static_cast<int>(RunOutput::abandoned_share_later)] = later_n > 0 ? later / later_n : kEmpty;
+  r.per_run[static_cast<int>(RunOutput::superintendent_changes)] = st.district.superintendent_changes;
 }
 
 std::vector<SchoolOutcome> school_outcomes(const Scenario& sc, const State& st) {
@@ -124,7 +125,8 @@ std::vector<SchoolOutcome> school_outcomes(const Scenario& sc, const State& st) 
     for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) routine += at_routine(sc, st, k);
     out.push_back({s.name[i], s.need[i], s.readiness[i], s.launch_year[i], to_string(s.phase[i]),
                    s.depth[i], routine, s.abandon_year[i], s.full_year[i], s.months_to_full[i],
-                   static_cast<int>(s.count[i]), static_cast<int>(s.leavers[i])});
+                   static_cast<int>(s.count[i]), static_cast<int>(s.leavers[i]),
+                   static_cast<int>(s.principal_changes[i])});
   }
   return out;
 }

@@ -26,6 +26,7 @@ struct SchoolOutcome {
   int months_to_full_implementation = -1;  // months from launch (the launch month is 1); -1: never
   int teachers = 0;       // slots
   int teachers_left = 0;  // teachers who left the school over the run (movers included)
+  int principal_changes = 0;  // new principals over the run
 };
 
 struct RunResult {

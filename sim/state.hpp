@@ -65,6 +65,7 @@ struct Schools {
   std::vector<int> full_year;     // first year at full implementation; -1: never
   std::vector<int> months_to_full;  // months_launched when first at full implementation; -1: never
   std::vector<std::uint32_t> leavers;  // teachers who left the school (summers so far)
+  std::vector<std::uint32_t> principal_changes;  // new principals so far
   std::vector<double> component_fit;  // schools x K
   std::vector<std::uint32_t> components;  // bitmask of adopted components
   std::vector<double> partner_fit;    // schools x partners
@@ -113,6 +114,7 @@ struct DistrictState {
   bool initiative_active = true;
   double momentum = 0.5;
   double superintendent_years = 0;  // tenure of the current superintendent
+  int superintendent_changes = 0;   // over the run so far (observation only)
   bool grant_ended = false;
   double budget_factor = 1.0;       // product of (1 - cut) over budget cuts
   double turnover_spike = 0;        // extra leaving fraction this year

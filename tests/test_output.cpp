@@ -316,9 +316,9 @@ TEST_CASE("run writer: trajectories, runs and schools rows", "[output]") {
     r.seed = 1000 + rep;
     r.metrics = table_with({0, 1, 2}, static_cast<double>(rep));
     r.metrics.row(2)[static_cast<int>(Metric::depth_sd)] = kEmpty;
-    r.per_run = {3, 0.25, kEmpty};
-    r.schools.push_back({"Adams, North", 0.8, 0.3, -1, "waiting", 0, 0, -1, -1, -1, 20, 3});
-    r.schools.push_back({"Baker", 0.2, 0.7, 1, "implementing", 0.4, 12, -1, 2, 14, 30, 4});
+    r.per_run = {3, 0.25, kEmpty, 2};
+    r.schools.push_back({"Adams, North", 0.8, 0.3, -1, "waiting", 0, 0, -1, -1, -1, 20, 3, 2});
+    r.schools.push_back({"Baker", 0.2, 0.7, 1, "implementing", 0.4, 12, -1, 2, 14, 30, 4, 1});
     w.add(rep, r);
   }
   const Summary s = w.finish();
@@ -339,17 +339,17 @@ TEST_CASE("run writer: trajectories, runs and schools rows", "[output]") {
   const auto runs = lines_of(read_file(dir / "runs.csv"));
   REQUIRE(runs.size() == 3);
   CHECK(runs[0].rfind("replication,seed,years_to_sustainability,abandoned_share_early,"
-                      "abandoned_share_later,capacity_index_final,",
+                      "abandoned_share_later,superintendent_changes,capacity_index_final,",
                       0) == 0);
-  CHECK(runs[1].rfind("0,1000,3,0.25,,2,2.01,", 0) == 0);
-  CHECK(runs[2].rfind("1,1001,3,0.25,,3,3.01,", 0) == 0);
+  CHECK(runs[1].rfind("0,1000,3,0.25,,2,2,2.01,", 0) == 0);
+  CHECK(runs[2].rfind("1,1001,3,0.25,,2,3,3.01,", 0) == 0);
 
   const auto schools = lines_of(read_file(dir / "schools.csv"));
   REQUIRE(schools.size() == 5);
-  CHECK(schools[0] == "replication,name,need,readiness,launch_year,phase,depth,teachers_routine,abandon_year,full_implementation_year,months_to_full_implementation,teachers,teachers_left");
-  CHECK(schools[1] == "0,\"Adams, North\",0.8,0.3,,waiting,0,0,,,,20,3");
-  CHECK(schools[2] == "0,Baker,0.2,0.7,1,implementing,0.4,12,,2,14,30,4");
-  CHECK(schools[4] == "1,Baker,0.2,0.7,1,implementing,0.4,12,,2,14,30,4");
+  CHECK(schools[0] == "replication,name,need,readiness,launch_year,phase,depth,teachers_routine,abandon_year,full_implementation_year,months_to_full_implementation,teachers,teachers_left,principal_changes");
+  CHECK(schools[1] == "0,\"Adams, North\",0.8,0.3,,waiting,0,0,,,,20,3,2");
+  CHECK(schools[2] == "0,Baker,0.2,0.7,1,implementing,0.4,12,,2,14,30,4,1");
+  CHECK(schools[4] == "1,Baker,0.2,0.7,1,implementing,0.4,12,,2,14,30,4,1");
 
   const auto summary = lines_of(read_file(dir / "summary.csv"));
   CHECK(summary.size() == 1 + 3 * static_cast<std::size_t>(kMetricCount));

@@ -95,6 +95,8 @@ RUN_OUTPUTS: dict[str, Metric] = {
                "early launches abandoned (%)"),
         Metric("abandoned_share_later", "Later abandonment", SHARE,
                "later launches abandoned (%)"),
+        Metric("superintendent_changes", "Superintendent changes", COUNT,
+               "new superintendents over the run"),
         # Derived by the sweep report: cumulative_spend at the horizon / teachers / years.
         Metric("spend_per_teacher_mean", "Spending per teacher", USD,
                "USD per teacher per year, mean over the run"),

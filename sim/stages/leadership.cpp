@@ -28,6 +28,7 @@ double institutionalization(const Scenario&, const State& st) {
 void superintendent_change(const Scenario& sc, State& st, const Rng& rng, std::uint32_t cause) {
   DistrictState& d = st.district;
   d.superintendent_years = 0;
+  d.superintendent_changes += 1;
   if (!d.initiative_active) return;
   const double c = d.strategy.centralization;
   const double inst = institutionalization(sc, st);
@@ -94,6 +95,7 @@ void leadership_turnover(const Scenario& sc, State& st, const Rng& rng) {
       s.setback_months[i] = sc.model.principal_setback_months;
       s.principal_support[i] = p.beta_mean_sd(std::clamp(s.readiness[i], 0.05, 0.95), 0.15);
       s.trust[i] *= 0.7;
+      s.principal_changes[i] += 1;
     }
   }
   // Momentum too low for too long: the board ends the initiative.
