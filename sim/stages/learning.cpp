@@ -28,7 +28,7 @@ void learning(const Scenario& sc, State& st, const Rng&) {
   DistrictState& d = st.district;
   const AdviceNetwork& net = st.network;
   const double knowledge = m.best_practice_transfer * d.kb_practice + d.kb_process;
-  const auto routine = static_cast<float>(m.routine_skill);
+  const float routine = routine_threshold(sc);
   double new_routine = 0;
   for (SchoolId sid = 0; sid < s.size(); ++sid) {
     const bool active = practising(s.phase[sid]);
@@ -87,7 +87,7 @@ void commitment_fatigue(const Scenario& sc, State& st, const Rng&) {
     if (practising(s.phase[sid]) && s.months_launched[sid] < m.dip_months) in_dip += s.count[sid];
   d.dip_share = in_dip / static_cast<double>(std::max<std::size_t>(1, t.size()));
   const double pace_load = m.pace_fatigue * d.dip_share;
-  const auto routine = static_cast<float>(m.routine_skill);
+  const float routine = routine_threshold(sc);
   for (SchoolId sid = 0; sid < s.size(); ++sid) {
     const bool active = practising(s.phase[sid]);
     const double fit = s.fit[sid];

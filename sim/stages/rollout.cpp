@@ -152,17 +152,6 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   const double wanted =
       d.internal_pool / sc.model.internal_coach_cost - coaches * (1.0 - coach_loss) - training;
   std::stable_sort(leaders.begin(), leaders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  // Too few teacher-leaders yet (early on, before schools practise): the
-  // district recruits its most skilled teachers anywhere (the early adopters).
-  if (static_cast<double>(leaders.size()) < wanted) {
-    std::vector<std::pair<float, TeacherId>> recruits;
-    for (TeacherId i = 0; i < t.size(); ++i)
-      if (t.role[i] == Role::Teacher && t.skill[i] >= sc.model.routine_skill) recruits.push_back({t.skill[i], i});
-    std::stable_sort(recruits.begin(), recruits.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    recruits.resize(std::min(recruits.size(), static_cast<std::size_t>(wanted) - leaders.size()));
-    for (const auto& r : recruits) t.role[r.second] = Role::Leader;
-    leaders.insert(leaders.end(), recruits.begin(), recruits.end());
-  }
   // Training places: the district's experienced coaches (and co-delivering
   // partner coaches) mentor a few trainees each; a few more are trained
   // outside. A district without coaching experience grows its corps slowly.
@@ -170,7 +159,20 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   for (std::size_t p = 0; p < st.partners.size(); ++p)
     mentors += st.partners.fte[p] * sc.partners[p].knowledge_transfer * st.partners.relationship[p];
   const double places = sc.model.coach_training_base + sc.model.trainees_per_mentor * mentors;
-  for (std::size_t k = 0; k < leaders.size() && static_cast<double>(k) + 1 <= std::min(wanted, places); ++k) {
+  const double admitted = std::min(wanted, places);
+  // Too few teacher-leaders yet (early on, before schools practise): the
+  // district recruits its most skilled teachers anywhere (the early adopters),
+  // as many as it can train this year.
+  if (static_cast<double>(leaders.size()) < admitted) {
+    std::vector<std::pair<float, TeacherId>> recruits;
+    for (TeacherId i = 0; i < t.size(); ++i)
+      if (t.role[i] == Role::Teacher && t.skill[i] >= routine_threshold(sc)) recruits.push_back({t.skill[i], i});
+    std::stable_sort(recruits.begin(), recruits.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    recruits.resize(std::min(recruits.size(), static_cast<std::size_t>(admitted) - leaders.size()));
+    for (const auto& r : recruits) t.role[r.second] = Role::Leader;
+    leaders.insert(leaders.end(), recruits.begin(), recruits.end());
+  }
+  for (std::size_t k = 0; k < leaders.size() && static_cast<double>(k) + 1 <= admitted; ++k) {
     const TeacherId i = leaders[k].second;
     if (sc.model.coach_training_months == 0) t.role[i] = Role::Coach;
     else t.training_left[i] = static_cast<std::uint8_t>(std::min(255, sc.model.coach_training_months));
@@ -180,7 +182,7 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   for (SchoolId sid = 0; sid < s.size(); ++sid)
     if (s.phase[sid] == Phase::Sustaining || (practising(s.phase[sid]) && s.routine_share[sid] > 0.3))
       for (TeacherId i = s.first[sid]; i < s.first[sid] + s.count[sid]; ++i)
-        if (t.skill[i] >= sc.model.routine_skill) hosts.push_back(i);
+        if (t.skill[i] >= routine_threshold(sc)) hosts.push_back(i);
   if (hosts.empty()) return;
   const double share = sc.model.convening_share * (0.3 + 0.7 * d.strategy.centralization);
   const auto year = static_cast<std::uint32_t>(st.clock.year);

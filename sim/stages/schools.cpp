@@ -13,7 +13,7 @@ void update_school_aggregates(const Scenario& sc, State& st) {
   for (SchoolId i = 0; i < s.size(); ++i) {
     double routine = 0, commitment = 0, fatigue = 0, lead = 0, leaders = 0, coaches = 0, coach_skill = 0;
     const bool active = practising(s.phase[i]);
-    const auto threshold = static_cast<float>(sc.model.routine_skill);
+    const float threshold = routine_threshold(sc);
     for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) {
       routine += active && t.skill[k] >= threshold && t.months_practice[k] >= sc.model.routine_min_months;
       commitment += t.commitment[k];

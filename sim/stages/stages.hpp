@@ -36,10 +36,13 @@ void teacher_turnover(const Scenario& sc, State& st, const Rng& rng);    // turn
 void contract_ends(const Scenario& sc, State& st, const Rng& rng);       // resources.cpp
 
 // ---- helpers shared by stages ----
+// The skill of Routine use in the precision skills are stored in (float), so
+// that every rule compares a skill with it alike.
+inline float routine_threshold(const Scenario& sc) { return static_cast<float>(sc.model.routine_skill); }
 // Is teacher i at Routine use or above (the capacity threshold)?
 inline bool at_routine(const Scenario& sc, const State& st, TeacherId i) {
   return practising(st.schools.phase[st.teachers.school[i]]) &&
-         st.teachers.skill[i] >= sc.model.routine_skill &&
+         st.teachers.skill[i] >= routine_threshold(sc) &&
          st.teachers.months_practice[i] >= sc.model.routine_min_months;
 }
 LevelOfUse level_of_use(const Scenario& sc, const State& st, TeacherId i);

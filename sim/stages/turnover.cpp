@@ -73,12 +73,15 @@ void teacher_turnover(const Scenario& sc, State& st, const Rng& rng) {
       t.commitment[to] = mv.commitment;
       t.learn_rate[to] = mv.learn_rate;
       t.fatigue[to] = 0.1f;
-      t.tenure[to] = mv.tenure;
+      t.tenure[to] = mv.tenure < 255 ? static_cast<std::uint8_t>(mv.tenure + 1) : mv.tenure;  // a year older
       t.role[to] = mv.role == Role::Coach ? Role::Coach : Role::Teacher;
       t.training_left[to] = 0;
-      t.months_practice[to] = mv.skill >= m.routine_skill ? static_cast<std::uint16_t>(m.routine_min_months) : 0;
-      t.extra_tie[2 * to] = mv.colleague;  // an advice tie carried along
+      t.months_practice[to] = mv.skill >= routine_threshold(sc) ? static_cast<std::uint16_t>(m.routine_min_months) : 0;
+      t.extra_tie[2 * to] = mv.colleague == to ? kNone : mv.colleague;  // an advice tie carried along
       t.extra_tie[2 * to + 1] = kNone;
+      // Not a stayer below, so the summer's step back from coaching is drawn here.
+      if (t.role[to] == Role::Coach && rng.uniform(streams::kCoachExit, year, to) < m.coach_role_exit)
+        t.role[to] = Role::Leader;
       break;
     }
   }
