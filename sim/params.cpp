@@ -52,14 +52,14 @@ std::vector<ParamSpec> build_scenario_params() {
   p.push_back(integer("scenario.years", 1, 50, "years", "simulated horizon",
                       "MODEL.md 1: questions span 5 to 30 years",
                       [](Scenario& s) { return &s.meta.years; }));
-  p.push_back(integer("scenario.replications", 1, 100000, "runs", "independent replications",
-                      "-", [](Scenario& s) { return &s.meta.replications; }));
+  p.push_back(integer("scenario.replications", 1, 100000, "runs", "independent replications", "-",
+                      [](Scenario& s) { return &s.meta.replications; }));
   p.push_back(spec<Scenario>("scenario.seed", ParamType::Seed, 0, 0, "integer",
                              "base seed; replication r runs with a seed derived from it", "-",
                              [](Scenario& s) { return &s.meta.seed; }));
   p.push_back(spec<Scenario>("scenario.base", ParamType::String, 0, 0, "path",
-                             "scenario file this one inherits from (relative to this file)",
-                             "-", [](Scenario& s) { return &s.meta.base; }));
+                             "scenario file this one inherits from (relative to this file)", "-",
+                             [](Scenario& s) { return &s.meta.base; }));
   // [district]
   p.push_back(integer("district.schools", 1, 2000, "schools", "number of schools",
                       "reference: a 100-school district (seeds: larger systems 60-100 schools)",
@@ -69,16 +69,15 @@ std::vector<ParamSpec> build_scenario_params() {
                       "NCES: about 40 teachers in a US public school",
                       [](Scenario& s) { return &s.district.teachers_per_school; }));
   p.push_back(real("district.low_income_share", 0, 1, "share",
-                   "mean school need (share of low-income students)",
-                   "reference middle district", [](Scenario& s) { return &s.district.low_income_share; }));
+                   "mean school need (share of low-income students)", "reference middle district",
+                   [](Scenario& s) { return &s.district.low_income_share; }));
   p.push_back(real("district.readiness", 0, 1, "0..1",
                    "mean school readiness (leadership, infrastructure, culture)",
                    "reference middle district", [](Scenario& s) { return &s.district.readiness; }));
   p.push_back(real("district.need_spread", 0, 0.5, "sd", "spread of need across schools", kAssume,
                    [](Scenario& s) { return &s.district.need_spread; }));
-  p.push_back(real("district.readiness_spread", 0, 0.5, "sd",
-                   "spread of readiness across schools", kAssume,
-                   [](Scenario& s) { return &s.district.readiness_spread; }));
+  p.push_back(real("district.readiness_spread", 0, 0.5, "sd", "spread of readiness across schools",
+                   kAssume, [](Scenario& s) { return &s.district.readiness_spread; }));
   p.push_back(real("district.budget_per_teacher", 0, 50000, "USD/teacher/year",
                    "recurring professional-learning money for this initiative",
                    "TNTP 2015: direct PL budgets $2,000-8,000 per teacher; the initiative's share",
@@ -103,23 +102,26 @@ std::vector<ParamSpec> build_scenario_params() {
   p.push_back(real("district.principal_turnover", 0, 1, "per year",
                    "principals leaving their school per year", "NCES PFS 2016-17: 82% stayed",
                    [](Scenario& s) { return &s.district.principal_turnover; }));
-  p.push_back(spec<Scenario>("district.schools_file", ParamType::String, 0, 0, "path",
-                             "CSV of real schools: name,teachers,need,readiness (relative to the scenario)",
-                             "-", [](Scenario& s) { return &s.district.schools_file; }));
+  p.push_back(
+      spec<Scenario>("district.schools_file", ParamType::String, 0, 0, "path",
+                     "CSV of real schools: name,teachers,need,readiness (relative to the scenario)",
+                     "-", [](Scenario& s) { return &s.district.schools_file; }));
   // [strategy]
-  p.push_back(dial_param("centralization", "decentralized (0) .. centralized (1): hold tight vs loose",
+  p.push_back(dial_param("centralization",
+                         "decentralized (0) .. centralized (1): hold tight vs loose",
                          "seeds: Look Both Ways tension 1", 0));
   p.push_back(dial_param("pace", "slow and steady (0) .. fast and furious (1)",
                          "seeds: tension 2; survey 68% slow vs 16% fast", 1));
-  p.push_back(dial_param("need_priority", "readiness first (0) .. need first (1)",
-                         "seeds: tension 3", 2));
+  p.push_back(
+      dial_param("need_priority", "readiness first (0) .. need first (1)", "seeds: tension 3", 2));
   p.push_back(dial_param("external_sourcing", "build internally (0) .. buy externally (1)",
                          "seeds: tension 4; survey 52% build vs 22% buy", 3));
   p.push_back(dial_param("adaptivity", "fixed strategy (0) .. adapt with experience (1)",
                          "seeds: tension 5; survey 67% adaptive vs 14% fixed", 4));
   p.push_back(dial_param("bundling", "a-la-carte modules (0) .. prix fixe model (1)",
                          "seeds: tension 6; survey 51% modular vs 27% packaged", 5));
-  p.push_back(dial_param("failure_sharing", "share best practices (0) .. share process and failures (1)",
+  p.push_back(dial_param("failure_sharing",
+                         "share best practices (0) .. share process and failures (1)",
                          "seeds: tension 7; survey 53% best practices vs 12% failures", 6));
   // [output]
   {
@@ -133,8 +135,9 @@ std::vector<ParamSpec> build_scenario_params() {
                              "years at which the withdrawal probe forks the run", "MODEL.md 5",
                              [](Scenario& s) { return &s.output.withdrawal_probe_years; }));
   p.push_back(spec<Scenario>("output.trajectories", ParamType::Bool, 0, 0, "bool",
-                             "sweeps: write per-run yearly rows", "-",
-                             [](Scenario& s) { return &s.output.trajectories; }));
+                             "sweeps: write every run's rows to trajectories.csv (yearly, or "
+                             "monthly with output.frequency = month)",
+                             "-", [](Scenario& s) { return &s.output.trajectories; }));
   // [model]
   auto m = [&](std::string key, double min, double max, std::string unit, std::string meaning,
                std::string source, std::function<double*(ModelParams&)> f) {
@@ -146,19 +149,24 @@ std::vector<ParamSpec> build_scenario_params() {
     p.push_back(integer("model." + key, min, max, std::move(unit), std::move(meaning),
                         std::move(source), [f](Scenario& s) { return f(s.model); }));
   };
-  m("routine_skill", 0.05, 0.95, "skill 0..1", "skill at which a practising teacher reaches Routine use (CBAM IVA)",
-    kAssume, [](ModelParams& x) { return &x.routine_skill; });
+  m("routine_skill", 0.05, 0.95, "skill 0..1",
+    "skill at which a practising teacher reaches Routine use (CBAM IVA)", kAssume,
+    [](ModelParams& x) { return &x.routine_skill; });
   mi("routine_min_months", 0, 36, "months", "months of practice before Routine use is possible",
      "CBAM: Mechanical use precedes Routine", [](ModelParams& x) { return &x.routine_min_months; });
-  m("sustain_self_sufficiency", 0, 1, "share", "self_sufficiency threshold for years_to_sustainability",
+  m("sustain_self_sufficiency", 0, 1, "share",
+    "self_sufficiency threshold for years_to_sustainability and for the strategy review's "
+    "dependence rule (6.3)",
     "MODEL.md 5", [](ModelParams& x) { return &x.sustain_self_sufficiency; });
   m("sustain_capacity", 0, 1, "share", "capacity_index threshold for years_to_sustainability",
     "MODEL.md 5", [](ModelParams& x) { return &x.sustain_capacity; });
-  m("full_implementation_share", 0.05, 1, "share", "share of a school's teachers at Routine for full implementation",
+  m("full_implementation_share", 0.05, 1, "share",
+    "share of a school's teachers at Routine for full implementation",
     "NIRN: full implementation when half the practitioners use it well",
     [](ModelParams& x) { return &x.full_implementation_share; });
   m("coach_learning_rate", 0, 1, "per month", "skill gain rate at full coaching dose and quality",
-    "calibrated: NIRN full implementation in 2-4 years", [](ModelParams& x) { return &x.coach_learning_rate; });
+    "calibrated: NIRN full implementation in 2-4 years",
+    [](ModelParams& x) { return &x.coach_learning_rate; });
   m("uncoached_transfer", 0, 1, "ratio", "learning without coaching relative to with it",
     "Joyce & Showers: ~5% transfer without coaching vs 75-95% with",
     [](ModelParams& x) { return &x.uncoached_transfer; });
@@ -166,13 +174,17 @@ std::vector<ParamSpec> build_scenario_params() {
     kAssume, [](ModelParams& x) { return &x.peer_learning_rate; });
   m("knowledge_learning_rate", 0, 1, "per month", "skill gain from the shared knowledge base",
     kAssume, [](ModelParams& x) { return &x.knowledge_learning_rate; });
-  m("readiness_learning", 0, 2, "1/readiness", "learning speeds up by this factor per unit of school readiness above 0.5",
-    "seeds: readiness = principal leadership, infrastructure, culture of innovation", [](ModelParams& x) { return &x.readiness_learning; });
+  m("readiness_learning", 0, 2, "1/readiness",
+    "learning speeds up by this factor per unit of school readiness above 0.5",
+    "seeds: readiness = principal leadership, infrastructure, culture of innovation",
+    [](ModelParams& x) { return &x.readiness_learning; });
   m("skill_decay", 0, 1, "per month", "skill fade below Routine without support",
-    "MODEL.md 3: skill fades without coaching before routine use", [](ModelParams& x) { return &x.skill_decay; });
-  m("disuse_decay", 0, 1, "per month", "skill fade when the school does not implement",
-    kAssume, [](ModelParams& x) { return &x.disuse_decay; });
-  m("program_size_halving", 1, 10000, "teachers", "caseload scale at which the coaching effect falls towards half",
+    "MODEL.md 3: skill fades without coaching before routine use",
+    [](ModelParams& x) { return &x.skill_decay; });
+  m("disuse_decay", 0, 1, "per month", "skill fade when the school does not implement", kAssume,
+    [](ModelParams& x) { return &x.disuse_decay; });
+  m("program_size_halving", 1, 10000, "teachers",
+    "caseload scale at which the coaching effect falls towards half",
     "Kraft, Blazar & Hogan 2018: programs of 100+ teachers show about half the effect",
     [](ModelParams& x) { return &x.program_size_halving; });
   mi("teachers_per_coach", 5, 200, "teachers/FTE", "teachers one coach FTE supports at full dose",
@@ -181,10 +193,12 @@ std::vector<ParamSpec> build_scenario_params() {
     "coaches spend ~28% in direct support vs 60-80% intended; district coaches carry other duties",
     [](ModelParams& x) { return &x.internal_coach_direct_time; });
   m("partner_coach_direct_time", 0.05, 1, "share", "partner coach time in direct support",
-    "coaches spend ~28% in direct support vs 60-80% intended; contracted coaches, hired to coach, somewhat more",
+    "coaches spend ~28% in direct support vs 60-80% intended; contracted coaches, hired to coach, "
+    "somewhat more",
     [](ModelParams& x) { return &x.partner_coach_direct_time; });
-  mi("components", 1, 16, "components", "practice components K (station rotation, adaptive software, ...)",
-     "MODEL.md 2", [](ModelParams& x) { return &x.components; });
+  mi("components", 1, 16, "components",
+     "practice components K (station rotation, adaptive software, ...)", "MODEL.md 2",
+     [](ModelParams& x) { return &x.components; });
   m("component_fit_sd", 0, 1, "sd", "spread of component fit across schools", kAssume,
     [](ModelParams& x) { return &x.component_fit_sd; });
   m("synergy", 0, 1, "share", "weight of coherence (all components together) in depth", kAssume,
@@ -193,33 +207,43 @@ std::vector<ParamSpec> build_scenario_params() {
     kAssume, [](ModelParams& x) { return &x.bundle_entry_load; });
   mi("dip_months", 0, 36, "months", "length of the implementation dip for new users",
      "Fullan: implementation dip", [](ModelParams& x) { return &x.dip_months; });
-  m("dip_skill_loss", 0, 1, "skill", "skill lost on first use at full entry load", "Fullan: implementation dip",
-    [](ModelParams& x) { return &x.dip_skill_loss; });
+  m("dip_skill_loss", 0, 1, "skill",
+    "skill lost on first use per unit of entry load (a full bundle's load is 2 at the defaults)",
+    "Fullan: implementation dip", [](ModelParams& x) { return &x.dip_skill_loss; });
   mi("installation_months", 0, 48, "months", "exploration and installation before implementing",
      "NIRN stages", [](ModelParams& x) { return &x.installation_months; });
-  m("abandon_base", 0, 1, "per year", "baseline yearly abandonment hazard of an implementing school",
+  m("abandon_base", 0, 1, "per year",
+    "yearly abandonment hazard at the reference point of the abandonment log-odds (docs/model.md "
+    "6.11)",
     kAssume, [](ModelParams& x) { return &x.abandon_base; });
-  m("best_practice_transfer", 0, 1, "ratio", "how well best-practice summaries transfer relative to process lessons",
+  m("best_practice_transfer", 0, 1, "ratio",
+    "how well best-practice summaries transfer relative to process lessons",
     "seeds: summaries 'rarely give sufficient information to replicate'",
     [](ModelParams& x) { return &x.best_practice_transfer; });
-  m("failure_momentum_cost", 0, 1, "momentum", "momentum lost per year when every practising school's struggles are shared",
-    "seeds: pressure to show innovations succeed", [](ModelParams& x) { return &x.failure_momentum_cost; });
+  m("failure_momentum_cost", 0, 1, "momentum",
+    "momentum lost per year when every practising school's struggles are shared",
+    "seeds: pressure to show innovations succeed",
+    [](ModelParams& x) { return &x.failure_momentum_cost; });
   m("trust_growth", 0, 1, "per month", "rate at which school trust approaches its target", kAssume,
     [](ModelParams& x) { return &x.trust_growth; });
-  m("need_readiness_slope", 0, 2, "readiness/need", "readiness lost per unit of need above the district mean",
-    "seeds: high-need schools have higher turnover and lower readiness", [](ModelParams& x) { return &x.need_readiness_slope; });
+  m("need_readiness_slope", 0, 2, "readiness/need",
+    "readiness lost per unit of need above the district mean",
+    "seeds: high-need schools have higher turnover and lower readiness",
+    [](ModelParams& x) { return &x.need_readiness_slope; });
   m("initial_skill_mean", 0, 1, "skill", "mean starting skill of teachers", kAssume,
     [](ModelParams& x) { return &x.initial_skill_mean; });
   m("initial_skill_sd", 0, 0.5, "sd", "spread of starting skill", kAssume,
     [](ModelParams& x) { return &x.initial_skill_sd; });
-  m("knowledge_rate", 0, 1, "per month", "growth of the shared knowledge base per unit of signal", kAssume,
-    [](ModelParams& x) { return &x.knowledge_rate; });
+  m("knowledge_rate", 0, 1, "per month", "growth of the shared knowledge base per unit of signal",
+    kAssume, [](ModelParams& x) { return &x.knowledge_rate; });
   m("knowledge_decay", 0, 1, "per month", "obsolescence of shared knowledge", kAssume,
     [](ModelParams& x) { return &x.knowledge_decay; });
-  m("dip_fatigue", 0, 1, "per month", "fatigue added in the implementation dip per unit of entry load",
-    "Fullan: implementation dip", [](ModelParams& x) { return &x.dip_fatigue; });
-  m("thin_support_fatigue", 0, 1, "per month", "fatigue added when practising below Routine without coaching",
-    kAssume, [](ModelParams& x) { return &x.thin_support_fatigue; });
+  m("dip_fatigue", 0, 1, "per month",
+    "fatigue added in the implementation dip per unit of entry load", "Fullan: implementation dip",
+    [](ModelParams& x) { return &x.dip_fatigue; });
+  m("thin_support_fatigue", 0, 1, "per month",
+    "fatigue added when practising below Routine without coaching", kAssume,
+    [](ModelParams& x) { return &x.thin_support_fatigue; });
   m("pace_fatigue", 0, 1, "per month", "fatigue added per share of the district in the dip at once",
     "seeds: fast and furious spreads support thin", [](ModelParams& x) { return &x.pace_fatigue; });
   m("launch_rate_min", 0, 1, "share/year", "share of schools launched per year at pace 0", kAssume,
@@ -230,21 +254,29 @@ std::vector<ParamSpec> build_scenario_params() {
     "Bass 1969 innovation term, school level", [](ModelParams& x) { return &x.opt_in_base; });
   m("alacarte_uptake", 0, 5, "ratio", "extra opt-in when modules can be taken one at a time",
     "seeds: low entry barrier of a-la-carte", [](ModelParams& x) { return &x.alacarte_uptake; });
-  m("convening_share", 0, 1, "share/year", "share of teachers given a cross-school tie to a demonstration site per year, at full centralization (30% of it when decentralized)",
+  m("convening_share", 0, 1, "share/year",
+    "share of teachers given a cross-school tie to a demonstration site per year, at full "
+    "centralization (30% of it when decentralized)",
     kAssume, [](ModelParams& x) { return &x.convening_share; });
-  m("novice_turnover_factor", 1, 5, "ratio", "turnover multiplier for teachers in their first 3 years",
+  m("novice_turnover_factor", 1, 5, "ratio",
+    "turnover multiplier for teachers in their first 3 years",
     "NCES BTLS 17% to Ingersoll 46% of novices gone within 5 years",
     [](ModelParams& x) { return &x.novice_turnover_factor; });
-  m("fatigue_turnover_factor", 0, 5, "ratio", "extra turnover per unit of fatigue above 0.2", kAssume,
-    [](ModelParams& x) { return &x.fatigue_turnover_factor; });
+  m("fatigue_turnover_factor", 0, 5, "ratio",
+    "relative increase of a teacher's leaving probability per unit of fatigue above 0.2: x (1 + f "
+    "(fatigue - 0.2))",
+    kAssume, [](ModelParams& x) { return &x.fatigue_turnover_factor; });
   m("mover_share", 0, 1, "share", "share of leavers who move to another school of the district",
     "NCES TFS 2012-13: 8% movers vs 8% leavers; some movers leave the district",
     [](ModelParams& x) { return &x.mover_share; });
-  m("coach_role_exit", 0, 1, "per year", "internal coaches returning to the classroom per year", kAssume,
-    [](ModelParams& x) { return &x.coach_role_exit; });
-  m("experienced_hire_max", 0, 1, "share", "share of hires bringing skill once the practice is everywhere",
-    kAssume, [](ModelParams& x) { return &x.experienced_hire_max; });
-  m("bass_p", 0, 1, "per year", "diffusion of the practice outside the district: innovation",
+  m("coach_role_exit", 0, 1, "per year", "internal coaches returning to the classroom per year",
+    kAssume, [](ModelParams& x) { return &x.coach_role_exit; });
+  m("experienced_hire_max", 0, 1, "share",
+    "share of hires bringing skill once the practice is everywhere", kAssume,
+    [](ModelParams& x) { return &x.experienced_hire_max; });
+  m("bass_p", 0, 1, "per year",
+    "diffusion of the practice outside the district: innovation (also sets the share of early "
+    "adopters at the start, 5.2)",
     "Sultan, Farley & Lehmann 1990: p about 0.03", [](ModelParams& x) { return &x.bass_p; });
   m("bass_q", 0, 2, "per year", "diffusion: imitation (also drives school opt-in)",
     "Sultan, Farley & Lehmann 1990: q about 0.38", [](ModelParams& x) { return &x.bass_q; });
@@ -254,41 +286,62 @@ std::vector<ParamSpec> build_scenario_params() {
     [](ModelParams& x) { return &x.commitment_rate; });
   m("leader_skill", 0, 1, "skill", "skill needed to become a teacher-leader", kAssume,
     [](ModelParams& x) { return &x.leader_skill; });
-  mi("teachers_per_leader", 2, 100, "teachers", "one teacher-leader per this many teachers in a school",
-     kAssume, [](ModelParams& x) { return &x.teachers_per_leader; });
+  mi("teachers_per_leader", 2, 100, "teachers",
+     "one teacher-leader per this many teachers in a school", kAssume,
+     [](ModelParams& x) { return &x.teachers_per_leader; });
   mi("coach_training_months", 0, 48, "months", "pipeline lag from teacher-leader to internal coach",
      kAssume, [](ModelParams& x) { return &x.coach_training_months; });
-  m("transfer_rate", 0, 10, "coaches/FTE-year", "internal coaches trained per partner FTE-year at full transfer and relationship",
-    "seeds: partnership as a way to cultivate internal capacity; one apprentice per co-delivering coach-year, as a 12-month pipeline place (docs/model.md 1.2)",
+  m("transfer_rate", 0, 10, "coaches/FTE-year",
+    "internal coaches trained per partner FTE-year at full transfer and relationship",
+    "seeds: partnership as a way to cultivate internal capacity; one apprentice per co-delivering "
+    "coach-year, as a 12-month pipeline place (docs/model.md 1.2)",
     [](ModelParams& x) { return &x.transfer_rate; });
   m("relationship_years", 0.1, 50, "years", "years for a partner relationship to mature",
-    "Mital, Moore & Llewellyn 2017: administration-partner relationship", [](ModelParams& x) { return &x.relationship_years; });
-  m("expertise_floor", 0, 1, "share", "coaching quality of an internal coach without coaching experience, relative to an experienced one",
-    "Kraft, Blazar & Hogan 2018; Blazar et al.: coaches differ by 0.2-0.35 SD around an effect of 0.49 SD, so a weak coach gives ~0.4 of the mean effect",
+    "Mital, Moore & Llewellyn 2017: administration-partner relationship",
+    [](ModelParams& x) { return &x.relationship_years; });
+  m("expertise_floor", 0, 1, "share",
+    "coaching quality of an internal coach without coaching experience, relative to an experienced "
+    "one",
+    "Kraft, Blazar & Hogan 2018; Blazar et al.: coaches differ by 0.2-0.35 SD around an effect of "
+    "0.49 SD, so a weak coach gives ~0.4 of the mean effect",
     [](ModelParams& x) { return &x.expertise_floor; });
-  m("expertise_rate", 0, 10, "per year", "rate at which an internal coach at work gains coaching experience (share of the gap to experienced)",
+  m("expertise_rate", 0, 10, "per year",
+    "rate at which an internal coach at work gains coaching experience (share of the gap to "
+    "experienced)",
     "NIRN: 2-4 years to full implementation", [](ModelParams& x) { return &x.expertise_rate; });
-  m("coach_training_base", 0, 1000, "coaches/year", "coaches a year the district can train without its own mentors (outside courses)",
-    kAssume, [](ModelParams& x) { return &x.coach_training_base; });
-  m("trainees_per_mentor", 0, 100, "trainees/FTE", "trainees an experienced internal coach FTE (or co-delivering partner FTE) can mentor per year",
+  m("coach_training_base", 0, 1000, "coaches/year",
+    "coaches a year the district can train without its own mentors (outside courses)", kAssume,
+    [](ModelParams& x) { return &x.coach_training_base; });
+  m("trainees_per_mentor", 0, 100, "trainees/FTE",
+    "trainees an experienced internal coach FTE (or co-delivering partner FTE) can mentor per year",
     kAssume, [](ModelParams& x) { return &x.trainees_per_mentor; });
-  m("expertise_codelivery", 0, 100, "ratio", "extra experience gained per unit of co-delivery (partner share x transfer x relationship)",
-    "seeds: long-term relationships that transfer knowledge and skill; model assumption (docs/model.md)",
+  m("expertise_codelivery", 0, 100, "ratio",
+    "extra experience gained per unit of co-delivery (partner share x transfer x relationship)",
+    "seeds: long-term relationships that transfer knowledge and skill; model assumption "
+    "(docs/model.md)",
     [](ModelParams& x) { return &x.expertise_codelivery; });
-  m("replacement_coaching_years", 0, 10, "years", "coaching a replacement teacher needs to reach Routine",
-    "NIRN: 2-4 years to full implementation", [](ModelParams& x) { return &x.replacement_coaching_years; });
+  m("replacement_coaching_years", 0, 10, "years",
+    "coaching a replacement teacher needs to reach Routine",
+    "model assumption: a newcomer joins a school already at Routine, faster than NIRN's 2-4 years "
+    "for a whole school",
+    [](ModelParams& x) { return &x.replacement_coaching_years; });
   m("principal_setback_months", 0, 48, "months", "months a new principal sets the school back",
-    "NCES PFS: ~18% principal turnover; new-principal disruption", [](ModelParams& x) { return &x.principal_setback_months; });
-  m("initiative_drop_base", 0, 1, "probability", "chance a new superintendent drops a fully centralized, un-institutionalized initiative",
+    "NCES PFS: ~18% principal turnover; new-principal disruption",
+    [](ModelParams& x) { return &x.principal_setback_months; });
+  m("initiative_drop_base", 0, 1, "probability",
+    "chance a new superintendent drops a fully centralized, un-institutionalized initiative",
     kAssume, [](ModelParams& x) { return &x.initiative_drop_base; });
   m("internal_coach_cost", 0, 1e6, "USD/FTE-year", "salary and benefits of an internal coach",
-    "BLS: teacher compensation with benefits about $90-100k", [](ModelParams& x) { return &x.internal_coach_cost; });
+    "BLS: teacher compensation with benefits about $90-100k",
+    [](ModelParams& x) { return &x.internal_coach_cost; });
   m("leader_stipend", 0, 1e5, "USD/year", "stipend of a teacher-leader", kAssume,
     [](ModelParams& x) { return &x.leader_stipend; });
-  m("build_fixed_cost", 0, 1e8, "USD/year", "fixed yearly cost of building in-house (program office, tools), at full build",
-    kAssume, [](ModelParams& x) { return &x.build_fixed_cost; });
-  m("launch_cost_per_teacher", 0, 1e5, "USD/teacher", "materials and training per teacher at launch, for one module's worth",
-    kAssume, [](ModelParams& x) { return &x.launch_cost_per_teacher; });
+  m("build_fixed_cost", 0, 1e8, "USD/year",
+    "fixed yearly cost of building in-house (program office, tools), at full build", kAssume,
+    [](ModelParams& x) { return &x.build_fixed_cost; });
+  m("launch_cost_per_teacher", 0, 1e5, "USD/teacher",
+    "materials and training per teacher at launch, for one module's worth", kAssume,
+    [](ModelParams& x) { return &x.launch_cost_per_teacher; });
   m("central_discount", 0, 1, "share", "price discount of a district-wide contract", kAssume,
     [](ModelParams& x) { return &x.central_discount; });
   m("coordination_cost", 0, 1, "share", "coordination overhead of school-chosen partners", kAssume,
@@ -302,33 +355,37 @@ std::vector<ParamSpec> build_scenario_params() {
   m("churn_fatigue", 0, 5, "fatigue/dial", "fatigue added per unit of total dial change", kAssume,
     [](ModelParams& x) { return &x.churn_fatigue; });
   mi("advice_ties", 2, 50, "ties", "advice ties per teacher inside a school (rounded down to even)",
-     "Spillane et al.: teachers name a handful of advice partners", [](ModelParams& x) { return &x.advice_ties; });
-  m("rewiring", 0, 1, "probability", "small-world rewiring across grade teams", "Watts & Strogatz 1998",
-    [](ModelParams& x) { return &x.rewiring; });
-  m("cross_school_ties", 0, 5, "ties/teacher", "static cross-school advice ties per teacher (convenings add more, see convening_share)", kAssume,
-    [](ModelParams& x) { return &x.cross_school_ties; });
+     "Spillane et al.: teachers name a handful of advice partners",
+     [](ModelParams& x) { return &x.advice_ties; });
+  m("rewiring", 0, 1, "probability", "small-world rewiring across grade teams",
+    "Watts & Strogatz 1998", [](ModelParams& x) { return &x.rewiring; });
+  m("cross_school_ties", 0, 5, "ties/teacher",
+    "static cross-school advice ties per teacher (convenings add more, see convening_share)",
+    kAssume, [](ModelParams& x) { return &x.cross_school_ties; });
   return p;
 }
 
 std::vector<PartnerFieldSpec> build_partner_fields() {
   std::vector<PartnerFieldSpec> p;
   auto add = [&](PartnerFieldSpec s) { p.push_back(std::move(s)); };
-  PartnerFieldSpec name = spec<Partner>("name", ParamType::String, 0, 0, "text",
-                                        "partner name, unique", "-",
-                                        [](Partner& x) { return &x.name; });
+  PartnerFieldSpec name =
+      spec<Partner>("name", ParamType::String, 0, 0, "text", "partner name, unique", "-",
+                    [](Partner& x) { return &x.name; });
   name.required = true;
   add(std::move(name));
-  PartnerFieldSpec kind = spec<Partner>("kind", ParamType::Choice, 0, 0, "coaching|platform|university",
-                                        "what the partner provides", "MODEL.md 2",
-                                        [](Partner& x) { return &x.kind; });
+  PartnerFieldSpec kind =
+      spec<Partner>("kind", ParamType::Choice, 0, 0, "coaching|platform|university",
+                    "what the partner provides", "MODEL.md 2", [](Partner& x) { return &x.kind; });
   kind.choices = partner_kind_names();
   add(std::move(kind));
   add(spec<Partner>("coaches", ParamType::Real, 0, 10000, "FTE", "coaches the partner can field",
                     kAssume, [](Partner& x) { return &x.coaches; }));
   add(spec<Partner>("quality", ParamType::Real, 0, 1, "0..1", "coaching quality",
-                    "Blazar et al.: coaches differ by 0.2-0.35 SD", [](Partner& x) { return &x.quality; }));
+                    "Blazar et al.: coaches differ by 0.2-0.35 SD",
+                    [](Partner& x) { return &x.quality; }));
   add(spec<Partner>("cost_per_coach_year", ParamType::Real, 0, 1e7, "USD/FTE-year",
-                    "price of one coach FTE-year", "market rate for contracted instructional coaching",
+                    "price of one coach FTE-year",
+                    "market rate for contracted instructional coaching",
                     [](Partner& x) { return &x.cost_per_coach_year; }));
   add(spec<Partner>("knowledge_transfer", ParamType::Real, 0, 1, "0..1",
                     "share of work co-delivered with internal staff",
@@ -340,8 +397,9 @@ std::vector<PartnerFieldSpec> build_partner_fields() {
   add(spec<Partner>("contract_years", ParamType::Int, 1, 50, "years", "contract length", "-",
                     [](Partner& x) { return &x.contract_years; }));
   add(spec<Partner>("renewal", ParamType::Bool, 0, 0, "bool",
-                    "may be contracted again after its first contract ends (it competes again for the year's partner money)", "-",
-                    [](Partner& x) { return &x.renewal; }));
+                    "may be contracted again after its first contract ends (it competes again for "
+                    "the year's partner money)",
+                    "-", [](Partner& x) { return &x.renewal; }));
   return p;
 }
 
@@ -357,9 +415,10 @@ std::vector<EventFieldSpec> build_event_fields() {
   kind.choices = event_kind_names();
   kind.required = true;
   p.push_back(std::move(kind));
-  p.push_back(spec<Event>("magnitude", ParamType::Real, 0, 1, "fraction",
-                          "budget_cut: fraction of the recurring budget cut; turnover_spike: extra fraction leaving",
-                          "-", [](Event& x) { return &x.magnitude; }));
+  p.push_back(spec<Event>(
+      "magnitude", ParamType::Real, 0, 1, "fraction",
+      "budget_cut: fraction of the recurring budget cut; turnover_spike: extra fraction leaving",
+      "-", [](Event& x) { return &x.magnitude; }));
   p.push_back(spec<Event>("partner", ParamType::String, 0, 0, "name",
                           "partner_exit: which partner leaves (default all)", "-",
                           [](Event& x) { return &x.partner; }));
@@ -419,7 +478,9 @@ std::string format_value(const ParamRef& ref) {
       return out + "]";
     }
     std::string operator()(Frequency* v) const { return std::string("\"") + to_string(*v) + "\""; }
-    std::string operator()(PartnerKind* v) const { return std::string("\"") + to_string(*v) + "\""; }
+    std::string operator()(PartnerKind* v) const {
+      return std::string("\"") + to_string(*v) + "\"";
+    }
     std::string operator()(EventKind* v) const { return std::string("\"") + to_string(*v) + "\""; }
   };
   return std::visit(V{}, ref);
@@ -443,7 +504,7 @@ const char* to_string(EventKind k) { return event_kind_names()[static_cast<int>(
 const char* to_string(Frequency f) { return frequency_names()[static_cast<int>(f)].c_str(); }
 
 const std::vector<std::string>& dial_names() {
-  static const std::vector<std::string> n = {"centralization", "pace", "need_priority",
+  static const std::vector<std::string> n = {"centralization",    "pace",       "need_priority",
                                              "external_sourcing", "adaptivity", "bundling",
                                              "failure_sharing"};
   return n;
