@@ -52,7 +52,7 @@ std::string scenario_toml(const std::string& name, int years, double pace,
 
 ds::Scenario load_text(const std::string& toml, const std::vector<std::string>& sets = {}) {
   ds::LoadResult r = ds::load_scenario_text(toml, "test.toml", ".", sets);
-  for (const auto& d : r.diagnostics) INFO(d.to_string());
+  for (const auto& d : r.diagnostics) UNSCOPED_INFO(d.to_string());  // INFO would end with the loop body
   REQUIRE(r.ok());
   return *r.scenario;
 }
