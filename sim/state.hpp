@@ -163,6 +163,7 @@ struct State {
   Clock clock;
   std::uint64_t teacher_steps = 0;
   bool probe = false;  // inside a withdrawal probe: no scenario events
+  std::vector<float> next_skill;  // learning's scratch: this month's new skills (6.8)
 };
 
 }  // namespace ds

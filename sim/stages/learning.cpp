@@ -29,6 +29,10 @@ void learning(const Scenario& sc, State& st, const Rng&) {
   const AdviceNetwork& net = st.network;
   const double knowledge = m.best_practice_transfer * d.kb_practice + d.kb_process;
   const float routine = routine_threshold(sc);
+  // Synchronous update: every slot reads last month's skills of its ties, and
+  // the new skills replace them together at the end.
+  std::vector<float>& next_skill = st.next_skill;
+  next_skill.resize(t.size());
   double new_routine = 0;
   for (SchoolId sid = 0; sid < s.size(); ++sid) {
     const bool active = practising(s.phase[sid]);
@@ -68,9 +72,10 @@ void learning(const Scenario& sc, State& st, const Rng&) {
       }
       const auto nf = static_cast<float>(std::clamp(next, 0.0, 1.0));
       if (active && skill < routine && nf >= routine) new_routine += 1;
-      t.skill[i] = nf;
+      next_skill[i] = nf;
     }
   }
+  t.skill.swap(next_skill);
   d.new_routine = new_routine;
   st.teacher_steps += t.size();
 }
