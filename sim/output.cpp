@@ -545,16 +545,11 @@ void RunWriter::add(std::size_t replication, const RunResult& r) {
     append_number(line_, s.depth);
     line_ += ',';
     line_ += std::to_string(s.teachers_routine);
-    for (int v : {s.abandon_year, s.full_implementation_year, s.months_to_full_implementation}) {
+    for (int v : {s.abandon_year, s.full_implementation_year, s.months_to_full_implementation,
+                  s.teachers, s.teachers_left, s.principal_changes}) {
       line_ += ',';
-      if (v >= 0) line_ += std::to_string(v);
+      if (v >= 0) line_ += std::to_string(v);  // -1: never (empty)
     }
-    line_ += ',';
-    line_ += std::to_string(s.teachers);
-    line_ += ',';
-    line_ += std::to_string(s.teachers_left);
-    line_ += ',';
-    line_ += std::to_string(s.principal_changes);
     line_ += '\n';
     schools_.write(line_);
   }

@@ -69,7 +69,6 @@ void init_schools(const Scenario& sc, State& st, const Rng& rng) {
   zeros(s.opted_in, std::uint8_t{0});
   zeros(s.launch_year, -1);
   zeros(s.abandon_year, -1);
-  zeros(s.full_year, -1);
   zeros(s.months_to_full, -1);
   zeros(s.leavers, 0u);
   zeros(s.principal_changes, 0u);

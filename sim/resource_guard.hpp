@@ -46,8 +46,8 @@ inline constexpr std::uint64_t kBaseMemory = std::uint64_t{13} << 20;
 // runs; rounded up.
 inline constexpr std::uint64_t kBytesPerTeacher = 176;
 // A finished run waiting for the writer: its metric table (8 bytes a value)
-// plus per school outcome (sizeof(SchoolOutcome) is 120 with short names)
-// and a fixed part.
+// plus per school outcome (sizeof(SchoolOutcome) is 128; names of up to 15
+// characters live inside it) and a fixed part.
 inline constexpr std::uint64_t kBytesPerSchoolOutcome = 128;
 inline constexpr std::uint64_t kBytesPerResult = 1024;
 // Summary statistics kept per output row and metric (CellStats).
@@ -59,8 +59,8 @@ inline constexpr std::uint64_t kBytesPerCsvNumber = 10;
 // One row of summary.csv (year, metric name, mean, sd, seven quantiles): 98.6
 // bytes on average for the reference district; rounded up.
 inline constexpr std::uint64_t kBytesPerSummaryRow = 120;
-// One row of schools.csv besides the school's name: 62 bytes on average for
-// the reference district at 25 years (names "school-17"), at most 75; rounded up.
+// One row of schools.csv besides the school's name: 64 bytes on average for
+// the reference district at 25 years (names "school-17"), at most 76; rounded up.
 inline constexpr std::uint64_t kBytesPerSchoolRow = 72;
 // manifest.json besides the seeds (8.5 KB for the reference scenario).
 inline constexpr std::uint64_t kManifestBytes = 16 << 10;

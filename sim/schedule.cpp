@@ -123,8 +123,12 @@ std::vector<SchoolOutcome> school_outcomes(const Scenario& sc, const State& st) 
   for (SchoolId i = 0; i < s.size(); ++i) {
     int routine = 0;
     for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) routine += at_routine(sc, st, k);
+    // A practising school counts months_launched from 1 in its launch month
+    // and never pauses (abandoned is final), so the year follows from it.
+    const int full = s.months_to_full[i];
+    const int full_year = full > 0 ? s.launch_year[i] + (full - 1) / 12 : -1;
     out.push_back({s.name[i], s.need[i], s.readiness[i], s.launch_year[i], to_string(s.phase[i]),
-                   s.depth[i], routine, s.abandon_year[i], s.full_year[i], s.months_to_full[i],
+                   s.depth[i], routine, s.abandon_year[i], full_year, full,
                    static_cast<int>(s.count[i]), static_cast<int>(s.leavers[i]),
                    static_cast<int>(s.principal_changes[i])});
   }

@@ -62,7 +62,6 @@ struct Schools {
   std::vector<std::uint8_t> opted_in;
   std::vector<int> launch_year;   // -1: never
   std::vector<int> abandon_year;  // -1: never
-  std::vector<int> full_year;     // first year at full implementation; -1: never
   std::vector<int> months_to_full;  // months_launched when first at full implementation; -1: never
   std::vector<std::uint32_t> leavers;  // teachers who left the school (summers so far)
   std::vector<std::uint32_t> principal_changes;  // new principals so far

@@ -110,65 +110,56 @@ inline Interval each(const std::vector<ds::RunResult>& a, const Value& value) {
   return interval(d);
 }
 
-// Percentile bootstrap 95% interval of the median of `x` (no empty values),
-// with a fixed generator so that the interval is reproducible.
-inline Interval bootstrap_median(std::vector<double> x, int resamples = 4000) {
-  Interval iv;
-  iv.n = static_cast<int>(x.size());
-  if (x.empty()) return iv;
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-  };
-  iv.mean = median(x);  // the point estimate: the sample median
-  std::mt19937_64 gen(20261123);
-  std::uniform_int_distribution<std::size_t> pick(0, x.size() - 1);
-  std::vector<double> meds(static_cast<std::size_t>(resamples)), b(x.size());
-  for (auto& m : meds) {
-    for (auto& v : b) v = x[pick(gen)];
-    m = median(b);
-  }
-  std::sort(meds.begin(), meds.end());
-  iv.low = meds[static_cast<std::size_t>(0.025 * (resamples - 1))];
-  iv.high = meds[static_cast<std::size_t>(0.975 * (resamples - 1))];
-  return iv;
-}
-
-// Difference of two ratios of means, R(a) - k R(b) with R(x) = sum of num /
-// sum of den over x's replications: the cost-effectiveness estimator, which
-// stays finite when some runs have almost nothing in the denominator (the
-// mean of per-run ratios does not; Stinnett & Paltiel 1997). Percentile
-// bootstrap 95% interval resampling replications in pairs, which keeps the
-// common random numbers; fixed generator, so the interval is reproducible.
-inline Interval ratio_of_means_difference(const std::vector<ds::RunResult>& a, const std::vector<ds::RunResult>& b,
-                                          const Value& num, const Value& den, double k = 1.0,
-                                          int resamples = 4000) {
-  const std::size_t n = std::min(a.size(), b.size());
-  std::vector<double> na(n), da(n), nb(n), db(n);
-  for (std::size_t i = 0; i < n; ++i) na[i] = num(a[i]), da[i] = den(a[i]), nb[i] = num(b[i]), db[i] = den(b[i]);
-  auto estimate = [&](const std::vector<std::size_t>& idx) {
-    double sna = 0, sda = 0, snb = 0, sdb = 0;
-    for (std::size_t i : idx) sna += na[i], sda += da[i], snb += nb[i], sdb += db[i];
-    return sna / sda - k * snb / sdb;
-  };
+// Percentile bootstrap 95% interval of statistic(indices) over `resamples`
+// resamples of the indices 0..n-1 with replacement, the estimate being the
+// statistic of all n; a fixed generator, so that the interval is reproducible.
+template <class Statistic>
+Interval bootstrap(std::size_t n, const Statistic& statistic, int resamples = 4000) {
   Interval iv;
   iv.n = static_cast<int>(n);
-  if (n < 2) return iv;
+  if (n == 0) return iv;
   std::vector<std::size_t> idx(n);
   for (std::size_t i = 0; i < n; ++i) idx[i] = i;
-  iv.mean = estimate(idx);
+  iv.mean = statistic(idx);
   std::mt19937_64 gen(20261123);
   std::uniform_int_distribution<std::size_t> pick(0, n - 1);
   std::vector<double> est(static_cast<std::size_t>(resamples));
   for (auto& e : est) {
     for (auto& i : idx) i = pick(gen);
-    e = estimate(idx);
+    e = statistic(idx);
   }
   std::sort(est.begin(), est.end());
   iv.low = est[static_cast<std::size_t>(0.025 * (resamples - 1))];
   iv.high = est[static_cast<std::size_t>(0.975 * (resamples - 1))];
   return iv;
+}
+
+// Bootstrap interval of the median of `x` (no empty values).
+inline Interval bootstrap_median(const std::vector<double>& x) {
+  return bootstrap(x.size(), [&x](const std::vector<std::size_t>& idx) {
+    std::vector<double> v(idx.size());
+    for (std::size_t k = 0; k < idx.size(); ++k) v[k] = x[idx[k]];
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  });
+}
+
+// Difference of two ratios of means, R(a) - k R(b) with R(x) = sum of num /
+// sum of den over x's replications: the cost-effectiveness estimator, which
+// stays finite when some runs have almost nothing in the denominator (the
+// mean of per-run ratios does not; Stinnett & Paltiel 1997). The bootstrap
+// resamples replications in pairs, which keeps the common random numbers.
+inline Interval ratio_of_means_difference(const std::vector<ds::RunResult>& a, const std::vector<ds::RunResult>& b,
+                                          const Value& num, const Value& den, double k = 1.0) {
+  const std::size_t n = std::min(a.size(), b.size());
+  std::vector<double> na(n), da(n), nb(n), db(n);
+  for (std::size_t i = 0; i < n; ++i) na[i] = num(a[i]), da[i] = den(a[i]), nb[i] = num(b[i]), db[i] = den(b[i]);
+  return bootstrap(n, [&](const std::vector<std::size_t>& idx) {
+    double sna = 0, sda = 0, snb = 0, sdb = 0;
+    for (std::size_t i : idx) sna += na[i], sda += da[i], snb += nb[i], sdb += db[i];
+    return sna / sda - k * snb / sdb;
+  });
 }
 
 // Machine-readable results for scripts/validation-report: when the

@@ -53,7 +53,7 @@ void school_phases(const Scenario& sc, State& st, const Rng& rng) {
       s.phase[i] = Phase::Implementing;
     if (s.phase[i] == Phase::Implementing && s.routine_share[i] >= m.full_implementation_share) {
       s.phase[i] = Phase::Sustaining;
-      if (s.full_year[i] < 0) s.full_year[i] = st.clock.year, s.months_to_full[i] = s.months_launched[i];
+      if (s.months_to_full[i] < 0) s.months_to_full[i] = s.months_launched[i];
     } else if (s.phase[i] == Phase::Sustaining && s.routine_share[i] < m.full_implementation_share - 0.15)
       s.phase[i] = Phase::Implementing;
     // Abandonment: tired, unconvinced, unsupported, poorly fitting schools

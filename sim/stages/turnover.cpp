@@ -73,15 +73,12 @@ void teacher_turnover(const Scenario& sc, State& st, const Rng& rng) {
       t.commitment[to] = mv.commitment;
       t.learn_rate[to] = mv.learn_rate;
       t.fatigue[to] = 0.1f;
-      t.tenure[to] = mv.tenure < 255 ? static_cast<std::uint8_t>(mv.tenure + 1) : mv.tenure;  // a year older
+      t.tenure[to] = mv.tenure;  // a year older below, with the stayers
       t.role[to] = mv.role == Role::Coach ? Role::Coach : Role::Teacher;
       t.training_left[to] = 0;
       t.months_practice[to] = mv.skill >= routine_threshold(sc) ? static_cast<std::uint16_t>(m.routine_min_months) : 0;
       t.extra_tie[2 * to] = mv.colleague == to ? kNone : mv.colleague;  // an advice tie carried along
       t.extra_tie[2 * to + 1] = kNone;
-      // Not a stayer below, so the summer's step back from coaching is drawn here.
-      if (t.role[to] == Role::Coach && rng.uniform(streams::kCoachExit, year, to) < m.coach_role_exit)
-        t.role[to] = Role::Leader;
       break;
     }
   }
@@ -90,13 +87,15 @@ void teacher_turnover(const Scenario& sc, State& st, const Rng& rng) {
   const double experienced = m.experienced_hire_max * bass_adoption(m.bass_p, m.bass_q, st.clock.year + 2.0);
   for (std::size_t k = 0; k < vacancies.size(); ++k)
     if (!filled[k]) hire_teacher(sc, st, rng, vacancies[k], year, experienced);
-  // Stayers: a year older, rested over the summer; some coaches step back.
-  std::vector<std::uint8_t> is_new(t.size(), 0);
-  for (TeacherId v : vacancies) is_new[v] = 1;
+  // Stayers and movers: a year older, and some coaches step back; stayers
+  // rest over the summer (movers arrived with fatigue 0.1). Hires are new.
+  enum : std::uint8_t { kStayed, kMoved, kHired };
+  std::vector<std::uint8_t> arrival(t.size(), kStayed);
+  for (std::size_t k = 0; k < vacancies.size(); ++k) arrival[vacancies[k]] = filled[k] ? kMoved : kHired;
   for (TeacherId i = 0; i < t.size(); ++i) {
-    if (is_new[i]) continue;
+    if (arrival[i] == kHired) continue;
     if (t.tenure[i] < 255) ++t.tenure[i];
-    t.fatigue[i] *= 0.6f;
+    if (arrival[i] == kStayed) t.fatigue[i] *= 0.6f;
     if (t.role[i] == Role::Coach && rng.uniform(streams::kCoachExit, year, i) < m.coach_role_exit)
       t.role[i] = Role::Leader;
   }
