@@ -21,7 +21,7 @@ COMPARE_FIGURES = RUN_FIGURES + ["differences"]
 
 
 def figure_ids(html: str) -> list[str]:
-    return re.findall(r'<figure id="fig-([a-z_-]+)">', html)
+    return re.findall(r'<figure id="fig-([a-z0-9_-]+)">', html)
 
 
 def check_self_contained(html: str):
@@ -34,15 +34,15 @@ def check_self_contained(html: str):
     assert "@import" not in html
 
 
-def check_figures(html: str, expected: list[str]):
+def check_figures(html: str, expected: list[str], min_caption: int = 80,
+                  caption_rule: str = "every figure has a caption saying what it shows"):
     ids = figure_ids(html)
     for fid in expected:
         assert fid in ids, f"figure {fid} missing (have {ids})"
     for block in re.findall(r"<figure .*?</figure>", html, flags=re.S):
         assert '<img src="data:image/png;base64,' in block
         caption = re.search(r"<figcaption>(.*?)</figcaption>", block, flags=re.S)
-        assert caption and len(re.sub("<[^>]+>", "", caption.group(1))) > 80, \
-            "every figure has a caption saying what it shows"
+        assert caption and len(re.sub("<[^>]+>", "", caption.group(1))) > min_caption, caption_rule
 
 
 # ---------------------------------------------------------------- run

@@ -17,24 +17,14 @@ from districtsim_analysis import load_output
 from districtsim_analysis import sweep_series as ss
 from districtsim_analysis.metrics import fmt
 from districtsim_analysis.report import main
-from test_report import check_self_contained
+from test_report import check_figures, check_self_contained, figure_ids
 
 SWEEP_FIGURES = ["outcome_vs_parameters", "tornado", "tradeoff"]
 
 
-def figure_ids(html: str) -> list[str]:
-    return re.findall(r'<figure id="fig-([a-z0-9_-]+)">', html)
-
-
 def check_sweep_figures(html: str, expected: list[str]):
-    ids = figure_ids(html)
-    for fid in expected:
-        assert fid in ids, f"figure {fid} missing (have {ids})"
-    for block in re.findall(r"<figure .*?</figure>", html, flags=re.S):
-        assert '<img src="data:image/png;base64,' in block
-        caption = re.search(r"<figcaption>(.*?)</figcaption>", block, flags=re.S)
-        assert caption and len(re.sub("<[^>]+>", "", caption.group(1))) > 200, \
-            "every figure has a caption a newcomer can read"
+    check_figures(html, expected, min_caption=200,
+                  caption_rule="every figure has a caption a newcomer can read")
 
 
 def text(html: str) -> str:
