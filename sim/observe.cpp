@@ -22,15 +22,17 @@ double capacity_index(const Scenario& sc, const State& st) {
 
 namespace {
 
-// Coach FTE needed to keep today's depth: replacements for the capable
-// teachers who leave each year, each needing replacement_coaching_years.
-double coach_fte_needed(const Scenario& sc, double capable) {
+// Internal coach FTE needed to carry the whole scope: every teacher of the
+// schools launched or still to launch brought to Routine (the replacements
+// for a year's leavers, each needing replacement_coaching_years of coaching)
+// and kept there (upkeep_dose of coaching each).
+double coach_fte_needed(const Scenario& sc, double scope) {
   const double turnover =
       0.5 * (sc.district.teacher_turnover_low_need + sc.district.teacher_turnover_high_need);
   // In internal-coach FTE: an internal coach serves teachers_per_coach
   // teachers at full dose only at the nominal direct time.
   const double per_coach = sc.model.teachers_per_coach * sc.model.internal_coach_direct_time / kNominalDirectTime;
-  return capable * turnover * sc.model.replacement_coaching_years / per_coach;
+  return scope * (turnover * sc.model.replacement_coaching_years + sc.model.upkeep_dose) / per_coach;
 }
 
 // Mean depth of the least-needy half of schools minus the neediest half.
@@ -52,21 +54,26 @@ double equity_gap(const State& st) {
 
 }  // namespace
 
-double self_sufficiency(const Scenario& sc, const State& st, double capacity) {
+double self_sufficiency(const Scenario& sc, const State& st) {
   // Trained internal coaches: the Coaches, and the trainees whose training
   // is complete by now (training_left counts down only at a year start, so
   // at the year end a trainee who entered a 12-month course at the year start
-  // has finished it; the role changes at the next year start).
+  // has finished it; the role changes at the next year start). Teacher-leaders
+  // add their peer support.
   const int done = st.clock.year > 0 ? st.clock.month + 1 : 0;
-  double coaches = 0;
+  double coaches = 0, leaders = 0;
   for (TeacherId i = 0; i < st.teachers.size(); ++i) {
     const Role r = st.teachers.role[i];
     const int left = st.teachers.training_left[i];
-    coaches += r == Role::Coach || (r == Role::Leader && left > 0 && left <= done);
+    const bool trained = r == Role::Coach || (r == Role::Leader && left > 0 && left <= done);
+    coaches += trained;
+    leaders += r == Role::Leader && !trained;
   }
-  const double needed = coach_fte_needed(sc, capacity * static_cast<double>(st.teachers.size()));
-  const double sustainable = std::min(coaches, recurring_payable_fte(sc, st));
-  return needed > 0 ? std::min(1.0, sustainable / needed) : 0.0;
+  const double peer = sc.model.leader_coaching_fte * leaders;
+  const double posts = recurring_payable_fte(sc, st);
+  const double payable = posts > 0 ? posts + peer : 0.0;  // stipends come before coach posts
+  const double needed = coach_fte_needed(sc, scope_teachers(st));
+  return needed > 0 ? std::min(1.0, std::min(coaches + peer, payable) / needed) : 0.0;
 }
 
 void observe(const Scenario& sc, const State& st, double* row) {
@@ -104,7 +111,7 @@ void observe(const Scenario& sc, const State& st, double* row) {
   const double dmean = dn > 0 ? depth / dn : kEmpty;
   set(Metric::depth_mean, dmean);
   set(Metric::depth_sd, dn > 0 ? std::sqrt(std::max(0.0, depth2 / dn - dmean * dmean)) : kEmpty);
-  set(Metric::self_sufficiency, self_sufficiency(sc, st, routine / N));
+  set(Metric::self_sufficiency, self_sufficiency(sc, st));
   set(Metric::initiative_active, d.initiative_active ? 1.0 : 0.0);
   set(Metric::commitment_mean, commitment / N);
   set(Metric::fatigue_mean, fatigue / N);

@@ -13,7 +13,9 @@ void observe(const Scenario& sc, const State& st, double* row);
 // capacity_index alone (the withdrawal probe needs only this).
 double capacity_index(const Scenario& sc, const State& st);
 
-// self_sufficiency of a state whose capacity_index is `capacity`.
-double self_sufficiency(const Scenario& sc, const State& st, double capacity);
+// self_sufficiency: the internal coaching capacity the district has trained
+// and can pay from its recurring budget, over what carrying the initiative's
+// whole scope needs (docs/model.md 7.1).
+double self_sufficiency(const Scenario& sc, const State& st);
 
 }  // namespace ds

@@ -87,6 +87,12 @@ std::vector<ParamSpec> build_scenario_params() {
   p.push_back(integer("district.grant_years", 0, 50, "years",
                       "the grant pays years 1..grant_years (the funding cliff)", "-",
                       [](Scenario& s) { return &s.district.grant_years; }));
+  p.push_back(real("district.grant_planning", 0, 1, "share",
+                   "planning for the grant's end: share of each grant year set aside and spent "
+                   "over model.glide_years after the grant (0: none)",
+                   "Edunomics Lab (Roza) on the ESSER cliff: one-time money for one-time costs, a "
+                   "glide path for recurring ones",
+                   [](Scenario& s) { return &s.district.grant_planning; }));
   p.push_back(real("district.superintendent_tenure_years", 1, 30, "years",
                    "mean superintendent tenure",
                    "Broad Center 2018: 5.1 (76-100% low-income) to 8.6 years; CGCS 2014: 3.2 urban",
@@ -181,12 +187,45 @@ std::vector<ParamSpec> build_scenario_params() {
   m("skill_decay", 0, 1, "per month", "skill fade below Routine without support",
     "MODEL.md 3: skill fades without coaching before routine use",
     [](ModelParams& x) { return &x.skill_decay; });
+  m("drift_rate", 0, 1, "per month",
+    "drift of routine practice without upkeep, per unit of learned skill (skill above "
+    "initial_skill_mean), at average principal support and no coherence protection",
+    "calibrated: a routine user (skill 0.6) falls below routine in about two years without "
+    "support (Stirman et al. 2012: programmes mostly sustained only partly once support ends; "
+    "Arthur et al. 1998: skill decays with time of non-use)",
+    [](ModelParams& x) { return &x.drift_rate; });
+  m("upkeep_dose", 0.001, 1, "share",
+    "support per teacher, in shares of full coaching, that keeps routine practice from drifting",
+    "model assumption: about a tenth of full coaching (a coaching contact or collaboration block a "
+    "month against weekly cycles)",
+    [](ModelParams& x) { return &x.upkeep_dose; });
+  m("leader_coaching_fte", 0, 1, "coach FTE",
+    "peer support of a paid teacher-leader in internal coach FTE (counted in upkeep and "
+    "self_sufficiency)",
+    "model assumption: about 2 hours a week of release time, all of it direct, against a "
+    "coach's ~28% direct time (0.05 / 0.28 ~ 0.15)",
+    [](ModelParams& x) { return &x.leader_coaching_fte; });
+  m("coherence_learning", 0, 2, "ratio",
+    "learning gain in a school running the complete model (coherence = coverage squared)",
+    "Newmann, Smith, Allensworth & Bryk 2001: instructional program coherence and achievement "
+    "gains; size a model assumption",
+    [](ModelParams& x) { return &x.coherence_learning; });
+  m("coherence_drift_protection", 0, 1, "share",
+    "share of drift avoided in a school running the complete model",
+    "Newmann et al. 2001; Bryk et al. 2010 (coherent programs are kept); size a model assumption",
+    [](ModelParams& x) { return &x.coherence_drift_protection; });
   m("disuse_decay", 0, 1, "per month", "skill fade when the school does not implement", kAssume,
     [](ModelParams& x) { return &x.disuse_decay; });
   m("program_size_halving", 1, 10000, "teachers",
     "caseload scale at which the coaching effect falls towards half",
     "Kraft, Blazar & Hogan 2018: programs of 100+ teachers show about half the effect",
     [](ModelParams& x) { return &x.program_size_halving; });
+  m("central_fidelity", 0, 1.9, "1/centralization",
+    "the coaching fall-off caseload grows by this share per unit of centralization above 0.5 "
+    "(one district-wide model and coach training keep fidelity at scale; below 0.5 it shrinks)",
+    "Kraft, Blazar & Hogan 2018: large programs lose effect as coach quality and fidelity vary; "
+    "the reference (0.5) keeps their halving; size a model assumption",
+    [](ModelParams& x) { return &x.central_fidelity; });
   mi("teachers_per_coach", 5, 200, "teachers/FTE", "teachers one coach FTE supports at full dose",
      "typical ratio about 1:45", [](ModelParams& x) { return &x.teachers_per_coach; });
   m("internal_coach_direct_time", 0.05, 1, "share", "internal coach time in direct support",
@@ -216,6 +255,11 @@ std::vector<ParamSpec> build_scenario_params() {
     "yearly abandonment hazard at the reference point of the abandonment log-odds (docs/model.md "
     "6.11)",
     kAssume, [](ModelParams& x) { return &x.abandon_base; });
+  m("mandate_hold", 0, 1, "share",
+    "share of a mandated school's abandonment hazard that the district prevents, at full "
+    "centralization (scaled by centralization)",
+    "seeds: holding tight brings compliance rather than ownership; size a model assumption",
+    [](ModelParams& x) { return &x.mandate_hold; });
   m("best_practice_transfer", 0, 1, "ratio",
     "how well best-practice summaries transfer relative to process lessons",
     "seeds: summaries 'rarely give sufficient information to replicate'",
@@ -274,6 +318,10 @@ std::vector<ParamSpec> build_scenario_params() {
   m("experienced_hire_max", 0, 1, "share",
     "share of hires bringing skill once the practice is everywhere", kAssume,
     [](ModelParams& x) { return &x.experienced_hire_max; });
+  m("experienced_hire_skill", 0, 1, "skill",
+    "mean skill an experienced hire brings: below routine, since this district's components, "
+    "tools and routines are new to them",
+    kAssume, [](ModelParams& x) { return &x.experienced_hire_skill; });
   m("bass_p", 0, 1, "per year",
     "diffusion of the practice outside the district: innovation (also sets the share of early "
     "adopters at the start, 5.2)",
@@ -309,9 +357,12 @@ std::vector<ParamSpec> build_scenario_params() {
     "rate at which an internal coach at work gains coaching experience (share of the gap to "
     "experienced)",
     "NIRN: 2-4 years to full implementation", [](ModelParams& x) { return &x.expertise_rate; });
-  m("coach_training_base", 0, 1000, "coaches/year",
-    "coaches a year the district can train without its own mentors (outside courses)", kAssume,
-    [](ModelParams& x) { return &x.coach_training_base; });
+  m("coach_training_per_1000", 0, 1000, "coaches/year per 1,000 teachers",
+    "coaches a year the district can train without its own mentors (outside courses, HR "
+    "capacity), per 1,000 teachers, at least 1 a year",
+    "model assumption: one candidate a year per 400 teachers (10 in the 4,000-teacher reference, "
+    "twice the former flat 5), scaled with size as recruiting and PD offices are",
+    [](ModelParams& x) { return &x.coach_training_per_1000; });
   m("trainees_per_mentor", 0, 100, "trainees/FTE",
     "trainees an experienced internal coach FTE (or co-delivering partner FTE) can mentor per year",
     kAssume, [](ModelParams& x) { return &x.trainees_per_mentor; });
@@ -329,16 +380,71 @@ std::vector<ParamSpec> build_scenario_params() {
     "NCES PFS: ~18% principal turnover; new-principal disruption",
     [](ModelParams& x) { return &x.principal_setback_months; });
   m("initiative_drop_base", 0, 1, "probability",
-    "chance a new superintendent drops a fully centralized, un-institutionalized initiative",
-    kAssume, [](ModelParams& x) { return &x.initiative_drop_base; });
+    "chance a new superintendent ends a fully centralized, un-institutionalized initiative "
+    "(scaled by the square of its exposure, 6.2)",
+    "Hess 1999 (Spinning Wheels: new superintendents replace reforms); size a model assumption",
+    [](ModelParams& x) { return &x.initiative_drop_base; });
+  m("leader_cut_chance", 0, 1, "probability",
+    "chance a new superintendent cuts a fully exposed initiative's budget",
+    "Hess 1999; Datnow 2005 (reforms lose district funding and attention with new leaders); "
+    "size a model assumption",
+    [](ModelParams& x) { return &x.leader_cut_chance; });
+  m("leader_pause_chance", 0, 1, "probability",
+    "chance a new superintendent pauses a fully exposed initiative for a year", kAssume,
+    [](ModelParams& x) { return &x.leader_pause_chance; });
+  m("leader_reprioritize_chance", 0, 1, "probability",
+    "chance a new superintendent re-prioritizes (momentum reset) a fully exposed initiative",
+    kAssume, [](ModelParams& x) { return &x.leader_reprioritize_chance; });
+  m("leader_cut_fraction", 0, 1, "share",
+    "budget cut by a cutting superintendent, for that superintendent's tenure", kAssume,
+    [](ModelParams& x) { return &x.leader_cut_fraction; });
+  m("principal_withdraw", 0, 1, "probability",
+    "chance a new principal withdraws a shallow school the district does not mandate",
+    "Datnow 2005: schools dropped reform models with leadership change; size a model assumption",
+    [](ModelParams& x) { return &x.principal_withdraw; });
+  m("initiative_relaunch", 0, 1, "probability",
+    "chance a new superintendent relaunches an ended initiative",
+    "Hess 1999: reforms recur under new leaders; size a model assumption",
+    [](ModelParams& x) { return &x.initiative_relaunch; });
+  m("school_relaunch", 0, 1, "per year",
+    "chance an abandoned school re-enters the launch queue each year, after school_relaunch_wait",
+    kAssume, [](ModelParams& x) { return &x.school_relaunch; });
+  mi("school_relaunch_wait", 0, 50, "years", "years before an abandoned school may relaunch",
+     kAssume, [](ModelParams& x) { return &x.school_relaunch_wait; });
+  m("reform_fatigue", 0, 1, "commitment",
+    "commitment lost and fatigue added for the teachers of a relaunch (reform fatigue)",
+    "Hess 1999; Abrahamson 2004 (initiative overload and change fatigue); size a model assumption",
+    [](ModelParams& x) { return &x.reform_fatigue; });
+  m("partner_held_loss", 0, 1, "share",
+    "share of learned skill that rests on partner-held practice and leaves with the partner",
+    "seeds: capacity outsourced rather than transferred leaves with the contract; size a model "
+    "assumption",
+    [](ModelParams& x) { return &x.partner_held_loss; });
+  m("partner_held_months", 0.1, 120, "months",
+    "months for a school's reliance on partner-held practice to build up (or wear off)", kAssume,
+    [](ModelParams& x) { return &x.partner_held_months; });
   m("internal_coach_cost", 0, 1e6, "USD/FTE-year", "salary and benefits of an internal coach",
     "BLS: teacher compensation with benefits about $90-100k",
     [](ModelParams& x) { return &x.internal_coach_cost; });
   m("leader_stipend", 0, 1e5, "USD/year", "stipend of a teacher-leader", kAssume,
     [](ModelParams& x) { return &x.leader_stipend; });
-  m("build_fixed_cost", 0, 1e8, "USD/year",
-    "fixed yearly cost of building in-house (program office, tools), at full build", kAssume,
-    [](ModelParams& x) { return &x.build_fixed_cost; });
+  m("build_fixed_base", 0, 1e8, "USD/year",
+    "fixed yearly cost of building in-house at any size (a program office), at full build",
+    "model assumption: one coordinator's salary and benefits",
+    [](ModelParams& x) { return &x.build_fixed_base; });
+  m("build_fixed_per_teacher", 0, 1e5, "USD/teacher/year",
+    "fixed yearly cost of building in-house per teacher (office staff, in-house tools), at full "
+    "build",
+    "model assumption: $300,000 a year in the 4,000-teacher reference (the former flat value)",
+    [](ModelParams& x) { return &x.build_fixed_per_teacher; });
+  m("tools_cost_per_teacher", 0, 1e5, "USD/teacher/year",
+    "recurring licences, device refresh and collaboration time per teacher of a practising school",
+    "model assumption: adaptive-software licences of about $20 per student a year (list prices run $15-30) for a class of 25; devices and their refresh are left to the technology budget",
+    [](ModelParams& x) { return &x.tools_cost_per_teacher; });
+  m("glide_years", 0.1, 50, "years",
+    "years over which a grant reserve (district.grant_planning) is spent after the grant",
+    "Edunomics Lab: glide paths over a few years; model assumption",
+    [](ModelParams& x) { return &x.glide_years; });
   m("launch_cost_per_teacher", 0, 1e5, "USD/teacher",
     "materials and training per teacher at launch, for one module's worth", kAssume,
     [](ModelParams& x) { return &x.launch_cost_per_teacher; });
@@ -350,6 +456,11 @@ std::vector<ParamSpec> build_scenario_params() {
     [](ModelParams& x) { return &x.momentum_budget_sensitivity; });
   m("indicator_noise", 0, 1, "sd", "noise on the indicators the district watches", kAssume,
     [](ModelParams& x) { return &x.indicator_noise; });
+  m("thin_dose", 0, 1, "share",
+    "mean coaching dose of practising schools below which the strategy review slows the pace "
+    "(support spread too thin to carry what was launched)",
+    "seeds: fast and furious spreads support thin; the struggling-school threshold of 6.10",
+    [](ModelParams& x) { return &x.thin_dose; });
   m("adapt_step", 0, 1, "dial/year", "largest yearly move of a dial at full adaptivity", kAssume,
     [](ModelParams& x) { return &x.adapt_step; });
   m("churn_fatigue", 0, 5, "fatigue/dial", "fatigue added per unit of total dial change", kAssume,

@@ -69,7 +69,10 @@ void init_schools(const Scenario& sc, State& st, const Rng& rng) {
   zeros(s.opted_in, std::uint8_t{0});
   zeros(s.launch_year, -1);
   zeros(s.abandon_year, -1);
+  zeros(s.last_abandon_year, -1);
   zeros(s.months_to_full, -1);
+  zeros(s.full_year, -1);
+  zeros(s.relaunches, 0u);
   zeros(s.leavers, 0u);
   zeros(s.principal_changes, 0u);
   zeros(s.components, 0u);
@@ -89,6 +92,9 @@ void init_schools(const Scenario& sc, State& st, const Rng& rng) {
   zeros(s.leader_skill, 0.0);
   zeros(s.coaches, 0.0);
   zeros(s.coach_skill, 0.0);
+  zeros(s.leaders, 0.0);
+  zeros(s.upkeep, 1.0);
+  zeros(s.partner_held, 0.0);
 }
 
 void init_teachers(const Scenario& sc, State& st, const Rng& rng) {
@@ -166,7 +172,7 @@ void hire_teacher(const Scenario& sc, State& st, const Rng& rng, TeacherId i, st
   Teachers& t = st.teachers;
   Draws d = rng.draws(streams::kHire, step, i);
   const bool experienced = d.uniform() < experienced_share;
-  t.skill[i] = static_cast<float>(experienced ? d.beta_mean_sd(0.55, 0.12)
+  t.skill[i] = static_cast<float>(experienced ? d.beta_mean_sd(sc.model.experienced_hire_skill, 0.12)
                                               : d.beta_mean_sd(sc.model.initial_skill_mean * 0.8,
                                                                sc.model.initial_skill_sd));
   t.commitment[i] = static_cast<float>(clamp01(d.normal(0.5, 0.1)));

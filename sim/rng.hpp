@@ -42,6 +42,7 @@ inline constexpr std::uint32_t kMandate = stream_id("school.mandate_threshold");
 inline constexpr std::uint32_t kLaunchNoise = stream_id("school.launch_noise");
 inline constexpr std::uint32_t kAbandon = stream_id("school.abandon");
 inline constexpr std::uint32_t kPrincipal = stream_id("school.principal_turnover");
+inline constexpr std::uint32_t kSchoolRelaunch = stream_id("school.relaunch");
 inline constexpr std::uint32_t kTeacherInit = stream_id("teacher.initial");
 inline constexpr std::uint32_t kTeacherTurnover = stream_id("teacher.turnover");
 inline constexpr std::uint32_t kTeacherMove = stream_id("teacher.move");
@@ -51,6 +52,7 @@ inline constexpr std::uint32_t kNetwork = stream_id("network.build");
 inline constexpr std::uint32_t kConvening = stream_id("network.convening");
 inline constexpr std::uint32_t kSuperintendent = stream_id("district.superintendent");
 inline constexpr std::uint32_t kInitiativeDrop = stream_id("district.initiative_drop");
+inline constexpr std::uint32_t kRelaunch = stream_id("district.relaunch");
 inline constexpr std::uint32_t kIndicator = stream_id("district.indicator_noise");
 }  // namespace streams
 

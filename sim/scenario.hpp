@@ -43,6 +43,7 @@ struct District {
   double grant_per_year = 0;        // USD per year
   int grant_years = 0;              // the grant pays years 1..grant_years
   double superintendent_tenure_years = 6.0;
+  double grant_planning = 0;        // 0..1 share of each grant year set aside for after it
   double teacher_turnover_low_need = 0.119;
   double teacher_turnover_high_need = 0.154;
   double principal_turnover = 0.18;
@@ -117,8 +118,14 @@ struct ModelParams {
   double knowledge_learning_rate = 0.01;
   double readiness_learning = 0.8;      // learning multiplier slope in school readiness
   double skill_decay = 0.02;            // per month when unsupported, below routine
+  double drift_rate = 0.01;             // per month, routine practice without upkeep (6.8)
+  double upkeep_dose = 0.1;             // support per teacher (full-coaching shares) that upkeeps practice
+  double leader_coaching_fte = 0.15;    // a teacher-leader's peer support, in internal coach FTE
+  double coherence_learning = 0.3;      // learning gain of a coherent (complete) model
+  double coherence_drift_protection = 0.5;  // drift avoided by a coherent model
   double disuse_decay = 0.01;           // per month when not practising
   double program_size_halving = 43;     // teachers: coaching effect falls off
+  double central_fidelity = 1.0;        // fall-off scale gained per unit of centralization above 0.5
   int teachers_per_coach = 45;
   double internal_coach_direct_time = 0.28;
   double partner_coach_direct_time = 0.35;
@@ -131,6 +138,7 @@ struct ModelParams {
   double dip_skill_loss = 0.05;
   int installation_months = 9;
   double abandon_base = 0.04;           // per year
+  double mandate_hold = 0.8;            // abandonment a mandate prevents, at full centralization
   double best_practice_transfer = 0.25; // relative to process lessons
   double failure_momentum_cost = 0.05;
   double trust_growth = 0.08;           // per month toward target
@@ -153,6 +161,7 @@ struct ModelParams {
   double mover_share = 0.35;
   double coach_role_exit = 0.15;
   double experienced_hire_max = 0.4;
+  double experienced_hire_skill = 0.45; // mean skill an experienced hire brings (below routine)
   double bass_p = 0.03;
   double bass_q = 0.38;
   double fatigue_recovery = 0.06;       // per month
@@ -165,22 +174,37 @@ struct ModelParams {
   double relationship_years = 3;        // years for the partner relationship to mature
   double expertise_floor = 0.4;         // internal coaching quality without coaching expertise, relative
   double expertise_rate = 0.5;          // per year: a coach at work gains coaching experience (e-folding 2 years)
-  double coach_training_base = 5;      // coaches a year the district can train without mentors
+  double coach_training_per_1000 = 2.5;   // coaches a year trained without mentors, per 1,000 teachers (at least 1)
   double trainees_per_mentor = 2;      // trainees an experienced coach FTE can mentor per year
   double expertise_codelivery = 3.0;    // co-delivery with a partner builds expertise this many times faster
   double replacement_coaching_years = 1.5;  // coaching a replacement teacher needs
   double principal_setback_months = 12;
-  double initiative_drop_base = 0.5;
+  double initiative_drop_base = 0.4;   // a new superintendent ends the initiative (graded change, 6.2)
+  double leader_cut_chance = 0.2;       // ... cuts its budget
+  double leader_pause_chance = 0.15;    // ... pauses it for a year
+  double leader_reprioritize_chance = 0.25;  // ... turns attention elsewhere (momentum reset)
+  double leader_cut_fraction = 0.3;     // budget cut by a new superintendent, for their tenure
+  double principal_withdraw = 0.3;      // a new principal of an unmandated, shallow school withdraws it
+  double initiative_relaunch = 0.3;     // a new superintendent relaunches an ended initiative
+  double school_relaunch = 0.1;         // per year: an abandoned school re-enters the queue
+  int school_relaunch_wait = 2;         // years before an abandoned school may relaunch
+  double reform_fatigue = 0.15;         // commitment lost and fatigue added at a relaunch
+  double partner_held_loss = 0.5;       // learned skill lost with a partner-held practice
+  double partner_held_months = 12;      // months for partner-held practice to build up
   // money
   double internal_coach_cost = 95000;
   double leader_stipend = 1000;
-  double build_fixed_cost = 300000;
+  double build_fixed_base = 100000;     // program office at any size, USD/year
+  double build_fixed_per_teacher = 50;  // ... and per teacher, USD/year
+  double tools_cost_per_teacher = 500;  // licences, devices, collaboration time per practising teacher, USD/year
+  double glide_years = 3;               // years over which a grant reserve is spent after the grant
   double launch_cost_per_teacher = 150;
   double central_discount = 0.15;
   double coordination_cost = 0.12;
   double momentum_budget_sensitivity = 0.4;
   // adaptivity
   double indicator_noise = 0.05;
+  double thin_dose = 0.3;               // coaching dose below which the review slows the pace
   double adapt_step = 0.15;
   double churn_fatigue = 0.15;
   // network

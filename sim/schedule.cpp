@@ -62,7 +62,7 @@ void run_year(const Scenario& sc, State& st, const Rng& rng, MetricTable* monthl
       update_school_aggregates(sc, st);  // the year-end state after turnover
       const double capacity = capacity_index(sc, st);
       st.district.capacity_history.push_back(capacity);
-      st.district.self_sufficiency_history.push_back(self_sufficiency(sc, st, capacity));
+      st.district.self_sufficiency_history.push_back(self_sufficiency(sc, st));
       double abandoned = 0;
       for (Phase p : st.schools.phase) abandoned += p == Phase::Abandoned;
       st.district.abandoned_history.push_back(abandoned / static_cast<double>(st.schools.size()));
@@ -71,8 +71,8 @@ void run_year(const Scenario& sc, State& st, const Rng& rng, MetricTable* monthl
   }
 }
 
-// Withdrawal probe: fork the run, remove partners and grant, run 3 more
-// years; capacity then over capacity at the fork.
+// Withdrawal probe: fork the run, remove partners and grant (and a grant
+// reserve), run 3 more years without scenario events; its capacity then.
 double withdrawal_probe(const Scenario& sc, const State& at_fork, const Rng& rng,
                         std::uint64_t& teacher_steps) {
   State st = at_fork;
@@ -81,11 +81,22 @@ double withdrawal_probe(const Scenario& sc, const State& at_fork, const Rng& rng
   std::fill(st.partners.fte.begin(), st.partners.fte.end(), 0.0);
   std::fill(st.partners.contract_left.begin(), st.partners.contract_left.end(), 0);
   st.district.grant_ended = true;
-  const double before = capacity_index(sc, st);
+  st.district.reserve = 0;
   const std::uint64_t steps0 = st.teacher_steps;
   for (int y = 0; y < 3; ++y) run_year(sc, st, rng, nullptr);
   teacher_steps += st.teacher_steps - steps0;
-  return before > 0 ? capacity_index(sc, st) / before : kEmpty;
+  return capacity_index(sc, st);
+}
+
+// The unprobed run 3 years on from `at_fork`, past the horizon: the same
+// stages and random numbers the run itself would have used.
+double unprobed_capacity(const Scenario& sc, const State& at_fork, const Rng& rng,
+                         std::uint64_t& teacher_steps) {
+  State st = at_fork;
+  const std::uint64_t steps0 = st.teacher_steps;
+  for (int y = 0; y < 3; ++y) run_year(sc, st, rng, nullptr);
+  teacher_steps += st.teacher_steps - steps0;
+  return capacity_index(sc, st);
 }
 
 void per_run_outputs(const Scenario& sc, const State& st, RunResult& r) {
@@ -123,12 +134,8 @@ std::vector<SchoolOutcome> school_outcomes(const Scenario& sc, const State& st) 
   for (SchoolId i = 0; i < s.size(); ++i) {
     int routine = 0;
     for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) routine += at_routine(sc, st, k);
-    // A practising school counts months_launched from 1 in its launch month
-    // and never pauses (abandoned is final), so the year follows from it.
-    const int full = s.months_to_full[i];
-    const int full_year = full > 0 ? s.launch_year[i] + (full - 1) / 12 : -1;
     out.push_back({s.name[i], s.need[i], s.readiness[i], s.launch_year[i], to_string(s.phase[i]),
-                   s.depth[i], routine, s.abandon_year[i], full_year, full,
+                   s.depth[i], routine, s.abandon_year[i], s.full_year[i], s.months_to_full[i],
                    static_cast<int>(s.count[i]), static_cast<int>(s.leavers[i]),
                    static_cast<int>(s.principal_changes[i])});
   }
@@ -152,13 +159,26 @@ RunResult run_one(const Scenario& sc, std::uint64_t seed) {
   const bool monthly = sc.output.frequency == Frequency::Month;
   observe(sc, st, r.metrics.row(r.metrics.append(0, monthly ? 0 : -1)));
   std::uint64_t probe_steps = 0;
-  for (int y = 1; y <= sc.meta.years; ++y) {
+  // retained_capacity at probe year y: capacity 3 years after a withdrawal at
+  // y over the unprobed run's capacity at y + 3 (past the horizon, a fork).
+  struct Probe {
+    int year;
+    double probed, unprobed;
+  };
+  std::vector<Probe> probes;
+  const int Y = sc.meta.years;
+  for (int y = 1; y <= Y; ++y) {
     run_year(sc, st, rng, monthly ? &r.metrics : nullptr);
     if (!monthly) observe(sc, st, r.metrics.row(r.metrics.append(y, -1)));
-    const auto& probes = sc.output.withdrawal_probe_years;
-    if (std::find(probes.begin(), probes.end(), y) != probes.end())
-      r.metrics.row(r.metrics.year_end_row(y))[static_cast<int>(Metric::retained_capacity)] =
-          withdrawal_probe(sc, st, rng, probe_steps);
+    const auto& at = sc.output.withdrawal_probe_years;
+    if (std::find(at.begin(), at.end(), y) == at.end()) continue;
+    const double probed = withdrawal_probe(sc, st, rng, probe_steps);
+    probes.push_back({y, probed, y + 3 > Y ? unprobed_capacity(sc, st, rng, probe_steps) : kEmpty});
+  }
+  for (Probe& p : probes) {
+    if (p.year + 3 <= Y) p.unprobed = r.metrics.at(r.metrics.year_end_row(p.year + 3), Metric::capacity_index);
+    r.metrics.row(r.metrics.year_end_row(p.year))[static_cast<int>(Metric::retained_capacity)] =
+        p.unprobed > 0 ? p.probed / p.unprobed : kEmpty;
   }
   per_run_outputs(sc, st, r);
   r.schools = school_outcomes(sc, st);

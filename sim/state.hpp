@@ -61,10 +61,13 @@ struct Schools {
   std::vector<double> opt_in_threshold;  // mandate reaches the school when centralization >= this
   std::vector<std::uint8_t> opted_in;
   std::vector<int> launch_year;   // -1: never
-  std::vector<int> abandon_year;  // -1: never
+  std::vector<int> abandon_year;  // first abandonment; -1: never
+  std::vector<int> last_abandon_year;  // latest abandonment; -1: never
   std::vector<int> months_to_full;  // months_launched when first at full implementation; -1: never
+  std::vector<int> full_year;       // year first at full implementation; -1: never
   std::vector<std::uint32_t> leavers;  // teachers who left the school (summers so far)
   std::vector<std::uint32_t> principal_changes;  // new principals so far
+  std::vector<std::uint32_t> relaunches;         // times it re-entered the queue after abandoning
   std::vector<double> component_fit;  // schools x K
   std::vector<std::uint32_t> components;  // bitmask of adopted components
   std::vector<double> partner_fit;    // schools x partners
@@ -86,6 +89,9 @@ struct Schools {
   std::vector<double> leader_skill;  // mean skill of its teacher-leaders and coaches (0: none)
   std::vector<double> coaches;       // internal coaches whose slot is here
   std::vector<double> coach_skill;   // their summed skill
+  std::vector<double> leaders;       // teacher-leaders (trainees included) whose slot is here
+  std::vector<double> upkeep;        // 0..1: support that keeps routine practice from drifting (6.8)
+  std::vector<double> partner_held;  // 0..1: share of its practice held by partners (6.7)
 
   std::size_t size() const { return need.size(); }
 };
@@ -116,6 +122,12 @@ struct DistrictState {
   int superintendent_changes = 0;   // over the run so far (observation only)
   bool grant_ended = false;
   double budget_factor = 1.0;       // product of (1 - cut) over budget cuts
+  double leader_budget_factor = 1.0;  // a cut by the superintendent in office (6.2)
+  bool paused = false;              // this year: no launches, contracts or trainees (6.2)
+  int relaunches = 0;               // ended initiatives relaunched so far
+  double reserve = 0;               // grant money set aside for after the grant (6.4)
+  double reserve_peak = 0;          // the reserve when the grant ended
+  double tools_funded = 1.0;        // share of this year's tools and time upkeep paid (6.4)
   double turnover_spike = 0;        // extra leaving fraction this year
   // the year's money
   double grant_budget = 0;          // remaining grant money this year
@@ -128,6 +140,7 @@ struct DistrictState {
   double internal_fte = 0;          // trained and paid internal coaches at work
   double transfer_credit = 0;       // partner co-delivery not yet turned into a coach
   double coaching_expertise = 0;    // experienced internal coach FTE: the district's coaching know-how (6.12)
+  double partner_fte_last = 0;      // partner coach FTE at work last month (6.7)
   // knowledge base
   double kb_practice = 0;           // shared best practices, 0..1
   double kb_process = 0;            // shared process and failure lessons, 0..1

@@ -20,26 +20,52 @@ double institutionalization(const Scenario&, const State& st) {
   double commitment = 0;
   for (double c : st.schools.commitment) commitment += c;
   commitment /= std::max<double>(1.0, static_cast<double>(st.schools.size()));
-  return clamp01(0.5 * std::min(1.0, 2.0 * capacity) + 0.2 * self + 0.2 * commitment + 0.1 * d.momentum);
+  return clamp01(0.4 * std::min(1.0, 2.0 * capacity) + 0.2 * self + 0.2 * commitment + 0.2 * d.momentum);
 }
 
-// `cause` keys the survival draw: 0 for a scheduled event, 1 for the yearly
-// hazard, so two changes in one year draw independently.
+// An ended initiative starts again: a fresh, wary start (reform fatigue).
+void relaunch_initiative(const Scenario& sc, State& st) {
+  DistrictState& d = st.district;
+  d.initiative_active = true;
+  d.relaunches += 1;
+  d.momentum = std::max(d.momentum, 0.3);
+  const auto f = static_cast<float>(sc.model.reform_fatigue);
+  for (float& c : st.teachers.commitment) c = std::max(0.0f, c - f);
+  for (float& x : st.teachers.fatigue) x = std::min(1.0f, x + f);
+}
+
+// A new superintendent (6.2). `cause` keys the draw: 0 for a scheduled event,
+// 1 for the yearly hazard, so two changes in one year draw independently.
+// The change is graded: keep, re-prioritize, pause, cut or end, each more
+// likely the more exposed the initiative is (centralized: the
+// superintendent's own; not yet embedded in results, ownership, capacity).
+// An ended initiative may be relaunched by the next superintendent.
 void superintendent_change(const Scenario& sc, State& st, const Rng& rng, std::uint32_t cause) {
   DistrictState& d = st.district;
+  const ModelParams& m = sc.model;
   d.superintendent_years = 0;
   d.superintendent_changes += 1;
-  if (!d.initiative_active) return;
+  d.leader_budget_factor = 1.0;  // a predecessor's cut leaves with them
+  Draws u = rng.draws(streams::kInitiativeDrop, static_cast<std::uint32_t>(st.clock.year), cause);
+  const double draw = u.uniform();
+  if (!d.initiative_active) {
+    if (draw < m.initiative_relaunch) relaunch_initiative(sc, st);
+    return;
+  }
   const double c = d.strategy.centralization;
   const double inst = institutionalization(sc, st);
-  // A centralized initiative is the superintendent's: a single point of
-  // failure. A grassroots one belongs to its schools.
-  const double drop = sc.model.initiative_drop_base * (0.2 + 0.8 * c) * (1.0 - inst);
-  Draws u = rng.draws(streams::kInitiativeDrop, static_cast<std::uint32_t>(st.clock.year), cause);
-  if (u.uniform() < drop) {
+  const double exposure = (0.2 + 0.8 * c) * (1.0 - inst);
+  double p = m.initiative_drop_base * exposure * exposure;
+  if (draw < p) {
     d.initiative_active = false;
-  } else {
-    d.momentum = clamp01(d.momentum - 0.25 * c * (1.0 - inst));  // a reset
+    return;
+  }
+  if (draw < (p += m.leader_cut_chance * exposure)) {
+    d.leader_budget_factor = 1.0 - m.leader_cut_fraction;
+  } else if (draw < (p += m.leader_pause_chance * exposure)) {
+    d.paused = true;
+  } else if (draw < (p += m.leader_reprioritize_chance * exposure)) {
+    d.momentum = clamp01(d.momentum - 0.25 * c * (1.0 - inst));  // attention goes elsewhere
   }
 }
 
@@ -48,6 +74,7 @@ void superintendent_change(const Scenario& sc, State& st, const Rng& rng, std::u
 void apply_events(const Scenario& sc, State& st, const Rng& rng) {
   DistrictState& d = st.district;
   d.turnover_spike = 0;
+  d.paused = false;
   if (st.probe) return;  // the withdrawal probe runs without scenario events
   for (const Event& e : sc.events) {
     if (e.year != st.clock.year) continue;
@@ -87,8 +114,11 @@ void leadership_turnover(const Scenario& sc, State& st, const Rng& rng) {
   Draws sup = rng.draws(streams::kSuperintendent, year, 1);
   if (year >= 2 && sup.uniform() < 1.0 / sc.district.superintendent_tenure_years)
     superintendent_change(sc, st, rng, 1);
-  // Principals: a new one sets the school back for a while.
+  // Principals: a new one sets the school back for a while; where the
+  // district does not mandate the practice, one may withdraw a school that is
+  // not yet deep in it (6.2).
   Schools& s = st.schools;
+  const double c = d.strategy.centralization;
   for (SchoolId i = 0; i < s.size(); ++i) {
     Draws p = rng.draws(streams::kPrincipal, year, i);
     if (p.uniform() < sc.district.principal_turnover) {
@@ -96,6 +126,11 @@ void leadership_turnover(const Scenario& sc, State& st, const Rng& rng) {
       s.principal_support[i] = p.beta_mean_sd(std::clamp(s.readiness[i], 0.05, 0.95), 0.15);
       s.trust[i] *= 0.7;
       s.principal_changes[i] += 1;
+      const bool mandated = c >= s.opt_in_threshold[i];
+      const double withdraw = sc.model.principal_withdraw * (1.0 - std::min(1.0, 2.0 * s.depth[i]));
+      if (practising(s.phase[i]) && !mandated && p.uniform() < withdraw) {
+        abandon_school(st, i);
+      }
     }
   }
   // Momentum too low for too long: the board ends the initiative.
@@ -146,10 +181,16 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   const double step = sc.model.adapt_step * a;
   Strategy before = d.strategy;
   Strategy& s = d.strategy;
-  // Burning out: slow down. Nothing moving and nobody tired: speed up.
+  // Burning out, or support spread too thin to carry what was launched (the
+  // coaching dose of practising schools): slow down. Nothing moving, nobody
+  // tired and support to spare: speed up.
+  double dose = 0, dose_n = 0;
+  for (SchoolId i = 0; i < st.schools.size(); ++i)
+    if (practising(st.schools.phase[i])) dose += st.schools.dose[i], dose_n += 1;
+  const double obs_dose = (dose_n > 0 ? dose / dose_n : 1.0) + noise.normal(0, sd);
   const bool waiting = std::find(st.schools.phase.begin(), st.schools.phase.end(), Phase::Waiting) !=
                        st.schools.phase.end();
-  if (obs_fatigue > 0.12) s.pace -= step;
+  if (obs_fatigue > 0.12 || obs_dose < sc.model.thin_dose) s.pace -= step;
   else if (waiting && obs_growth < 0.02 && obs_fatigue < 0.06) s.pace += step;
   // Schools dropping out: loosen the package; shallow but stable: tighten it.
   if (obs_abandon > 0.02) s.bundling -= step;
@@ -165,10 +206,13 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   const bool grant_soon = sc.district.grant_years > 0 && sc.district.grant_per_year > 0 && !d.grant_ended &&
                           st.clock.year >= sc.district.grant_years - 1 &&
                           st.clock.year <= sc.district.grant_years;
-  // Capacity that the district could not keep on its own (below the
-  // self-sufficiency it counts as sustainable): grow its own.
+  // Capacity that rests on partners (most coaching bought) and that the
+  // district could not carry on its own (self-sufficiency below what it
+  // counts as sustainable): grow its own.
   const double obs_self = d.self_sufficiency_history.back() + noise.normal(0, sd);
-  const bool dependent = st.clock.year > 5 && cap.back() > 0.1 && obs_self < sc.model.sustain_self_sufficiency;
+  const double bought = st.schools.size() > 0 ? st.schools.external_share[0] : 0.0;
+  const bool dependent = st.clock.year > 5 && cap.back() > 0.1 && bought > 0.5 &&
+                         obs_self < sc.model.sustain_self_sufficiency;
   if (grant_soon || dependent) s.external_sourcing -= step;
   else if (obs_growth < 0.01 && st.clock.year <= 4) s.external_sourcing += step / 2;
   // Repeated failures: start sharing how things went wrong.

@@ -43,9 +43,18 @@ void learning(const Scenario& sc, State& st, const Rng&) {
     const double push = coach + m.knowledge_learning_rate * knowledge;
     // Fit, and readiness (leadership, infrastructure, a culture of trying
     // things): both make the same support go further.
-    const double fit = (0.5 + 0.5 * s.fit[sid]) * (1.0 + m.readiness_learning * (s.readiness[sid] - 0.5));
+    // Coherence: the components run as one model (6.8; Newmann et al. 2001).
+    const double coverage = static_cast<double>(__builtin_popcount(s.components[sid])) / m.components;
+    const double coherence = coverage * coverage;
+    const double fit = (0.5 + 0.5 * s.fit[sid]) * (1.0 + m.readiness_learning * (s.readiness[sid] - 0.5)) *
+                       (1.0 + m.coherence_learning * coherence);
     const double hub = s.leader_skill[sid];
     const double decay_support = std::max(0.0, 1.0 - dose / 0.3);
+    // Drift of routine practice without upkeep: faster under weak leadership,
+    // slower in a coherent model.
+    const double drift = m.drift_rate * (1.0 - s.upkeep[sid]) * (1.5 - s.principal_support[sid]) *
+                         (1.0 - m.coherence_drift_protection * coherence);
+    const float floor = static_cast<float>(m.initial_skill_mean);
     const TeacherId end = s.first[sid] + s.count[sid];
     for (TeacherId i = s.first[sid]; i < end; ++i) {
       // Advice ties: the static network plus a carried and a convening tie.
@@ -65,6 +74,7 @@ void learning(const Scenario& sc, State& st, const Rng&) {
                            ((1.0 - skill) * push + m.peer_learning_rate * gap);
         // Without support, what is not yet routine fades.
         if (skill < routine) next -= m.skill_decay * skill * decay_support;
+        else next -= drift * (skill - floor);
         if (t.months_practice[i] < 65535) ++t.months_practice[i];
       } else {
         // Not practising: orientation from ties, and disuse.

@@ -48,12 +48,31 @@ double recurring_budget(const Scenario& sc, const State& st) {
   const double momentum_factor =
       1.0 - sc.model.momentum_budget_sensitivity * std::max(0.0, 0.5 - d.momentum) / 0.5;
   return sc.district.budget_per_teacher * static_cast<double>(st.teachers.size()) *
-         d.budget_factor * momentum_factor;
+         d.budget_factor * d.leader_budget_factor * momentum_factor;
 }
 
+// A program office that grows with the district (a coordinator at any size,
+// staff and in-house tools per teacher), for what is built; stipends of the
+// teacher-leaders.
 double fixed_costs(const Scenario& sc, const State& st) {
-  return sc.model.build_fixed_cost * (1.0 - st.district.strategy.external_sourcing) +
+  const double office = sc.model.build_fixed_base +
+                        sc.model.build_fixed_per_teacher * static_cast<double>(st.teachers.size());
+  return office * (1.0 - st.district.strategy.external_sourcing) +
          sc.model.leader_stipend * count_role(st, Role::Leader);
+}
+
+// Recurring licences and collaboration time of `teachers` practising; a
+// district-wide licence buys volume, as a district-wide contract does.
+double tools_cost(const Scenario& sc, const State& st, double teachers) {
+  return sc.model.tools_cost_per_teacher * teachers *
+         (1.0 - sc.model.central_discount * st.district.strategy.centralization);
+}
+
+double practising_teachers(const State& st) {
+  double n = 0;
+  for (SchoolId i = 0; i < st.schools.size(); ++i)
+    if (practising(st.schools.phase[i])) n += st.schools.count[i];
+  return n;
 }
 
 // Signs contracts for `money` worth of partner coaching. Centralized: one
@@ -95,26 +114,79 @@ void sign_contracts(const Scenario& sc, State& st, double money) {
   }
 }
 
+// Bought capacity leaves with the contract (6.7): each school's practice
+// rests partly on partner-held routines, materials and relationships, building
+// up towards the partners' share of its coaching less what they co-deliver.
+// When partner coaching shrinks, that share of the held practice goes with it.
+void hold_partner_practice(const Scenario& sc, State& st, double external_share) {
+  Schools& s = st.schools;
+  DistrictState& d = st.district;
+  const PartnerState& ps = st.partners;
+  double fte = 0, transferred = 0;
+  for (std::size_t p = 0; p < ps.size(); ++p) {
+    fte += ps.fte[p];
+    transferred += ps.fte[p] * sc.partners[p].knowledge_transfer * ps.relationship[p];
+  }
+  if (d.partner_fte_last > 0 && fte < d.partner_fte_last) {
+    const double gone = 1.0 - fte / d.partner_fte_last;
+    const float floor = static_cast<float>(sc.model.initial_skill_mean);
+    Teachers& t = st.teachers;
+    for (SchoolId i = 0; i < s.size(); ++i) {
+      if (s.partner_held[i] <= 0) continue;
+      const auto loss = static_cast<float>(sc.model.partner_held_loss * s.partner_held[i] * gone);
+      for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k)
+        t.skill[k] -= loss * std::max(0.0f, t.skill[k] - floor);
+      s.partner_held[i] *= 1.0 - gone;
+    }
+  }
+  d.partner_fte_last = fte;
+  if (fte <= 0) return;
+  const double target = external_share * (1.0 - transferred / fte);
+  const double rate = 1.0 / sc.model.partner_held_months;
+  for (SchoolId i = 0; i < s.size(); ++i)
+    if (practising(s.phase[i])) s.partner_held[i] += rate * (target - s.partner_held[i]);
+}
+
 }  // namespace
 
-double program_size_factor(const Scenario& sc, double caseload) {
-  return 0.5 + 0.5 * std::exp(-caseload / sc.model.program_size_halving);
+double program_size_factor(const Scenario& sc, double caseload, double centralization) {
+  const double scale = sc.model.program_size_halving * (1.0 + sc.model.central_fidelity * (centralization - 0.5));
+  return 0.5 + 0.5 * std::exp(-caseload / std::max(1.0, scale));
 }
 
 int count_role(const State& st, Role r) {
   return static_cast<int>(std::count(st.teachers.role.begin(), st.teachers.role.end(), r));
 }
 
+double scope_teachers(const State& st) {
+  double n = 0;
+  for (SchoolId i = 0; i < st.schools.size(); ++i)
+    if (st.schools.phase[i] != Phase::Abandoned) n += st.schools.count[i];
+  return n;
+}
+
 double recurring_payable_fte(const Scenario& sc, const State& st) {
-  return std::max(0.0, recurring_budget(sc, st) - fixed_costs(sc, st)) /
+  const double tools = tools_cost(sc, st, scope_teachers(st));
+  return std::max(0.0, recurring_budget(sc, st) - fixed_costs(sc, st) - tools) /
          sc.model.internal_coach_cost;
 }
 
 void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
   DistrictState& d = st.district;
   d.spend = Spending{};
+  d.tools_funded = 1.0;
+  // The grant, less what a planning district sets aside; after the grant the
+  // reserve is spent over glide_years (6.4).
   const bool grant_paid = !st.probe && !d.grant_ended && st.clock.year <= sc.district.grant_years;
-  d.grant_budget = d.initiative_active && grant_paid ? sc.district.grant_per_year : 0.0;
+  const double grant = d.initiative_active && grant_paid ? sc.district.grant_per_year : 0.0;
+  d.grant_budget = grant * (1.0 - sc.district.grant_planning);
+  d.reserve += grant * sc.district.grant_planning;
+  if (grant_paid) d.reserve_peak = d.reserve;
+  if (!grant_paid && d.initiative_active && !st.probe && d.reserve > 0) {
+    const double draw = std::min(d.reserve, d.reserve_peak / sc.model.glide_years);
+    d.reserve -= draw;
+    d.grant_budget += draw;
+  }
   d.recurring_budget = recurring_budget(sc, st);
   if (!d.initiative_active) {
     for (std::size_t p = 0; p < st.partners.size(); ++p) {
@@ -124,22 +196,29 @@ void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
     d.internal_pool = 0;
     d.internal_fte = 0;
     d.payable_recurring_fte = 0;
+    d.tools_funded = 0;
     return;
   }
   d.payable_recurring_fte = recurring_payable_fte(sc, st);
   // Launch money is set aside before coaching (launch_schools spends it).
-  const double per_teacher_launch =
-      sc.model.launch_cost_per_teacher * (1.0 + d.strategy.bundling * (sc.model.components - 1));
+  const double per_teacher_launch = sc.model.launch_cost_per_teacher *
+                                    (1.0 - sc.model.central_discount * d.strategy.centralization) *
+                                    (1.0 + d.strategy.bundling * (sc.model.components - 1));
   double waiting_teachers = 0;
   for (SchoolId s = 0; s < st.schools.size(); ++s)
     if (st.schools.phase[s] == Phase::Waiting) waiting_teachers += st.schools.count[s];
   const double rate = sc.model.launch_rate_min +
                       d.strategy.pace * (sc.model.launch_rate_max - sc.model.launch_rate_min);
-  const double launch_reserve = std::min(waiting_teachers, rate * st.teachers.size()) * per_teacher_launch;
-  const double pool = std::max(
-      0.0, d.grant_budget + d.recurring_budget - fixed_costs(sc, st) - launch_reserve);
-  // Fixed costs are paid up front.
-  pay(d, fixed_costs(sc, st), false);
+  const double launch_reserve =
+      d.paused ? 0.0 : std::min(waiting_teachers, rate * st.teachers.size()) * per_teacher_launch;
+  // Recurring costs come first: the office and stipends, then the tools and
+  // time of every practising school; what is short is cut from the tools.
+  const double fixed = fixed_costs(sc, st);
+  const double tools = tools_cost(sc, st, practising_teachers(st));
+  pay(d, fixed, false);
+  const double tools_paid = pay(d, tools, false);
+  d.tools_funded = tools > 0 ? tools_paid / tools : 1.0;
+  const double pool = std::max(0.0, d.grant_budget + d.recurring_budget - launch_reserve);
   // Partner money: what contracts already oblige, then new contracts.
   bool any_partner = false;
   double obligated = 0;
@@ -149,7 +228,7 @@ void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
   }
   // With no partner to buy from, the whole pool builds internal capacity.
   const double external = any_partner ? d.strategy.external_sourcing * pool : 0.0;
-  if (external > obligated) sign_contracts(sc, st, external - obligated);
+  if (external > obligated && !d.paused) sign_contracts(sc, st, external - obligated);
   double partner_cost = 0;
   for (std::size_t p = 0; p < st.partners.size(); ++p)
     partner_cost += st.partners.fte[p] * partner_price(sc, st, p);
@@ -213,11 +292,21 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
   const double experienced = coaches > 0 ? std::min(1.0, d.coaching_expertise / coaches) : 0.0;
   const double know_how = sc.model.expertise_floor + (1.0 - sc.model.expertise_floor) * experienced;
   const double q_int = coaches > 0 ? (0.3 + 0.6 * coach_skill / coaches) * know_how : 0.0;
-  const double m_ext = program_size_factor(sc, served * x);
-  const double m_int = program_size_factor(sc, served * (1.0 - x));
+  const double m_ext = program_size_factor(sc, served * x, d.strategy.centralization);
+  const double m_int = program_size_factor(sc, served * (1.0 - x), d.strategy.centralization);
   for (std::size_t p = 0; p < P; ++p)
     st.partners.caseload[p] = ext_fte > 0 ? served * x * st.partners.fte[p] / ext_fte : 0.0;
   const double c = d.strategy.centralization;
+  hold_partner_practice(sc, st, x);
+  // Upkeep: coach time and teacher-leaders' peer support per teacher, against
+  // the dose that keeps practice from drifting; missing tools halve it (6.8).
+  const double per_coach = sc.model.teachers_per_coach * sc.model.internal_coach_direct_time / kNominalDirectTime;
+  const double tools = 0.5 + 0.5 * d.tools_funded;
+  for (SchoolId i = 0; i < S; ++i) {
+    const double peer_support = s.leaders[i] * sc.model.leader_coaching_fte * per_coach;
+    const double support = (alloc[i] + peer_support) / std::max(1u, s.count[i]);
+    s.upkeep[i] = std::min(1.0, support / sc.model.upkeep_dose) * tools;
+  }
   for (SchoolId i = 0; i < S; ++i) {
     s.dose[i] = demand[i] > 0 ? alloc[i] / demand[i] : 0.0;
     s.external_share[i] = x;

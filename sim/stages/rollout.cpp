@@ -33,7 +33,7 @@ void start_school(const Scenario& sc, State& st, SchoolId s) {
   // Entry load: how much changes at once, heavier for a complete model.
   sch.load[s] = static_cast<double>(n) / K * (1.0 + sc.model.bundle_entry_load * b);
   sch.phase[s] = Phase::Launching;
-  sch.launch_year[s] = st.clock.year;
+  if (sch.launch_year[s] < 0) sch.launch_year[s] = st.clock.year;  // the first launch
   sch.months_launched[s] = 0;
   Teachers& t = st.teachers;
   for (TeacherId i = sch.first[s]; i < sch.first[s] + sch.count[s]; ++i) {
@@ -43,6 +43,47 @@ void start_school(const Scenario& sc, State& st, SchoolId s) {
   }
 }
 
+// Abandoned schools may try again after a while (6.5): they re-enter the
+// queue as waiting schools, their teachers wary of another reform.
+void relaunch_schools(const Scenario& sc, State& st, const Rng& rng) {
+  Schools& s = st.schools;
+  Teachers& t = st.teachers;
+  const auto year = static_cast<std::uint32_t>(st.clock.year);
+  const auto fatigue = static_cast<float>(sc.model.reform_fatigue);
+  for (SchoolId i = 0; i < s.size(); ++i) {
+    if (s.phase[i] != Phase::Abandoned || st.clock.year - s.last_abandon_year[i] < sc.model.school_relaunch_wait)
+      continue;
+    if (rng.uniform(streams::kSchoolRelaunch, year, i) >= sc.model.school_relaunch) continue;
+    s.phase[i] = Phase::Waiting;
+    s.opted_in[i] = 0;
+    s.relaunches[i] += 1;
+    for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) {
+      t.commitment[k] = std::max(0.0f, t.commitment[k] - fatigue);
+      t.fatigue[k] = std::min(1.0f, t.fatigue[k] + fatigue);
+    }
+  }
+}
+
+// Coach posts the year's money does not pay are cut (6.6): the least
+// experienced coaches (the most recently trained: lowest skill first) go back
+// to the classroom as teacher-leaders, taking their share of the corps'
+// coaching experience with them. Money freed later becomes coaching only
+// through the pipeline again.
+void cut_unfunded_coaches(const Scenario& sc, State& st) {
+  Teachers& t = st.teachers;
+  DistrictState& d = st.district;
+  const double posts = d.internal_pool / sc.model.internal_coach_cost;
+  std::vector<std::pair<float, TeacherId>> coaches;
+  for (TeacherId i = 0; i < t.size(); ++i)
+    if (t.role[i] == Role::Coach) coaches.push_back({t.skill[i], i});
+  const auto keep = static_cast<std::size_t>(std::ceil(posts - 1e-9));
+  if (coaches.size() <= keep) return;
+  std::stable_sort(coaches.begin(), coaches.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  const std::size_t cut = coaches.size() - keep;
+  for (std::size_t k = 0; k < cut; ++k) t.role[coaches[k].second] = Role::Leader;
+  d.coaching_expertise *= static_cast<double>(keep) / static_cast<double>(coaches.size());
+}
+
 }  // namespace
 
 void launch_schools(const Scenario& sc, State& st, const Rng& rng) {
@@ -50,7 +91,8 @@ void launch_schools(const Scenario& sc, State& st, const Rng& rng) {
   Schools& s = st.schools;
   const auto year = static_cast<std::uint32_t>(st.clock.year);
   const Strategy& g = d.strategy;
-  if (!d.initiative_active) return;
+  if (!d.initiative_active || d.paused) return;
+  relaunch_schools(sc, st, rng);
   // A-la-carte schools that do well add their next best-fitting module.
   for (SchoolId i = 0; i < s.size(); ++i) {
     if (!practising(s.phase[i]) || s.routine_share[i] < 0.4) continue;
@@ -93,7 +135,8 @@ void launch_schools(const Scenario& sc, State& st, const Rng& rng) {
   n = std::min(n, eligible.size());
   std::stable_sort(eligible.begin(), eligible.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
-  const double per_teacher = sc.model.launch_cost_per_teacher;
+  // District-wide training and materials buy volume (economies of scale).
+  const double per_teacher = sc.model.launch_cost_per_teacher * (1.0 - sc.model.central_discount * g.centralization);
   for (std::size_t k = 0; k < n; ++k) {
     const SchoolId i = eligible[k].second;
     start_school(sc, st, i);
@@ -118,6 +161,7 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
       t.training_left[i] = static_cast<std::uint8_t>(std::max(0, t.training_left[i] - 12));
       if (t.training_left[i] == 0) t.role[i] = Role::Coach;
     }
+  cut_unfunded_coaches(sc, st);  // all of them when the initiative has ended
   if (!d.initiative_active) return;
   // Teacher-leaders: the most skilled, committed teachers of practising schools.
   for (SchoolId sid = 0; sid < s.size(); ++sid) {
@@ -158,8 +202,9 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   double mentors = d.coaching_expertise;
   for (std::size_t p = 0; p < st.partners.size(); ++p)
     mentors += st.partners.fte[p] * sc.partners[p].knowledge_transfer * st.partners.relationship[p];
-  const double places = sc.model.coach_training_base + sc.model.trainees_per_mentor * mentors;
-  const double admitted = std::min(wanted, places);
+  const double outside = std::max(1.0, sc.model.coach_training_per_1000 * static_cast<double>(t.size()) / 1000.0);
+  const double places = outside + sc.model.trainees_per_mentor * mentors;
+  const double admitted = d.paused ? 0.0 : std::min(wanted, places);
   // Too few teacher-leaders yet (early on, before schools practise): the
   // district recruits its most skilled teachers anywhere (the early adopters),
   // as many as it can train this year.

@@ -11,7 +11,8 @@ void update_school_aggregates(const Scenario& sc, State& st) {
   const Teachers& t = st.teachers;
   const int K = sc.model.components;
   for (SchoolId i = 0; i < s.size(); ++i) {
-    double routine = 0, commitment = 0, fatigue = 0, lead = 0, leaders = 0, coaches = 0, coach_skill = 0;
+    double routine = 0, commitment = 0, fatigue = 0, lead = 0, leaders = 0, coaches = 0, coach_skill = 0,
+           teacher_leaders = 0;
     const bool active = practising(s.phase[i]);
     const float threshold = routine_threshold(sc);
     for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) {
@@ -20,7 +21,9 @@ void update_school_aggregates(const Scenario& sc, State& st) {
       fatigue += t.fatigue[k];
       if (t.role[k] != Role::Teacher) lead += t.skill[k], leaders += 1;
       if (t.role[k] == Role::Coach) coach_skill += t.skill[k], coaches += 1;
+      teacher_leaders += t.role[k] == Role::Leader;
     }
+    s.leaders[i] = teacher_leaders;
     s.coaches[i] = coaches;
     s.coach_skill[i] = coach_skill;
     const double n = std::max<double>(1.0, s.count[i]);
@@ -37,9 +40,17 @@ void update_school_aggregates(const Scenario& sc, State& st) {
   }
 }
 
+void abandon_school(State& st, SchoolId i) {
+  Schools& s = st.schools;
+  s.phase[i] = Phase::Abandoned;
+  if (s.abandon_year[i] < 0) s.abandon_year[i] = st.clock.year;  // the first time
+  s.last_abandon_year[i] = st.clock.year;
+  s.depth[i] = 0;
+  for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) st.teachers.months_practice[k] = 0;
+}
+
 void school_phases(const Scenario& sc, State& st, const Rng& rng) {
   Schools& s = st.schools;
-  Teachers& t = st.teachers;
   DistrictState& d = st.district;
   const ModelParams& m = sc.model;
   update_school_aggregates(sc, st);
@@ -54,6 +65,7 @@ void school_phases(const Scenario& sc, State& st, const Rng& rng) {
     if (s.phase[i] == Phase::Implementing && s.routine_share[i] >= m.full_implementation_share) {
       s.phase[i] = Phase::Sustaining;
       if (s.months_to_full[i] < 0) s.months_to_full[i] = s.months_launched[i];
+      if (s.full_year[i] < 0) s.full_year[i] = st.clock.year;
     } else if (s.phase[i] == Phase::Sustaining && s.routine_share[i] < m.full_implementation_share - 0.15)
       s.phase[i] = Phase::Implementing;
     // Abandonment: tired, unconvinced, unsupported, poorly fitting schools
@@ -64,12 +76,13 @@ void school_phases(const Scenario& sc, State& st, const Rng& rng) {
                1.5 * (s.readiness[i] - 0.5) + (d.initiative_active ? 0.0 : 1.0);
     double yearly = 1.0 / (1.0 + std::exp(-z));
     if (s.phase[i] == Phase::Sustaining) yearly *= 0.3;
+    // Held tight: a school the district mandates needs its consent to stop
+    // (compliance rather than exit; 6.11).
+    const double c = d.strategy.centralization;
+    if (c >= s.opt_in_threshold[i]) yearly *= 1.0 - m.mandate_hold * c;
     const double monthly = 1.0 - std::pow(1.0 - yearly, 1.0 / 12.0);
     if (rng.uniform(streams::kAbandon, st.clock.step(), i) < monthly) {
-      s.phase[i] = Phase::Abandoned;
-      s.abandon_year[i] = st.clock.year;
-      s.depth[i] = 0;
-      for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) t.months_practice[k] = 0;
+      abandon_school(st, i);
       d.abandoned_now += 1;
     }
   }

@@ -46,11 +46,17 @@ inline bool at_routine(const Scenario& sc, const State& st, TeacherId i) {
          st.teachers.months_practice[i] >= sc.model.routine_min_months;
 }
 LevelOfUse level_of_use(const Scenario& sc, const State& st, TeacherId i);
+// A school stops practising (abandonment, or a new principal withdrawing it).
+void abandon_school(State& st, SchoolId i);
 // Per-school means (commitment, fatigue, leader skill, routine share, depth).
 void update_school_aggregates(const Scenario& sc, State& st);
-// Coaching effect of a program serving `caseload` teachers (Kraft et al. 2018).
-double program_size_factor(const Scenario& sc, double caseload);
-// Internal coach FTE the recurring budget could pay with every partner gone.
+// Coaching effect of a program serving `caseload` teachers (Kraft et al.
+// 2018); one district-wide model keeps fidelity at scale (centralization).
+double program_size_factor(const Scenario& sc, double caseload, double centralization = 0.5);
+// Teachers of the initiative's scope: schools launched or still to launch.
+double scope_teachers(const State& st);
+// Internal coach FTE the recurring budget could pay with every partner gone,
+// after the fixed costs and the tools of the whole scope.
 double recurring_payable_fte(const Scenario& sc, const State& st);
 int count_role(const State& st, Role r);
 
