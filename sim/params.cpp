@@ -171,7 +171,7 @@ std::vector<ParamSpec> build_scenario_params() {
     "NIRN: full implementation when half the practitioners use it well",
     [](ModelParams& x) { return &x.full_implementation_share; });
   m("coach_learning_rate", 0, 1, "per month", "skill gain rate at full coaching dose and quality",
-    "calibrated: NIRN full implementation in 2-4 years",
+    "calibrated: NIRN full implementation in 2-4 years (median per school about 3.1 in the reference, the middle of 2-4; 0.12 before revision 2, whose recurring tools costs leave less for coaching)",
     [](ModelParams& x) { return &x.coach_learning_rate; });
   m("uncoached_transfer", 0, 1, "ratio", "learning without coaching relative to with it",
     "Joyce & Showers: ~5% transfer without coaching vs 75-95% with",
@@ -202,8 +202,9 @@ std::vector<ParamSpec> build_scenario_params() {
   m("leader_coaching_fte", 0, 1, "coach FTE",
     "peer support of a paid teacher-leader in internal coach FTE (counted in upkeep and "
     "self_sufficiency)",
-    "model assumption: about 2 hours a week of release time, all of it direct, against a "
-    "coach's ~28% direct time (0.05 / 0.28 ~ 0.15)",
+    "model assumption: about 2 hours a week of a teacher-leader's time (a common planning period "
+    "and the stipend), all of it direct, against a coach's ~28% direct time (0.05 / 0.28 ~ "
+    "0.15); the value on which self_sufficiency leans most (docs/model.md 9)",
     [](ModelParams& x) { return &x.leader_coaching_fte; });
   m("coherence_learning", 0, 2, "ratio",
     "learning gain in a school running the complete model (coherence = coverage squared)",
@@ -264,12 +265,25 @@ std::vector<ParamSpec> build_scenario_params() {
     "how well best-practice summaries transfer relative to process lessons",
     "seeds: summaries 'rarely give sufficient information to replicate'",
     [](ModelParams& x) { return &x.best_practice_transfer; });
+  m("best_practice_fit", 0, 0.99, "fit 0..1",
+    "school fit above which a best-practice summary transfers better than best_practice_transfer, "
+    "fully at fit 1 (the practice fits the context it worked in)",
+    "seeds: summaries of others' practices rarely give sufficient information to replicate "
+    "successes 'in their own context'; 0.6 is the mean component fit (5.1), so only schools the "
+    "practice fits better than usual gain",
+    [](ModelParams& x) { return &x.best_practice_fit; });
   m("failure_momentum_cost", 0, 1, "momentum",
     "momentum lost per year when every practising school's struggles are shared",
     "seeds: pressure to show innovations succeed",
     [](ModelParams& x) { return &x.failure_momentum_cost; });
   m("trust_growth", 0, 1, "per month", "rate at which school trust approaches its target", kAssume,
     [](ModelParams& x) { return &x.trust_growth; });
+  m("trust_needed", 0.01, 1, "trust 0..1",
+    "school trust at which process and failure lessons are fully taken up (below it, in "
+    "proportion)",
+    "seeds: sharing failures needs trust first (psychological safety); model assumption: the "
+    "trust a principal who models sharing reaches (0.2 + 0.6 x 0.5)",
+    [](ModelParams& x) { return &x.trust_needed; });
   m("need_readiness_slope", 0, 2, "readiness/need",
     "readiness lost per unit of need above the district mean",
     "seeds: high-need schools have higher turnover and lower readiness",
@@ -448,7 +462,10 @@ std::vector<ParamSpec> build_scenario_params() {
   m("launch_cost_per_teacher", 0, 1e5, "USD/teacher",
     "materials and training per teacher at launch, for one module's worth", kAssume,
     [](ModelParams& x) { return &x.launch_cost_per_teacher; });
-  m("central_discount", 0, 1, "share", "price discount of a district-wide contract", kAssume,
+  m("central_discount", 0, 1, "share",
+    "discount at full centralization on partner prices, tools licences and launch training and "
+    "materials (district-wide contracts buy volume)",
+    kAssume,
     [](ModelParams& x) { return &x.central_discount; });
   m("coordination_cost", 0, 1, "share", "coordination overhead of school-chosen partners", kAssume,
     [](ModelParams& x) { return &x.coordination_cost; });
@@ -456,11 +473,6 @@ std::vector<ParamSpec> build_scenario_params() {
     [](ModelParams& x) { return &x.momentum_budget_sensitivity; });
   m("indicator_noise", 0, 1, "sd", "noise on the indicators the district watches", kAssume,
     [](ModelParams& x) { return &x.indicator_noise; });
-  m("thin_dose", 0, 1, "share",
-    "mean coaching dose of practising schools below which the strategy review slows the pace "
-    "(support spread too thin to carry what was launched)",
-    "seeds: fast and furious spreads support thin; the struggling-school threshold of 6.10",
-    [](ModelParams& x) { return &x.thin_dose; });
   m("adapt_step", 0, 1, "dial/year", "largest yearly move of a dial at full adaptivity", kAssume,
     [](ModelParams& x) { return &x.adapt_step; });
   m("churn_fatigue", 0, 5, "fatigue/dial", "fatigue added per unit of total dial change", kAssume,

@@ -52,7 +52,6 @@ inline constexpr std::uint32_t kNetwork = stream_id("network.build");
 inline constexpr std::uint32_t kConvening = stream_id("network.convening");
 inline constexpr std::uint32_t kSuperintendent = stream_id("district.superintendent");
 inline constexpr std::uint32_t kInitiativeDrop = stream_id("district.initiative_drop");
-inline constexpr std::uint32_t kRelaunch = stream_id("district.relaunch");
 inline constexpr std::uint32_t kIndicator = stream_id("district.indicator_noise");
 }  // namespace streams
 

@@ -112,7 +112,7 @@ struct ModelParams {
   double sustain_capacity = 0.5;
   double full_implementation_share = 0.5;
   // learning
-  double coach_learning_rate = 0.12;    // per month at full dose and quality
+  double coach_learning_rate = 0.15;    // per month at full dose and quality
   double uncoached_transfer = 0.06;     // learning without coaching, relative
   double peer_learning_rate = 0.01;     // per month per unit of peer gap
   double knowledge_learning_rate = 0.01;
@@ -140,8 +140,10 @@ struct ModelParams {
   double abandon_base = 0.04;           // per year
   double mandate_hold = 0.8;            // abandonment a mandate prevents, at full centralization
   double best_practice_transfer = 0.25; // relative to process lessons
+  double best_practice_fit = 0.6;       // fit above which best practices transfer better
   double failure_momentum_cost = 0.05;
   double trust_growth = 0.08;           // per month toward target
+  double trust_needed = 0.5;            // school trust at which others' failure lessons are fully taken up
   double knowledge_rate = 0.05;         // knowledge base growth per month per unit signal
   double knowledge_decay = 0.01;        // per month
   double dip_fatigue = 0.03;            // fatigue per month in the dip, per unit load
@@ -204,7 +206,6 @@ struct ModelParams {
   double momentum_budget_sensitivity = 0.4;
   // adaptivity
   double indicator_noise = 0.05;
-  double thin_dose = 0.3;               // coaching dose below which the review slows the pace
   double adapt_step = 0.15;
   double churn_fatigue = 0.15;
   // network

@@ -20,7 +20,7 @@ TEST_CASE("draws are a pure function of their key", "[rng]") {
 TEST_CASE("stream ids are distinct", "[rng]") {
   const std::uint32_t ids[] = {streams::kSchoolNeed, streams::kSchoolReadiness, streams::kComponentFit,
                                streams::kPartnerFit, streams::kOptIn, streams::kMandate,
-                               streams::kLaunchNoise, streams::kAbandon, streams::kPrincipal, streams::kSchoolRelaunch, streams::kRelaunch,
+                               streams::kLaunchNoise, streams::kAbandon, streams::kPrincipal, streams::kSchoolRelaunch,
                                streams::kTeacherInit, streams::kTeacherTurnover, streams::kTeacherMove,
                                streams::kHire, streams::kCoachExit, streams::kNetwork,
                                streams::kConvening, streams::kSuperintendent,

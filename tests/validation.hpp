@@ -24,8 +24,12 @@ namespace validation {
 
 inline constexpr int kReplications = 80;
 
+// A validation scenario by name (scenarios/validation/NAME.toml), or a shipped
+// one by its path under scenarios/ without ".toml" ("archetypes/x" style: any
+// name with a '/', e.g. "./reference").
 inline std::string scenario_path(const std::string& name) {
-  return std::string(DISTRICTSIM_SOURCE_DIR) + "/scenarios/validation/" + name + ".toml";
+  const std::string dir = std::string(DISTRICTSIM_SOURCE_DIR) + "/scenarios/";
+  return name.find('/') == std::string::npos ? dir + "validation/" + name + ".toml" : dir + name + ".toml";
 }
 
 // The base seed of every validation scenario: the scenario file's, unless
@@ -36,18 +40,24 @@ inline std::uint64_t base_seed(const ds::Scenario& sc) {
   return s && *s ? std::stoull(s) : sc.meta.seed;
 }
 
-// All replications of a validation scenario (common random numbers: the same
-// base seed for every scenario).
-inline std::vector<ds::RunResult> run(const std::string& name, int n = kReplications) {
+// A scenario by name (see scenario_path), validated.
+inline ds::Scenario load(const std::string& name) {
   const ds::LoadResult loaded = ds::load_scenario(scenario_path(name));
   if (!loaded.ok()) throw std::runtime_error(name + ": " + loaded.diagnostics.front().to_string());
-  const ds::Scenario& sc = *loaded.scenario;
+  return *loaded.scenario;
+}
+
+// All replications of a scenario (common random numbers: the same base seed
+// for every scenario, so replication r of two scenarios shares its seed).
+inline std::vector<ds::RunResult> run(const ds::Scenario& sc, int n = kReplications) {
   std::vector<ds::RunResult> out(static_cast<std::size_t>(n));
   tbb::parallel_for(0, n, [&](int r) {
     out[static_cast<std::size_t>(r)] = ds::run_one(sc, ds::replication_seed(base_seed(sc), static_cast<std::uint64_t>(r)));
   });
   return out;
 }
+
+inline std::vector<ds::RunResult> run(const std::string& name, int n = kReplications) { return run(load(name), n); }
 
 // Two-sided 97.5% quantile of Student's t with `df` degrees of freedom
 // (Cornish-Fisher expansion around the normal; error < 0.002 for df >= 10).

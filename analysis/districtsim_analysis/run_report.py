@@ -280,14 +280,11 @@ def run_findings(out: RunOutput, name: str) -> list[str]:
         text = (f"{when}, a median of {fmt('capacity_index', cap['p50'])} of teachers practise at "
                 f"Routine level or above (10{DASH}90% of runs: "
                 f"{value_range('capacity_index', cap['p10'], cap['p90'])}). ")
-        text += (f"The district's own coaches cover a median of {fmt('self_sufficiency', ss['p50'])} "
-                 f"of the coaching it needs to keep that capacity on its own "
-                 f"({value_range('self_sufficiency', ss['p10'], ss['p90'])})")
-        cap_min = out.scenario(name).get("model.sustain_capacity")
-        if (isinstance(cap_min, (int, float)) and not is_missing(ss["p50"])
-                and ss["p50"] >= 0.8 and cap["p50"] < cap_min):
-            text += ", which is easy while few teachers are capable yet"
-        text += ". "
+        text += (f"The coaches and teacher-leaders it has trained, as far as its recurring budget "
+                 f"pays them, cover a median of {fmt('self_sufficiency', ss['p50'])} of the "
+                 f"coaching it needs to carry the whole initiative on its own, every teacher of its "
+                 f"launched and planned schools brought to Routine use and kept there "
+                 f"({value_range('self_sufficiency', ss['p10'], ss['p90'])}). ")
         text += (f"Equity gap {fmt('equity_gap', gap['p50'], signed=True)} "
                  f"({value_range('equity_gap', gap['p10'], gap['p90'])}): "
                  f"{equity_words(gap['p50'])}. ")

@@ -181,16 +181,10 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   const double step = sc.model.adapt_step * a;
   Strategy before = d.strategy;
   Strategy& s = d.strategy;
-  // Burning out, or support spread too thin to carry what was launched (the
-  // coaching dose of practising schools): slow down. Nothing moving, nobody
-  // tired and support to spare: speed up.
-  double dose = 0, dose_n = 0;
-  for (SchoolId i = 0; i < st.schools.size(); ++i)
-    if (practising(st.schools.phase[i])) dose += st.schools.dose[i], dose_n += 1;
-  const double obs_dose = (dose_n > 0 ? dose / dose_n : 1.0) + noise.normal(0, sd);
+  // Burning out: slow down. Nothing moving and nobody tired: speed up.
   const bool waiting = std::find(st.schools.phase.begin(), st.schools.phase.end(), Phase::Waiting) !=
                        st.schools.phase.end();
-  if (obs_fatigue > 0.12 || obs_dose < sc.model.thin_dose) s.pace -= step;
+  if (obs_fatigue > 0.12) s.pace -= step;
   else if (waiting && obs_growth < 0.02 && obs_fatigue < 0.06) s.pace += step;
   // Schools dropping out: loosen the package; shallow but stable: tighten it.
   if (obs_abandon > 0.02) s.bundling -= step;

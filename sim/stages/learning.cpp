@@ -27,7 +27,6 @@ void learning(const Scenario& sc, State& st, const Rng&) {
   const ModelParams& m = sc.model;
   DistrictState& d = st.district;
   const AdviceNetwork& net = st.network;
-  const double knowledge = m.best_practice_transfer * d.kb_practice + d.kb_process;
   const float routine = routine_threshold(sc);
   // Synchronous update: every slot reads last month's skills of its ties, and
   // the new skills replace them together at the end.
@@ -40,7 +39,14 @@ void learning(const Scenario& sc, State& st, const Rng&) {
     const double coach = m.coach_learning_rate *
                          (m.uncoached_transfer + (1.0 - m.uncoached_transfer) * dose * s.quality[sid] *
                                                      (s.setback_months[sid] > 0 ? 0.7 : 1.0));
-    const double push = coach + m.knowledge_learning_rate * knowledge;
+    // A best practice transfers as far as the school's context resembles the
+    // one it worked in (its fit); others' failures and processes are taken up
+    // as far as the school feels safe to look at its own (its trust).
+    const double alike = clamp01((s.fit[sid] - m.best_practice_fit) / (1.0 - m.best_practice_fit));
+    const double transfer = m.best_practice_transfer + (1.0 - m.best_practice_transfer) * alike;
+    const double push =
+        coach + m.knowledge_learning_rate *
+                    (transfer * d.kb_practice + std::min(1.0, s.trust[sid] / m.trust_needed) * d.kb_process);
     // Fit, and readiness (leadership, infrastructure, a culture of trying
     // things): both make the same support go further.
     // Coherence: the components run as one model (6.8; Newmann et al. 2001).

@@ -77,9 +77,9 @@ void school_phases(const Scenario& sc, State& st, const Rng& rng) {
     double yearly = 1.0 / (1.0 + std::exp(-z));
     if (s.phase[i] == Phase::Sustaining) yearly *= 0.3;
     // Held tight: a school the district mandates needs its consent to stop
-    // (compliance rather than exit; 6.11).
+    // (compliance rather than exit; 6.11), while the initiative lasts.
     const double c = d.strategy.centralization;
-    if (c >= s.opt_in_threshold[i]) yearly *= 1.0 - m.mandate_hold * c;
+    if (d.initiative_active && c >= s.opt_in_threshold[i]) yearly *= 1.0 - m.mandate_hold * c;
     const double monthly = 1.0 - std::pow(1.0 - yearly, 1.0 / 12.0);
     if (rng.uniform(streams::kAbandon, st.clock.step(), i) < monthly) {
       abandon_school(st, i);
