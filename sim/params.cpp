@@ -281,8 +281,9 @@ std::vector<ParamSpec> build_scenario_params() {
   m("trust_needed", 0.01, 1, "trust 0..1",
     "school trust at which process and failure lessons are fully taken up (below it, in "
     "proportion)",
-    "seeds: sharing failures needs trust first (psychological safety); model assumption: the "
-    "trust a principal who models sharing reaches (0.2 + 0.6 x 0.5)",
+    "seeds: sharing failures needs trust first (psychological safety); model assumption: a "
+    "little above the reference schools' trust target (about 0.4), so a district takes up "
+    "failure lessons fully only where it leans towards sharing them",
     [](ModelParams& x) { return &x.trust_needed; });
   m("need_readiness_slope", 0, 2, "readiness/need",
     "readiness lost per unit of need above the district mean",
@@ -443,8 +444,10 @@ std::vector<ParamSpec> build_scenario_params() {
   m("leader_stipend", 0, 1e5, "USD/year", "stipend of a teacher-leader", kAssume,
     [](ModelParams& x) { return &x.leader_stipend; });
   m("build_fixed_base", 0, 1e8, "USD/year",
-    "fixed yearly cost of building in-house at any size (a program office), at full build",
-    "model assumption: one coordinator's salary and benefits",
+    "fixed yearly cost of the in-house program office's coordinating core at 4,000 teachers, at "
+    "full build; it scales with the square root of the district's teachers",
+    "model assumption: one coordinator's salary and benefits in the reference; a square-root "
+    "staffing rule for economies of scale (an 8-school district pays about a quarter of it)",
     [](ModelParams& x) { return &x.build_fixed_base; });
   m("build_fixed_per_teacher", 0, 1e5, "USD/teacher/year",
     "fixed yearly cost of building in-house per teacher (office staff, in-house tools), at full "
@@ -452,8 +455,9 @@ std::vector<ParamSpec> build_scenario_params() {
     "model assumption: $300,000 a year in the 4,000-teacher reference (the former flat value)",
     [](ModelParams& x) { return &x.build_fixed_per_teacher; });
   m("tools_cost_per_teacher", 0, 1e5, "USD/teacher/year",
-    "recurring licences, device refresh and collaboration time per teacher of a practising school",
-    "model assumption: adaptive-software licences of about $20 per student a year (list prices run $15-30) for a class of 25; devices and their refresh are left to the technology budget",
+    "recurring software licences and working tools per teacher of a practising school",
+    "model assumption: adaptive-software licences of about $20 per student a year (list prices "
+    "run $15-30) for a class of 25; devices and collaboration time are left to other budgets",
     [](ModelParams& x) { return &x.tools_cost_per_teacher; });
   m("glide_years", 0.1, 50, "years",
     "years over which a grant reserve (district.grant_planning) is spent after the grant",

@@ -196,9 +196,9 @@ struct ModelParams {
   // money
   double internal_coach_cost = 95000;
   double leader_stipend = 1000;
-  double build_fixed_base = 100000;     // program office at any size, USD/year
+  double build_fixed_base = 100000;     // program office core at 4,000 teachers (x sqrt(size)), USD/year
   double build_fixed_per_teacher = 50;  // ... and per teacher, USD/year
-  double tools_cost_per_teacher = 500;  // licences, devices, collaboration time per practising teacher, USD/year
+  double tools_cost_per_teacher = 500;  // licences and working tools per practising teacher, USD/year
   double glide_years = 3;               // years over which a grant reserve is spent after the grant
   double launch_cost_per_teacher = 150;
   double central_discount = 0.15;

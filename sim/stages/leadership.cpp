@@ -126,7 +126,7 @@ void leadership_turnover(const Scenario& sc, State& st, const Rng& rng) {
       s.principal_support[i] = p.beta_mean_sd(std::clamp(s.readiness[i], 0.05, 0.95), 0.15);
       s.trust[i] *= 0.7;
       s.principal_changes[i] += 1;
-      const bool mandated = c >= s.opt_in_threshold[i];
+      const bool mandated = d.initiative_active && c >= s.opt_in_threshold[i];
       const double withdraw = sc.model.principal_withdraw * (1.0 - std::min(1.0, 2.0 * s.depth[i]));
       if (practising(s.phase[i]) && !mandated && p.uniform() < withdraw) {
         abandon_school(st, i);

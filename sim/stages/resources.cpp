@@ -51,12 +51,14 @@ double recurring_budget(const Scenario& sc, const State& st) {
          d.budget_factor * d.leader_budget_factor * momentum_factor;
 }
 
-// A program office that grows with the district (a coordinator at any size,
-// staff and in-house tools per teacher), for what is built; stipends of the
-// teacher-leaders.
+// A program office that grows with the district, for what is built: its
+// coordinating core with the square root of size (economies of scale: the
+// base is the 4,000-teacher reference's), staff and in-house tools in
+// proportion; stipends of the teacher-leaders.
 double fixed_costs(const Scenario& sc, const State& st) {
-  const double office = sc.model.build_fixed_base +
-                        sc.model.build_fixed_per_teacher * static_cast<double>(st.teachers.size());
+  const double teachers = static_cast<double>(st.teachers.size());
+  const double office = sc.model.build_fixed_base * std::sqrt(teachers / 4000.0) +
+                        sc.model.build_fixed_per_teacher * teachers;
   return office * (1.0 - st.district.strategy.external_sourcing) +
          sc.model.leader_stipend * count_role(st, Role::Leader);
 }
