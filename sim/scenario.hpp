@@ -196,7 +196,8 @@ struct ModelParams {
   // money
   double internal_coach_cost = 95000;
   double leader_stipend = 1000;
-  double build_fixed_base = 100000;     // program office core at 4,000 teachers (x sqrt(size)), USD/year
+  double build_fixed_base = 100000;     // program office core at 4,000 teachers, USD/year
+  double office_scale_exponent = 0.3;   // the core scales as (teachers / 4,000) to this power
   double build_fixed_per_teacher = 50;  // ... and per teacher, USD/year
   double tools_cost_per_teacher = 500;  // licences and working tools per practising teacher, USD/year
   double glide_years = 3;               // years over which a grant reserve is spent after the grant

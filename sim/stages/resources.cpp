@@ -52,12 +52,12 @@ double recurring_budget(const Scenario& sc, const State& st) {
 }
 
 // A program office that grows with the district, for what is built: its
-// coordinating core with the square root of size (economies of scale: the
+// coordinating core less than in proportion to size (economies of scale: the
 // base is the 4,000-teacher reference's), staff and in-house tools in
 // proportion; stipends of the teacher-leaders.
 double fixed_costs(const Scenario& sc, const State& st) {
   const double teachers = static_cast<double>(st.teachers.size());
-  const double office = sc.model.build_fixed_base * std::sqrt(teachers / 4000.0) +
+  const double office = sc.model.build_fixed_base * std::pow(teachers / 4000.0, sc.model.office_scale_exponent) +
                         sc.model.build_fixed_per_teacher * teachers;
   return office * (1.0 - st.district.strategy.external_sourcing) +
          sc.model.leader_stipend * count_role(st, Role::Leader);
