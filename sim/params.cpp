@@ -435,7 +435,7 @@ std::vector<ParamSpec> build_scenario_params() {
     "seeds: capacity outsourced rather than transferred leaves with the contract; size a model "
     "assumption",
     [](ModelParams& x) { return &x.partner_held_loss; });
-  m("partner_held_months", 0.1, 120, "months",
+  m("partner_held_months", 1, 120, "months",
     "months for a school's reliance on partner-held practice to build up (or wear off)", kAssume,
     [](ModelParams& x) { return &x.partner_held_months; });
   m("internal_coach_cost", 0, 1e6, "USD/FTE-year", "salary and benefits of an internal coach",

@@ -52,9 +52,9 @@ TEST_CASE("archetype: the Chicago-like grassroots district", "[validation]") {
                   paired(chi, ref, metric(Metric::depth_sd, 10)));
   expect_positive("some schools late: fewer schools launched than the reference by year 5",
                   paired(ref, chi, metric(Metric::schools_launched_share, 5)));
-  expect_positive("more superintendent changes than the reference over the run",
-                  paired(chi, ref, output(RunOutput::superintendent_changes)));
-  // Keeps going through them: the share of runs still active at the horizon
+  // Keeps going through its superintendent changes (tenure 3.2 years against
+  // the reference's 6: more of them in every run, by construction, so not a
+  // claim): the share of runs still active at the horizon
   // is not below the reference's by more than 0.05 (non-inferiority, tested
   // as chi - ref + 0.05 > 0).
   Interval iv = paired(chi, ref, metric(Metric::initiative_active, 25));

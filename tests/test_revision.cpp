@@ -151,10 +151,11 @@ TEST_CASE("tools are paid before coaching and cut when the money is short", "[re
   sc.strategy.centralization = 0.5;
   // Pinned (not the calibrated defaults), so that the premises below hold.
   sc.model.build_fixed_base = 100000;
+  sc.model.office_scale_exponent = 0;  // a flat core, whatever the size
   sc.model.build_fixed_per_teacher = 50;
   sc.model.central_discount = 0.15;
   const ModelParams& m = sc.model;
-  const double office = m.build_fixed_base + m.build_fixed_per_teacher * 200;
+  const double office = m.build_fixed_base * std::pow(200 / 4000.0, m.office_scale_exponent) + m.build_fixed_per_teacher * 200;
   auto year_one = [&](double budget, int practising_schools, double tools_per_teacher) {
     Scenario s = sc;
     s.district.budget_per_teacher = budget;
@@ -237,9 +238,11 @@ TEST_CASE("the program office and the coach training places scale with the distr
       return st.district.spend.recurring;
     };
     const ModelParams m;
-    CHECK(fixed(10, 0.3, 0) == Approx((m.build_fixed_base + m.build_fixed_per_teacher * 200) * 0.7));
+    CHECK(fixed(10, 0.3, 0) ==
+          Approx((m.build_fixed_base * std::pow(200 / 4000.0, m.office_scale_exponent) + m.build_fixed_per_teacher * 200) * 0.7));
     CHECK(fixed(20, 0.3, 3) ==
-          Approx((m.build_fixed_base + m.build_fixed_per_teacher * 400) * 0.7 + 3 * m.leader_stipend));
+          Approx((m.build_fixed_base * std::pow(400 / 4000.0, m.office_scale_exponent) + m.build_fixed_per_teacher * 400) * 0.7 +
+                 3 * m.leader_stipend));
   }
   SECTION("training places without mentors: coach_training_per_1000, at least one") {
     auto admitted = [](int schools, int teachers, double expertise) {
@@ -571,6 +574,7 @@ TEST_CASE("self-sufficiency is the trained, payable support over what the whole 
   sc.strategy.centralization = 0;     // tools without the volume discount
   // Pinned (not the calibrated defaults), so that the premises below hold.
   sc.model.build_fixed_base = 100000;
+  sc.model.office_scale_exponent = 0;  // a flat core, whatever the size
   sc.model.build_fixed_per_teacher = 50;
   sc.model.tools_cost_per_teacher = 500;
   sc.model.leader_stipend = 1000;
@@ -604,7 +608,8 @@ TEST_CASE("self-sufficiency is the trained, payable support over what the whole 
     return scope * (mean_turnover(sc) * m.replacement_coaching_years + m.upkeep_dose) / per_coach(sc);
   };
   auto posts = [&](double budget, double scope) {  // budget less office, stipends and tools of the scope
-    const double fixed = m.build_fixed_base + m.build_fixed_per_teacher * 200 + 4 * m.leader_stipend;
+    const double fixed = m.build_fixed_base * std::pow(200 / 4000.0, m.office_scale_exponent) +
+                        m.build_fixed_per_teacher * 200 + 4 * m.leader_stipend;
     return std::max(0.0, budget * 200 - fixed - m.tools_cost_per_teacher * scope) / m.internal_coach_cost;
   };
   REQUIRE((2 + peer) / needed(200) < 1);

@@ -45,7 +45,8 @@ void superintendent_change(const Scenario& sc, State& st, const Rng& rng, std::u
   const ModelParams& m = sc.model;
   d.superintendent_years = 0;
   d.superintendent_changes += 1;
-  d.leader_budget_factor = 1.0;  // a predecessor's cut leaves with them
+  d.leader_budget_factor = 1.0;  // a predecessor's cut and pause leave with them
+  d.paused = false;
   Draws u = rng.draws(streams::kInitiativeDrop, static_cast<std::uint32_t>(st.clock.year), cause);
   const double draw = u.uniform();
   if (!d.initiative_active) {

@@ -69,7 +69,7 @@ void relaunch_schools(const Scenario& sc, State& st, const Rng& rng) {
 // to the classroom as teacher-leaders, taking their share of the corps'
 // coaching experience with them. Money freed later becomes coaching only
 // through the pipeline again.
-void cut_unfunded_coaches(const Scenario& sc, State& st) {
+std::vector<TeacherId> cut_unfunded_coaches(const Scenario& sc, State& st) {
   Teachers& t = st.teachers;
   DistrictState& d = st.district;
   const double posts = d.internal_pool / sc.model.internal_coach_cost;
@@ -77,11 +77,16 @@ void cut_unfunded_coaches(const Scenario& sc, State& st) {
   for (TeacherId i = 0; i < t.size(); ++i)
     if (t.role[i] == Role::Coach) coaches.push_back({t.skill[i], i});
   const auto keep = static_cast<std::size_t>(std::ceil(posts - 1e-9));
-  if (coaches.size() <= keep) return;
+  if (coaches.size() <= keep) return {};
   std::stable_sort(coaches.begin(), coaches.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  const std::size_t cut = coaches.size() - keep;
-  for (std::size_t k = 0; k < cut; ++k) t.role[coaches[k].second] = Role::Leader;
+  std::vector<TeacherId> cut;
+  for (std::size_t k = 0; k < coaches.size() - keep; ++k) {
+    t.role[coaches[k].second] = Role::Leader;
+    cut.push_back(coaches[k].second);
+  }
   d.coaching_expertise *= static_cast<double>(keep) / static_cast<double>(coaches.size());
+  std::sort(cut.begin(), cut.end());
+  return cut;
 }
 
 }  // namespace
@@ -92,7 +97,6 @@ void launch_schools(const Scenario& sc, State& st, const Rng& rng) {
   const auto year = static_cast<std::uint32_t>(st.clock.year);
   const Strategy& g = d.strategy;
   if (!d.initiative_active || d.paused) return;
-  relaunch_schools(sc, st, rng);
   // A-la-carte schools that do well add their next best-fitting module.
   for (SchoolId i = 0; i < s.size(); ++i) {
     if (!practising(s.phase[i]) || s.routine_share[i] < 0.4) continue;
@@ -149,6 +153,9 @@ void launch_schools(const Scenario& sc, State& st, const Rng& rng) {
     d.spend.recurring += cost - from_grant;
     d.cumulative_spend += cost;
   }
+  // Abandoned schools that try again wait for next year's budget, which sets
+  // their launch money aside.
+  relaunch_schools(sc, st, rng);
 }
 
 void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
@@ -161,7 +168,9 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
       t.training_left[i] = static_cast<std::uint8_t>(std::max(0, t.training_left[i] - 12));
       if (t.training_left[i] == 0) t.role[i] = Role::Coach;
     }
-  cut_unfunded_coaches(sc, st);  // all of them when the initiative has ended
+  // All of them when the initiative has ended; a coach whose post was cut is
+  // not put back into training the same year.
+  const std::vector<TeacherId> cut = cut_unfunded_coaches(sc, st);
   if (!d.initiative_active) return;
   // Teacher-leaders: the most skilled, committed teachers of practising schools.
   for (SchoolId sid = 0; sid < s.size(); ++sid) {
@@ -184,7 +193,7 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
     if (t.role[i] == Role::Coach) coaches += 1;
     else if (t.role[i] == Role::Leader) {
       if (t.training_left[i] > 0) training += 1;
-      else leaders.push_back({t.skill[i], i});
+      else if (!std::binary_search(cut.begin(), cut.end(), i)) leaders.push_back({t.skill[i], i});
     }
   }
   // Trainees graduate at the next year start, after the summer: the district
