@@ -1,22 +1,208 @@
-"""Formats the validation results (tests/validation.hpp `record` lines) as
-docs/validation.md. Computes nothing: every number comes from the tests."""
+"""Formats the validation results as docs/validation.md: the tests' `record`
+lines (tests/validation.hpp), the context files (scenarios/contexts/) and the
+assumption screen's table (tests/screen/assumption_screen.cpp). Computes no
+statistic itself: every estimate, interval and share comes from the tests or
+the screen; this only counts, sorts and lays out."""
 import argparse
 import csv
+import glob
+import os
 import sys
+import tomllib
+from collections import defaultdict
+
+csv.field_size_limit(sys.maxsize)
 
 KINDS = [
-    ("pattern", "Patterns (MODEL.md section 7)"),
+    ("pattern", "Patterns in the reference district (MODEL.md section 7)"),
     ("calibration", "Calibration checks (MODEL.md section 6)"),
-    ("dominance", "Both sides of each dial win on a leader outcome somewhere (dominance table)"),
     ("archetype", "The archetypes tell the seeds' stories (tests/test_archetypes.cpp)"),
 ]
+DIALS = ["centralization", "pace", "need_priority", "external_sourcing", "adaptivity", "bundling",
+         "failure_sharing"]
+POLE_WORDS = {  # the seeds' words for each dial's 0.1 and 0.9 sides
+    "centralization": ("hold loose", "hold tight"),
+    "pace": ("slow", "fast"),
+    "need_priority": ("readiness first", "need first"),
+    "external_sourcing": ("build", "buy"),
+    "adaptivity": ("fixed", "adaptive"),
+    "bundling": ("a-la-carte", "prix fixe"),
+    "failure_sharing": ("share best practices", "share process and failures"),
+}
+OUTCOMES = ["capacity_index at year 10", "retained_capacity at year 10", "years_to_sustainability",
+            "|equity_gap| at year 10", "spend per capable teacher at year 10"]
 
 
 def fmt(x):
     v = float(x)
+    if v != v:
+        return "-"
     if abs(v) >= 1000:
         return f"{v:,.0f}"
     return f"{v:.4g}"
+
+
+def cell(text):
+    return str(text).replace("|", "\\|")
+
+
+def read_rows(path):
+    cols = ["kind", "group", "claim", "estimate", "low", "high", "n", "target", "pass"]
+    with open(path, newline="") as f:
+        return [dict(zip(cols, r)) for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if r]
+
+
+def contexts_section(root, rows):
+    files = sorted(glob.glob(os.path.join(root, "scenarios", "contexts", "*.toml")))
+    ran = {r["claim"] for r in rows if r["kind"] == "context"}
+    lines = ["", "## The family of district contexts", "",
+             "Drawn by `scripts/generate-contexts` (a Latin hypercube with a fixed seed over size, teachers",
+             "per school, low-income share, readiness, recurring budget, a grant or none, superintendent",
+             "tenure, the partner on offer and the seven dials; its docstring gives the ranges and their",
+             "sources). Each is a scenario file in `scenarios/contexts/` that `districtsim run` takes as it",
+             "is. A claim moves one dial or adds one event against the file. Contexts marked * were run",
+             "for this report.", "",
+             "| context | schools x teachers | low-income | readiness | budget $/teacher | grant $/teacher x years "
+             "| tenure | partner quality / $ per coach-year / transfer | dials c p n e a b f |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for f in files:
+        with open(f, "rb") as fh:
+            t = tomllib.load(fh)
+        d, s, p = t["district"], t["strategy"], t["partners"][0]
+        teachers = d["schools"] * d["teachers_per_school"]
+        grant = (f"{d['grant_per_year'] / teachers:,.0f} x {d['grant_years']}" if d["grant_years"] else "none")
+        name = t["scenario"]["name"]
+        lines.append(
+            f"| {name}{' *' if name in ran else ''} | {d['schools']} x {d['teachers_per_school']} "
+            f"| {d['low_income_share']} | {d['readiness']} | {d['budget_per_teacher']:,} | {grant} "
+            f"| {d['superintendent_tenure_years']} | {p['quality']} / {p['cost_per_coach_year']:,} / "
+            f"{p['knowledge_transfer']} | {' '.join(str(s[k]) for k in DIALS)} |")
+    return lines
+
+
+def claims_section(rows):
+    shares = [r for r in rows if r["kind"] == "share"]
+    per = defaultdict(list)
+    for r in rows:
+        if r["kind"] == "context":
+            per[r["group"]].append(r)
+    lines = ["", "## Every claim in every context (tests/test_contexts.cpp)", "",
+             "A claim holds in a context when its 95% interval (paired over common random numbers, or within",
+             "each run for a change over years) lies in the stated direction. The share is of the contexts",
+             "where the claim applies, with its Wilson 95% interval; the claim passes when the share is at",
+             "least the required one. The patterns move their dial to 0.1 and 0.9 with the strategy held",
+             "(adaptivity 0), as their scenarios in `scenarios/validation/` do for the reference district.",
+             "", "| claim | applies | holds in | share [95%] | required | passes |", "|---|---|---|---|---|---|"]
+    for r in shares:
+        text, _, applies = r["claim"].rpartition(" [applies: ")
+        holds = sum(1 for c in per[r["group"]] if c["pass"] == "1")
+        lines.append(f"| **{cell(r['group'])}**: {cell(text)} | {cell(applies.rstrip(']'))} | {holds} of {r['n']} "
+                     f"| {float(r['estimate']):.0%} [{float(r['low']):.0%}, {float(r['high']):.0%}] "
+                     f"| {r['target'].replace('at least ', '').replace(' of applicable contexts', '')} "
+                     f"| {'yes' if r['pass'] == '1' else '**no**'} |")
+    lines += ["", "### Where claims do not hold", "",
+              "Each context where a claim's interval is not in the stated direction, with the estimate and",
+              "its 95% interval (see docs/model.md 1.2 for why, claim by claim).", ""]
+    any_failed = False
+    for group, cs in per.items():
+        bad = [c for c in cs if c["pass"] != "1"]
+        if not bad:
+            continue
+        any_failed = True
+        lines.append(f"- **{cell(group)}** ({len(bad)} of {len(cs)}): " + "; ".join(
+            f"{c['claim']} {fmt(c['estimate'])} [{fmt(c['low'])}, {fmt(c['high'])}]" for c in bad))
+    if not any_failed:
+        lines.append("None.")
+    return lines
+
+
+def dominance_section(rows):
+    dom = [r for r in rows if r["kind"] == "context-dominance"]
+    summary = {(r["group"], r["claim"]): r for r in rows if r["kind"] == "dominance-summary"}
+    if not dom:
+        return []
+    contexts = sorted({r["claim"].split("|")[0] for r in dom})
+    wins = defaultdict(list)  # (dial, pole, outcome) -> contexts
+    for r in dom:
+        ctx, outcome = r["claim"].split("|", 1)
+        if r["target"] in ("0.1", "0.9"):
+            wins[(r["group"], r["target"], outcome)].append(ctx)
+    lines = ["", "## Both sides of each dial win somewhere: the dominance table on leader outcomes", "",
+             f"Each dial at 0.1 against 0.9, the other dials at each context's values, in {len(contexts)} contexts,",
+             "with common random numbers. A cell counts the contexts where that pole wins on that outcome",
+             "(95% interval on its side: a paired t-interval, or for spending per capable teacher a ratio of",
+             "means with a paired bootstrap). Depth, momentum, commitment and fatigue do not count. A pole",
+             "passes when it wins somewhere and does not win every outcome in every context.", "",
+             "| dial | pole | " + " | ".join(OUTCOMES) + " | passes |", "|---|---|" + "---|" * len(OUTCOMES) + "---|"]
+    for dial in DIALS:
+        for i, pole in enumerate(("0.1", "0.9")):
+            counts = [len(wins[(dial, pole, o)]) for o in OUTCOMES]
+            s = summary.get((dial, pole))
+            ok = "yes" if s and s["pass"] == "1" else "**no**"
+            lines.append(f"| {dial} | {pole} ({POLE_WORDS[dial][i]}) | " + " | ".join(str(c) for c in counts)
+                         + f" | {ok} |")
+    lines += ["", "Where each pole wins (contexts by outcome):", ""]
+    for dial in DIALS:
+        for i, pole in enumerate(("0.1", "0.9")):
+            parts = [f"{o}: {', '.join(c.split('_')[0] for c in wins[(dial, pole, o)])}"
+                     for o in OUTCOMES if wins[(dial, pole, o)]]
+            lines.append(f"- {dial} {pole} ({POLE_WORDS[dial][i]}): " + ("; ".join(parts) if parts else "nowhere"))
+    return lines
+
+
+def screen_section(path):
+    if not path or not os.path.exists(path):
+        return ["", "## The conclusions' dependence on the model's assumptions", "",
+                "Not run for this report (`scripts/validation-report` without `--no-screen` runs it)."]
+    by = defaultdict(list)
+    order = []
+    settings = {}
+    with open(path, newline="") as f:
+        for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if not r:
+                continue
+            if r[0] == "#":
+                settings[r[1]] = r[2]
+                continue
+            kind, text, d0, key, default, lo, hi, mu, mu_star, sigma, flip = r
+            if (kind, text) not in by:
+                order.append((kind, text))
+            by[(kind, text)].append(dict(d0=float(d0), key=key, default=float(default), mu=float(mu),
+                                         mu_star=float(mu_star), sigma=float(sigma), flip=float(flip)))
+    nparams = len(next(iter(by.values()))) if by else 0
+    lines = ["", "## The conclusions' dependence on the model's assumptions (Morris screen)", "",
+             f"Every parameter whose source is \"model assumption\" ({nparams} of them) screened over its default",
+             "x [0.5, 1.5] (clipped to its declared range) with the Morris design of `districtsim sweep`",
+             f"({settings.get('trajectories', '?')} trajectories, {settings.get('levels', '?')} levels, "
+             f"{settings.get('points', '?')} points, {settings.get('replications', '?')} replications a point with "
+             "common random", "numbers; `tests/screen/assumption_screen.cpp`). The conclusions are the patterns in the "
+             "reference", "district (their estimates, or P1's median years to sustainability less 10) and the "
+             "dominance", "differences of each dial in the reference (0.9 over 0.1, the other dials at 0.5, on each "
+             "leader", f"outcome); the estimate at the defaults uses {settings.get('default_replications', '?')} "
+             "replications.", "",
+             "mu* is the mean absolute change of the conclusion over the whole screened range of an assumption",
+             "(a move of 100% of its default). An assumption **could flip** a conclusion when |estimate| / mu*,",
+             "the move that would take the conclusion to zero if its effect were linear, is at most 50% of the",
+             "default (inside the screened range); the table gives that move. \"Flipped at\" is the share of all",
+             "screened points where the conclusion has the other sign than at the defaults.", "",
+             "| conclusion | estimate at defaults | flipped at | assumptions that could flip it (move needed) | largest mu* |",
+             "|---|---|---|---|---|"]
+    for key in order:
+        ps = by[key]
+        d0 = ps[0]["d0"]
+        flips = sorted(((abs(d0) / p["mu_star"], p) for p in ps if p["mu_star"] > 0 and abs(d0) / p["mu_star"] <= 0.5),
+                       key=lambda t: t[0])
+        flip_text = ", ".join(f"`{p['key'].removeprefix('model.')}` ({m:.0%}"
+                              f"{', ' + ('up' if (p['mu'] < 0) == (d0 > 0) else 'down') if abs(p['mu']) > 0.5 * p['mu_star'] else ''})"
+                              for m, p in flips[:6])
+        if len(flips) > 6:
+            flip_text += f" and {len(flips) - 6} more"
+        top = sorted(ps, key=lambda p: -p["mu_star"])[:3]
+        top_text = ", ".join(f"`{p['key'].removeprefix('model.')}` {fmt(p['mu_star'])}" for p in top)
+        lines.append(f"| {cell(key[1])} | {fmt(d0)} | {ps[0]['flip']:.0%} | {flip_text or 'none'} | {top_text} |")
+    lines += ["", "\"up\"/\"down\": the direction of the move that shrinks the conclusion, where the effects mostly",
+              "agree in sign (|mu| > mu*/2); no direction where they do not (interactions)."]
+    return lines
 
 
 def main():
@@ -26,52 +212,58 @@ def main():
     ap.add_argument("--commit", default="?")
     ap.add_argument("--seconds", default="?")
     ap.add_argument("--seed", default="the scenario files'")
+    ap.add_argument("--screen", default="")
+    ap.add_argument("--root", default=".")
     a = ap.parse_args()
-    cols = ["kind", "group", "claim", "estimate", "low", "high", "n", "target", "pass"]
-    with open(a.results, newline="") as f:
-        rows = [dict(zip(cols, r)) for r in csv.reader(f, delimiter="\t") if r]
-    failed = [r for r in rows if r["pass"] != "1"]
+    rows = read_rows(a.results)
+    checked = [r for r in rows if r["kind"] in ("pattern", "calibration", "archetype", "share", "dominance-summary")]
+    failed = [r for r in checked if r["pass"] != "1"]
     lines = [
         "# Validation report",
         "",
         "Generated by `scripts/validation-report` from the `[validation]` tests (`tests/test_validation.cpp`,",
-        "`test_calibration_runs.cpp`, `test_dominance.cpp`, `test_archetypes.cpp`; scenarios in",
-        "`scenarios/validation/` and the shipped archetypes, 80 replications each unless the claim's n says",
-        "otherwise, common random numbers). Do not edit by hand: rerun the script.",
+        "`test_calibration_runs.cpp`, `test_contexts.cpp`, `test_archetypes.cpp`; claims declared in",
+        "`tests/claims.hpp` and `tests/test_contexts.cpp`) and the assumption screen",
+        "(`tests/screen/assumption_screen.cpp`); 80 replications per scenario unless a claim's n says",
+        "otherwise, common random numbers. Do not edit by hand: rerun the script.",
         "",
-        f"Source: commit `{a.commit}`; base seed {a.seed}; the validation took {a.seconds} s.",
-        f"Claims checked: {len(rows)}; holding: {len(rows) - len(failed)}; not holding: {len(failed)}.",
+        f"Source: commit `{a.commit}`; base seed {a.seed}; the report took {a.seconds} s.",
+        f"Checks: {len(checked)}; passing: {len(checked) - len(failed)}; not passing: {len(failed)}.",
         "",
         "Each claim is a paired difference (scenario A minus B, or A minus k x B for a ratio claim,",
         "replication by replication) with its mean and 95% t-interval, unless it says otherwise;",
         "it holds when the interval lies above zero. P1's median uses a percentile bootstrap",
-        "interval (4000 resamples), counting \"never\" as 26 years (beyond the 25-year horizon). P10",
-        "compares costs per capable teacher as ratios of means (spending summed over capable teachers",
-        "summed, over the replications) with a paired percentile bootstrap interval (4000 resamples of",
-        "replications in pairs).",
+        "interval (4000 resamples), counting \"never\" as 26 years (beyond the 25-year horizon). Costs",
+        "per capable teacher are ratios of means (spending summed over capable teachers summed, over",
+        "the replications) with a paired percentile bootstrap interval (4000 resamples of replications",
+        "in pairs).",
     ]
+    lines += contexts_section(a.root, rows)
+    lines += claims_section(rows)
+    lines += dominance_section(rows)
+    lines += screen_section(a.screen)
     for kind, title in KINDS:
         sel = [r for r in rows if r["kind"] == kind]
         lines += ["", f"## {title}", ""]
         if not sel:
-            lines.append("Not measured yet (see the open items below).")
+            lines.append("Not measured for this report.")
             continue
         lines += ["| test | claim | estimate | 95% interval | n | criterion | holds |",
                   "|---|---|---|---|---|---|---|"]
         for r in sel:
             lines.append(
-                f"| {r['group']} | {r['claim']} | {fmt(r['estimate'])} | [{fmt(r['low'])}, {fmt(r['high'])}] "
+                f"| {cell(r['group'])} | {cell(r['claim'])} | {fmt(r['estimate'])} | [{fmt(r['low'])}, {fmt(r['high'])}] "
                 f"| {r['n']} | {r['target']} | {'yes' if r['pass'] == '1' else '**no**'} |")
-    lines += ["", "## Not holding", ""]
+    lines += ["", "## Not passing", ""]
     if failed:
         for r in failed:
-            lines.append(f"- {r['group']}: {r['claim']} (estimate {fmt(r['estimate'])}, "
+            lines.append(f"- {r['kind']}: {r['group']}: {r['claim']} (estimate {fmt(r['estimate'])}, "
                          f"interval [{fmt(r['low'])}, {fmt(r['high'])}])")
     else:
         lines.append("None.")
     with open(a.out, "w") as f:
         f.write("\n".join(lines) + "\n")
-    print(f"{a.out}: {len(rows)} claims, {len(failed)} not holding", file=sys.stderr)
+    print(f"{a.out}: {len(checked)} checks, {len(failed)} not passing", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,388 @@
+// Every claim in every district context (issue 12): the patterns of MODEL.md
+// section 7 and the revision's claims of section 8, and the dominance table on
+// leader outcomes, evaluated in each context of the family that
+// scripts/generate-contexts draws (scenarios/contexts/, a Latin hypercube with
+// a fixed seed: none is chosen).
+//
+// In a context, a claim compares variants of the context file (a dial moved to
+// a pole, an event added) with common random numbers, as the claim's
+// scenarios in scenarios/validation/ do for the reference district: the dials
+// a pattern compares are moved to 0.1 and 0.9 with the strategy held fixed
+// (adaptivity 0), as there. A claim holds in a context when the 95% interval
+// lies in the stated direction; it must hold in at least its required share
+// of the contexts where it applies (80% unless it says otherwise). A
+// conditional claim states its condition, which is read from the context
+// file, never from the results.
+//
+// The dominance table moves each dial to 0.1 and 0.9 with the other dials at
+// the context's values, and asks which pole wins (95% interval) on each
+// leader outcome: capacity at year 10, retained_capacity at year 10,
+// years_to_sustainability, |equity gap| at year 10 and spend per capable
+// teacher at year 10. Each pole must win somewhere; no pole may win every
+// outcome in every context.
+//
+// ctest's `validation` label runs every fourth context (c01, c05, ...: a
+// fixed rule); DISTRICTSIM_CONTEXTS=all (scripts/validation-report) runs the
+// whole family. Every result is recorded for the report (validation.hpp).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "params.hpp"
+#include "claims.hpp"
+
+using ds::Metric;
+using ds::RunOutput;
+using namespace validation;
+
+namespace {
+
+using Mod = std::function<void(ds::Scenario&)>;
+
+int dial_index(const std::string& dial) {
+  const auto& names = ds::dial_names();
+  return static_cast<int>(std::find(names.begin(), names.end(), dial) - names.begin());
+}
+
+// The context files to run: every fourth by default, all with
+// DISTRICTSIM_CONTEXTS=all.
+std::vector<std::string> context_files() {
+  const std::filesystem::path dir = std::filesystem::path(DISTRICTSIM_SOURCE_DIR) / "scenarios" / "contexts";
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".toml") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  const char* which = std::getenv("DISTRICTSIM_CONTEXTS");
+  if (which && std::string(which) == "all") return files;
+  std::vector<std::string> subset;
+  for (std::size_t i = 0; i < files.size(); i += 4) subset.push_back(files[i]);
+  return subset;
+}
+
+// One context and the runs of its variants, each run once.
+class Context {
+ public:
+  explicit Context(const std::string& file) {
+    const ds::LoadResult loaded = ds::load_scenario(file);
+    if (!loaded.ok()) throw std::runtime_error(file + ": " + loaded.diagnostics.front().to_string());
+    sc_ = *loaded.scenario;
+  }
+  const ds::Scenario& scenario() const { return sc_; }
+  const std::string& name() const { return sc_.meta.name; }
+  int teachers() const { return sc_.district.schools * sc_.district.teachers_per_school; }
+
+  // The runs of the variant `key`, made by `mod` from the context.
+  const Runs& runs(const std::string& key, const Mod& mod) {
+    if (auto it = runs_.find(key); it != runs_.end()) return it->second;
+    ds::Scenario v = sc_;
+    mod(v);
+    return runs_.emplace(key, run(v)).first->second;
+  }
+  const Runs& base() {
+    return runs("base", [](ds::Scenario&) {});
+  }
+  // A dial at `value`, the other dials at the context's values.
+  const Runs& pole(const std::string& dial, double value) {
+    return runs(dial + "=" + std::to_string(value),
+                [&](ds::Scenario& s) { ds::dial(s.strategy, dial_index(dial)) = value; });
+  }
+  // A dial at `value` with the strategy held (adaptivity 0), as the
+  // patterns' scenarios hold it, after `extra`.
+  const Runs& fixed(const std::string& key, const std::string& dial, double value, const Mod& extra = {}) {
+    return runs("fixed " + key + " " + dial + "=" + std::to_string(value), [&](ds::Scenario& s) {
+      if (extra) extra(s);
+      s.strategy.adaptivity = 0;
+      ds::dial(s.strategy, dial_index(dial)) = value;
+    });
+  }
+
+ private:
+  ds::Scenario sc_;
+  std::map<std::string, Runs> runs_;
+};
+
+ds::Event event(int year, ds::EventKind kind, double magnitude = 0) {
+  ds::Event e;
+  e.year = year;
+  e.kind = kind;
+  e.magnitude = magnitude;
+  return e;
+}
+
+// value(year a) - value(year b) within each run.
+Value change(Metric m, int a, int b) {
+  return [m, a, b](const ds::RunResult& r) { return at(r, m, a) - at(r, m, b); };
+}
+
+double grant_per_teacher(const ds::Scenario& s) {
+  return s.district.grant_per_year / (s.district.schools * s.district.teachers_per_school);
+}
+bool has_grant(const ds::Scenario& s) { return s.district.grant_years > 0 && s.district.grant_per_year > 0; }
+
+struct Verdict {
+  Interval iv;
+  bool holds = false;
+};
+Verdict above(const Interval& iv) { return {iv, iv.above_zero()}; }
+
+struct Claim {
+  std::string id;         // "P2 capacity y3"
+  std::string text;       // the claim, in the stated direction
+  std::string condition;  // where it applies ("" = every context)
+  std::function<bool(const ds::Scenario&)> applies;
+  std::function<Verdict(Context&)> measure;
+  double required = 0.8;
+};
+
+bool everywhere(const ds::Scenario&) { return true; }
+
+// The claims, each measured in one context. Variants shared by several claims
+// are run once (Context caches them).
+std::vector<Claim> claims() {
+  std::vector<Claim> c;
+  const auto add = [&c](std::string id, std::string text, std::string condition,
+                        std::function<bool(const ds::Scenario&)> applies, std::function<Verdict(Context&)> m) {
+    c.push_back({std::move(id), std::move(text), std::move(condition), std::move(applies), std::move(m)});
+  };
+  // P1 long road, in the context as it is.
+  add("P1 long road: capacity", "capacity_index at year 5 is under half its year-25 value (cap25 - 2 cap5)", "",
+      everywhere, [](Context& x) {
+        return above(each(x.base(), [](const ds::RunResult& r) {
+          return at(r, Metric::capacity_index, 25) - 2 * at(r, Metric::capacity_index, 5);
+        }));
+      });
+  add("P1 long road: years", "median years_to_sustainability within [10, 25] (never = 26; bootstrap 95% interval)",
+      "", everywhere, [](Context& x) {
+        std::vector<double> y;
+        for (const auto& r : x.base()) y.push_back(years_to_sustainability(r));
+        const Interval med = bootstrap_median(y);
+        return Verdict{med, med.low >= 10 && med.high <= 25};
+      });
+  // P2 buy fast, build last.
+  const auto buy = [](Context& x) -> const Runs& { return x.fixed("", "external_sourcing", 0.9); };
+  const auto build = [](Context& x) -> const Runs& { return x.fixed("", "external_sourcing", 0.1); };
+  add("P2 buy fast", "buying beats building on capacity at year 3", "", everywhere,
+      [=](Context& x) { return above(paired(buy(x), build(x), metric(Metric::capacity_index, 3))); });
+  add("P2 build last: self-sufficiency", "building beats buying on self_sufficiency at year 10", "", everywhere,
+      [=](Context& x) { return above(paired(build(x), buy(x), metric(Metric::self_sufficiency, 10))); });
+  add("P2 build last: retained", "building beats buying on retained_capacity at year 10", "", everywhere,
+      [=](Context& x) { return above(paired(build(x), buy(x), metric(Metric::retained_capacity, 10))); });
+  // P3 transfer: buying, the partner leaves at the start of year 5.
+  const auto exit_with = [](double transfer) {
+    return [transfer](ds::Scenario& s) {
+      for (auto& p : s.partners) p.knowledge_transfer = transfer;
+      s.events.push_back(event(5, ds::EventKind::PartnerExit));
+    };
+  };
+  add("P3 transfer", "high transfer (0.9) keeps at least twice the capacity of none 3 years after the partner leaves (high - 2 none, year 7)",
+      "", everywhere, [=](Context& x) {
+        return above(paired(x.fixed("transfer 0.9, exit y5", "external_sourcing", 0.9, exit_with(0.9)),
+                            x.fixed("transfer 0, exit y5", "external_sourcing", 0.9, exit_with(0.0)),
+                            metric(Metric::capacity_index, 7), 2.0));
+      });
+  // P4 pace.
+  const auto fast = [](Context& x) -> const Runs& { return x.fixed("", "pace", 0.9); };
+  const auto slow = [](Context& x) -> const Runs& { return x.fixed("", "pace", 0.1); };
+  add("P4 reach", "fast reaches more schools by year 3 (schools_launched_share)", "", everywhere,
+      [=](Context& x) { return above(paired(fast(x), slow(x), metric(Metric::schools_launched_share, 3))); });
+  add("P4 skill", "fast has lower skill_mean_reached at year 3", "", everywhere,
+      [=](Context& x) { return above(paired(slow(x), fast(x), metric(Metric::skill_mean_reached, 3))); });
+  add("P4 fatigue", "fast has more fatigue_mean at year 3", "", everywhere,
+      [=](Context& x) { return above(paired(fast(x), slow(x), metric(Metric::fatigue_mean, 3))); });
+  add("P4 depth", "slow has a higher depth_mean at year 5", "", everywhere,
+      [=](Context& x) { return above(paired(slow(x), fast(x), metric(Metric::depth_mean, 5))); });
+  // P5 targeting.
+  const auto need = [](Context& x) -> const Runs& { return x.fixed("", "need_priority", 0.9); };
+  const auto ready = [](Context& x) -> const Runs& { return x.fixed("", "need_priority", 0.1); };
+  add("P5 equity", "need-first has the smaller |equity_gap| at year 10", "", everywhere,
+      [=](Context& x) { return above(paired(ready(x), need(x), abs_metric(Metric::equity_gap, 10))); });
+  add("P5 early capacity", "readiness-first has more capacity at year 3", "", everywhere,
+      [=](Context& x) { return above(paired(ready(x), need(x), metric(Metric::capacity_index, 3))); });
+  add("P5 early abandonment", "readiness-first has a lower abandoned_share_early", "", everywhere,
+      [=](Context& x) { return above(paired(need(x), ready(x), output(RunOutput::abandoned_share_early))); });
+  // P6 centralization.
+  const auto tight = [](Context& x) -> const Runs& { return x.fixed("", "centralization", 0.9); };
+  const auto loose = [](Context& x) -> const Runs& { return x.fixed("", "centralization", 0.1); };
+  add("P6 variation", "centralized has a lower depth_sd at year 10", "", everywhere,
+      [=](Context& x) { return above(paired(loose(x), tight(x), metric(Metric::depth_sd, 10))); });
+  add("P6 equity", "centralized has a smaller |equity_gap| at year 10", "", everywhere,
+      [=](Context& x) { return above(paired(loose(x), tight(x), abs_metric(Metric::equity_gap, 10))); });
+  add("P6 commitment", "decentralized has more commitment_mean at year 10", "", everywhere,
+      [=](Context& x) { return above(paired(loose(x), tight(x), metric(Metric::commitment_mean, 10))); });
+  const Mod change4 = [](ds::Scenario& s) { s.events.push_back(event(4, ds::EventKind::SuperintendentChange)); };
+  add("P6 leadership change", "decentralized keeps initiative_active at year 5 through a superintendent change in year 4 more often",
+      "", everywhere, [=](Context& x) {
+        return above(paired(x.fixed("change y4", "centralization", 0.1, change4),
+                            x.fixed("change y4", "centralization", 0.9, change4),
+                            metric(Metric::initiative_active, 5)));
+      });
+  // P7 adaptivity, from the starts of scenarios/validation/p7_*.
+  const Mod poor_start = [](ds::Scenario& s) {
+    s.district.readiness = std::max(0.05, s.district.readiness - 0.1);
+    s.strategy.centralization = 0.95;
+  };
+  const Mod good_start = [](ds::Scenario& s) { s.strategy.pace = 0.3, s.strategy.bundling = 0.3; };
+  add("P7 poor start", "from a poorly fitting start (readiness - 0.1, centralization 0.95), adapting (0.8) beats fixed on capacity at year 10",
+      "", everywhere, [=](Context& x) {
+        return above(paired(x.fixed("poor start", "adaptivity", 0.8, poor_start),
+                            x.fixed("poor start", "adaptivity", 0.0, poor_start),
+                            metric(Metric::capacity_index, 10)));
+      });
+  add("P7 good start", "from a well fitting start (pace 0.3, bundling 0.3), fixed does at least as well as adapting (0.8) at year 10 (fixed - adaptive + 0.03)",
+      "", everywhere, [=](Context& x) {
+        Interval iv = paired(x.fixed("good start", "adaptivity", 0.0, good_start),
+                             x.fixed("good start", "adaptivity", 0.8, good_start), metric(Metric::capacity_index, 10));
+        iv.mean += 0.03, iv.low += 0.03, iv.high += 0.03;
+        return above(iv);
+      });
+  // P8 bundling.
+  const auto fixe = [](Context& x) -> const Runs& { return x.fixed("", "bundling", 0.9); };
+  const auto carte = [](Context& x) -> const Runs& { return x.fixed("", "bundling", 0.1); };
+  add("P8 depth", "prix fixe gives a higher depth_mean at year 10", "", everywhere,
+      [=](Context& x) { return above(paired(fixe(x), carte(x), metric(Metric::depth_mean, 10))); });
+  add("P8 abandonment", "prix fixe gives a higher schools_abandoned_share at year 10", "", everywhere,
+      [=](Context& x) { return above(paired(fixe(x), carte(x), metric(Metric::schools_abandoned_share, 10))); });
+  const Mod optin = [](ds::Scenario& s) { s.strategy.centralization = 0.1; };
+  add("P8 opt-in uptake", "where schools opt in (centralization 0.1), a-la-carte launches more schools by year 5", "",
+      everywhere, [=](Context& x) {
+        return above(paired(x.fixed("opt-in", "bundling", 0.1, optin), x.fixed("opt-in", "bundling", 0.9, optin),
+                            metric(Metric::schools_launched_share, 5)));
+      });
+  // P9 sharing.
+  const auto failures = [](Context& x) -> const Runs& { return x.fixed("", "failure_sharing", 0.9); };
+  const auto best = [](Context& x) -> const Runs& { return x.fixed("", "failure_sharing", 0.1); };
+  add("P9 later abandonment", "sharing failures lowers abandoned_share_later", "", everywhere,
+      [=](Context& x) { return above(paired(best(x), failures(x), output(RunOutput::abandoned_share_later))); });
+  add("P9 capacity", "sharing failures raises capacity by year 10", "", everywhere,
+      [=](Context& x) { return above(paired(failures(x), best(x), metric(Metric::capacity_index, 10))); });
+  add("P9 momentum", "sharing failures costs momentum at year 2", "", everywhere,
+      [=](Context& x) { return above(paired(best(x), failures(x), metric(Metric::momentum, 2))); });
+  // P10 scale economies: conditional on size, by the claim's own wording.
+  add("P10 small", "buying costs less per capable teacher at year 10 (ratio of means, build - buy)",
+      "10 or fewer schools", [](const ds::Scenario& s) { return s.district.schools <= 10; },
+      [=](Context& x) {
+        return above(cost_per_capable_difference(build(x), buy(x)));
+      });
+  add("P10 large", "building costs less per capable teacher at year 10 (ratio of means, buy - build)",
+      "80 or more schools", [](const ds::Scenario& s) { return s.district.schools >= 80; },
+      [=](Context& x) {
+        return above(cost_per_capable_difference(buy(x), build(x)));
+      });
+  // Revision 2 (MODEL.md section 8).
+  const auto grant_end = [](const ds::Scenario& s) { return s.district.grant_years; };  // last grant year
+  add("R grant cliff", "unplanned, capacity falls in the first year after the grant (year G - year G+1)",
+      "a grant of at least half the recurring budget per teacher",
+      [](const ds::Scenario& s) { return has_grant(s) && grant_per_teacher(s) >= 0.5 * s.district.budget_per_teacher; },
+      [=](Context& x) {
+        const int g = grant_end(x.scenario());
+        return above(each(x.base(), change(Metric::capacity_index, g, g + 1)));
+      });
+  add("R grant planning", "planning for the cliff (grant_planning 0.4) gives more capacity 3 years after the grant",
+      "a grant", has_grant, [=](Context& x) {
+        const int g = grant_end(x.scenario());
+        return above(paired(x.runs("planned 0.4", [](ds::Scenario& s) { s.district.grant_planning = 0.4; }),
+                            x.base(), metric(Metric::capacity_index, g + 3)));
+      });
+  add("R partner exit", "buying (0.9) from a partner that transferred nothing, capacity falls in the year it leaves (year 4 - year 5)",
+      "", everywhere, [=](Context& x) {
+        return above(each(x.fixed("transfer 0, exit y5", "external_sourcing", 0.9, exit_with(0.0)),
+                          change(Metric::capacity_index, 4, 5)));
+      });
+  add("R drift", "without upkeep (the whole recurring budget cut from year 10), capacity falls over 3 years (year 9 - year 12)",
+      "", everywhere, [=](Context& x) {
+        return above(each(x.runs("budget cut 1.0 y10",
+                                 [](ds::Scenario& s) { s.events.push_back(event(10, ds::EventKind::BudgetCut, 1.0)); }),
+                          change(Metric::capacity_index, 9, 12)));
+      });
+  add("R relaunch", "relaunching ended initiatives and abandoned schools raises capacity at year 25 (against no relaunch)",
+      "", everywhere, [=](Context& x) {
+        return above(paired(x.base(), x.runs("no relaunch", [](ds::Scenario& s) {
+                              s.model.initiative_relaunch = 0;
+                              s.model.school_relaunch = 0;
+                            }),
+                            metric(Metric::capacity_index, 25)));
+      });
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("every claim in every context, and each pole of each dial winning somewhere", "[validation]") {
+  const auto files = context_files();
+  REQUIRE(files.size() >= 6);
+  const auto all_claims = claims();
+  const auto all_outcomes = leader_outcomes();
+  const auto& dials = ds::dial_names();
+  std::vector<int> applicable(all_claims.size()), holding(all_claims.size());
+  std::vector<std::vector<std::string>> failing(all_claims.size());
+  // wins[dial][pole 0 = 0.1, 1 = 0.9][outcome]: contexts won.
+  std::vector<std::array<std::vector<int>, 2>> wins(dials.size());
+  for (auto& w : wins) w = {std::vector<int>(all_outcomes.size()), std::vector<int>(all_outcomes.size())};
+
+  for (const auto& file : files) {
+    Context x(file);
+    for (std::size_t k = 0; k < all_claims.size(); ++k) {
+      const Claim& cl = all_claims[k];
+      if (!cl.applies(x.scenario())) continue;
+      const Verdict v = cl.measure(x);
+      ++applicable[k];
+      if (v.holds) ++holding[k];
+      else failing[k].push_back(x.name());
+      record("context", cl.id, x.name(), v.iv, cl.text, v.holds);
+    }
+    for (std::size_t d = 0; d < dials.size(); ++d) {
+      const Runs& low = x.pole(dials[d], 0.1);
+      const Runs& high = x.pole(dials[d], 0.9);
+      for (std::size_t o = 0; o < all_outcomes.size(); ++o) {
+        const Interval iv = all_outcomes[o].advantage(high, low);
+        const int winner = iv.low > 0 ? 1 : iv.high < 0 ? 0 : -1;
+        if (winner >= 0) ++wins[d][static_cast<std::size_t>(winner)][o];
+        record("context-dominance", dials[d], x.name() + "|" + all_outcomes[o].name, iv,
+               winner == 1 ? "0.9" : winner == 0 ? "0.1" : "neither", true);
+      }
+    }
+  }
+
+  for (std::size_t k = 0; k < all_claims.size(); ++k) {
+    const Claim& cl = all_claims[k];
+    if (applicable[k] == 0) continue;
+    const double share = static_cast<double>(holding[k]) / applicable[k];
+    Interval iv;  // the share with its Wilson 95% interval
+    {
+      const double n = applicable[k], z = 1.959963984540054, z2 = z * z;
+      const double centre = (share + z2 / (2 * n)) / (1 + z2 / n);
+      const double half = z / (1 + z2 / n) * std::sqrt(share * (1 - share) / n + z2 / (4 * n * n));
+      iv = {share, std::max(0.0, centre - half), std::min(1.0, centre + half), applicable[k]};
+    }
+    const bool pass = share >= cl.required;
+    std::string where = cl.condition.empty() ? "every context" : cl.condition;
+    std::string failed;
+    for (const auto& f : failing[k]) failed += (failed.empty() ? "" : ", ") + f;
+    INFO(cl.id << ": " << cl.text << " holds in " << holding[k] << " of " << applicable[k] << " contexts ("
+               << where << "); not in: " << failed);
+    record("share", cl.id, cl.text + " [applies: " + where + "]", iv,
+           "at least " + std::to_string(static_cast<int>(cl.required * 100)) + "% of applicable contexts", pass);
+    CHECK(pass);
+  }
+
+  for (std::size_t d = 0; d < dials.size(); ++d) {
+    for (int pole = 0; pole < 2; ++pole) {
+      int won = 0, everything = 1;
+      for (std::size_t o = 0; o < all_outcomes.size(); ++o) {
+        won += wins[d][static_cast<std::size_t>(pole)][o];
+        if (wins[d][static_cast<std::size_t>(pole)][o] < static_cast<int>(files.size())) everything = 0;
+      }
+      const std::string name = dials[d] + (pole ? " 0.9" : " 0.1");
+      INFO(name << " wins " << won << " (context, outcome) pairs; wins every outcome everywhere: " << everything);
+      Interval count;
+      count.mean = count.low = count.high = won;
+      count.n = static_cast<int>(files.size());
+      record("dominance-summary", dials[d], pole ? "0.9" : "0.1", count,
+             "wins somewhere, not everything everywhere", won > 0 && !everything);
+      CHECK(won > 0);
+      CHECK(!everything);
+    }
+  }
+}
