@@ -217,6 +217,41 @@ std::vector<ParamSpec> build_scenario_params() {
     [](ModelParams& x) { return &x.coherence_drift_protection; });
   m("disuse_decay", 0, 1, "per month", "skill fade when the school does not implement", kAssume,
     [](ModelParams& x) { return &x.disuse_decay; });
+  m("setback_coaching_factor", 0, 1, "ratio",
+    "coaching effect (above uncoached transfer) in a school whose new principal is still setting "
+    "it back (setback_months > 0)",
+    "model assumption: a new principal's disruption costs about a third of coaching's effect",
+    [](ModelParams& x) { return &x.setback_coaching_factor; });
+  m("hub_weight", 0, 1, "share",
+    "weight of the mean skill of the school's teacher-leaders and coaches (hubs) in the peer skill "
+    "a teacher learns towards; the advice ties get the rest",
+    "model assumption: teacher-leaders and coaches are hubs of a school's advice network",
+    [](ModelParams& x) { return &x.hub_weight; });
+  m("fit_learning_floor", 0, 1, "ratio",
+    "learning multiplier of a school at fit 0, rising linearly to 1 at fit 1", kAssume,
+    [](ModelParams& x) { return &x.fit_learning_floor; });
+  m("decay_support_dose", 0.01, 1, "share",
+    "coaching dose at and above which skill below Routine stops fading (skill_decay scales with 1 "
+    "- dose / decay_support_dose)",
+    kAssume, [](ModelParams& x) { return &x.decay_support_dose; });
+  m("drift_principal_base", 1, 3, "ratio",
+    "drift of routine practice scales with (drift_principal_base - principal_support): 1 at "
+    "average support 0.5; at least 1 so that drift never turns into growth",
+    "model assumption: practice drifts faster under weak school leadership",
+    [](ModelParams& x) { return &x.drift_principal_base; });
+  m("orientation_peer_share", 0, 1, "ratio",
+    "peer learning of a teacher whose school does not practise, relative to peer_learning_rate "
+    "(orientation from ties)",
+    kAssume, [](ModelParams& x) { return &x.orientation_peer_share; });
+  m("disuse_skill_floor", 0, 0.5, "skill",
+    "skill below which a non-practising teacher's skill no longer fades with disuse_decay", kAssume,
+    [](ModelParams& x) { return &x.disuse_skill_floor; });
+  m("motivation_commitment_weight", 0, 1, "share",
+    "weight of commitment in a practising teacher's motivation to learn: (1 - w) + w * commitment",
+    kAssume, [](ModelParams& x) { return &x.motivation_commitment_weight; });
+  m("motivation_fatigue_weight", 0, 1, "share",
+    "share of a practising teacher's motivation to learn lost at full fatigue: x (1 - w * fatigue)",
+    kAssume, [](ModelParams& x) { return &x.motivation_fatigue_weight; });
   m("program_size_halving", 1, 10000, "teachers",
     "caseload scale at which the coaching effect falls towards half",
     "Kraft, Blazar & Hogan 2018: programs of 100+ teachers show about half the effect",
@@ -236,6 +271,45 @@ std::vector<ParamSpec> build_scenario_params() {
     "coaches spend ~28% in direct support vs 60-80% intended; contracted coaches, hired to coach, "
     "somewhat more",
     [](ModelParams& x) { return &x.partner_coach_direct_time; });
+  m("platform_direct_time", 0, 1, "ratio",
+    "direct support time of a platform vendor's staff relative to partner_coach_direct_time (they "
+    "mostly support the product)",
+    kAssume, [](ModelParams& x) { return &x.platform_direct_time; });
+  m("routine_demand", 0, 1, "share",
+    "coaching demand of a teacher at Routine relative to one below it", kAssume,
+    [](ModelParams& x) { return &x.routine_demand; });
+  m("sustaining_demand", 0, 1, "share",
+    "coaching demand of a school in the Sustaining phase relative to an implementing one", kAssume,
+    [](ModelParams& x) { return &x.sustaining_demand; });
+  m("steer_weight_base", 0, 5, "weight",
+    "base of the weight with which a centralized district steers coaching to a school (plus need "
+    "or readiness, by need_priority)",
+    kAssume, [](ModelParams& x) { return &x.steer_weight_base; });
+  m("claim_weight", 0, 10, "weight",
+    "weight with which, in a decentralized district, a school claims coaching per unit of "
+    "readiness x commitment",
+    kAssume, [](ModelParams& x) { return &x.claim_weight; });
+  m("coach_quality_base", 0, 1, "quality",
+    "internal coaching quality at coach skill 0, before expertise (quality = base + skill_weight x "
+    "mean coach skill)",
+    kAssume, [](ModelParams& x) { return &x.coach_quality_base; });
+  m("coach_quality_skill", 0, 1, "quality/skill",
+    "internal coaching quality added per unit of the coaches' mean skill, before expertise",
+    kAssume, [](ModelParams& x) { return &x.coach_quality_skill; });
+  m("untooled_upkeep", 0, 1, "share",
+    "share of upkeep kept when the recurring tools are not funded at all (in proportion to the "
+    "funded share)",
+    kAssume, [](ModelParams& x) { return &x.untooled_upkeep; });
+  m("home_fit", 0, 0.5, "fit",
+    "fit added to a school per unit of building in-house (1 - external_sourcing): built here, fits "
+    "here",
+    kAssume, [](ModelParams& x) { return &x.home_fit; });
+  m("university_relationship_speed", 0.1, 10, "ratio",
+    "rate at which a university partner's relationship matures relative to other partners", kAssume,
+    [](ModelParams& x) { return &x.university_relationship_speed; });
+  m("lapsed_relationship_retention", 0, 1, "share/year",
+    "share of a partner relationship kept per year without a contract", kAssume,
+    [](ModelParams& x) { return &x.lapsed_relationship_retention; });
   mi("components", 1, 16, "components",
      "practice components K (station rotation, adaptive software, ...)", "MODEL.md 2",
      [](ModelParams& x) { return &x.components; });
@@ -347,6 +421,39 @@ std::vector<ParamSpec> build_scenario_params() {
     [](ModelParams& x) { return &x.fatigue_recovery; });
   m("commitment_rate", 0, 1, "per month", "rate at which commitment approaches its target", kAssume,
     [](ModelParams& x) { return &x.commitment_rate; });
+  m("commitment_base", 0, 1, "commitment",
+    "commitment target at full centralization, average principal support (0.5), not yet practising "
+    "and with no progress or fatigue",
+    kAssume, [](ModelParams& x) { return &x.commitment_base; });
+  m("commitment_autonomy", 0, 0.5, "commitment",
+    "commitment target added per unit of decentralization (1 - centralization): ownership when "
+    "schools choose",
+    kAssume, [](ModelParams& x) { return &x.commitment_autonomy; });
+  m("commitment_principal", 0, 0.5, "commitment",
+    "commitment target added per unit of principal support above 0.5", kAssume,
+    [](ModelParams& x) { return &x.commitment_principal; });
+  m("commitment_mandate_misfit", 0, 0.5, "commitment",
+    "commitment target lost in a practising school per unit of centralization x (1 - fit): "
+    "compliance with a poorly fitting mandate",
+    kAssume, [](ModelParams& x) { return &x.commitment_mandate_misfit; });
+  m("commitment_build", 0, 0.5, "commitment",
+    "commitment target added in a practising school per unit of building (1 - external_sourcing): "
+    "designing rather than receiving",
+    kAssume, [](ModelParams& x) { return &x.commitment_build; });
+  m("commitment_external_misfit", 0, 0.5, "commitment",
+    "commitment target lost in a practising school per unit of partner share of its coaching x (1 "
+    "- fit): bending to tools that do not fit",
+    kAssume, [](ModelParams& x) { return &x.commitment_external_misfit; });
+  m("commitment_progress", 0, 0.5, "commitment",
+    "commitment target added to a practising teacher at Routine skill (in proportion to skill / "
+    "routine_skill below it)",
+    kAssume, [](ModelParams& x) { return &x.commitment_progress; });
+  m("commitment_fatigue_loss", 0, 1, "commitment/fatigue",
+    "commitment target lost per unit of fatigue", kAssume,
+    [](ModelParams& x) { return &x.commitment_fatigue_loss; });
+  m("commitment_role_bonus", 0, 0.5, "commitment",
+    "commitment target added for teacher-leaders and coaches", kAssume,
+    [](ModelParams& x) { return &x.commitment_role_bonus; });
   m("leader_skill", 0, 1, "skill", "skill needed to become a teacher-leader", kAssume,
     [](ModelParams& x) { return &x.leader_skill; });
   mi("teachers_per_leader", 2, 100, "teachers",
@@ -438,6 +545,46 @@ std::vector<ParamSpec> build_scenario_params() {
   m("partner_held_months", 1, 120, "months",
     "months for a school's reliance on partner-held practice to build up (or wear off)", kAssume,
     [](ModelParams& x) { return &x.partner_held_months; });
+  m("inst_weight_capacity", 0, 1, "weight",
+    "weight of last year's capacity_index (counting fully at inst_capacity_full) in "
+    "institutionalization (6.2)",
+    kAssume, [](ModelParams& x) { return &x.inst_weight_capacity; });
+  m("inst_capacity_full", 0.05, 1, "share",
+    "capacity_index at which capacity counts fully in institutionalization (in proportion below)",
+    kAssume, [](ModelParams& x) { return &x.inst_capacity_full; });
+  m("inst_weight_self_sufficiency", 0, 1, "weight",
+    "weight of last year's self_sufficiency in institutionalization (6.2)", kAssume,
+    [](ModelParams& x) { return &x.inst_weight_self_sufficiency; });
+  m("inst_weight_commitment", 0, 1, "weight",
+    "weight of the mean school commitment in institutionalization (6.2)", kAssume,
+    [](ModelParams& x) { return &x.inst_weight_commitment; });
+  m("inst_weight_momentum", 0, 1, "weight",
+    "weight of momentum (board support) in institutionalization (6.2)", kAssume,
+    [](ModelParams& x) { return &x.inst_weight_momentum; });
+  m("exposure_floor", 0, 1, "share",
+    "a new superintendent's exposure of a fully decentralized initiative relative to a fully "
+    "centralized one: exposure = (f + (1 - f) c)(1 - inst) (6.2)",
+    kAssume, [](ModelParams& x) { return &x.exposure_floor; });
+  m("reprioritize_momentum_loss", 0, 1, "momentum",
+    "momentum a re-prioritizing superintendent takes away, times centralization x (1 - "
+    "institutionalization)",
+    kAssume, [](ModelParams& x) { return &x.reprioritize_momentum_loss; });
+  m("relaunch_momentum", 0, 1, "momentum",
+    "momentum an ended initiative restarts with at least, when a new superintendent relaunches it",
+    kAssume, [](ModelParams& x) { return &x.relaunch_momentum; });
+  m("principal_support_sd", 0, 0.5, "sd",
+    "sd of a new principal's support (Beta around the school's readiness)", kAssume,
+    [](ModelParams& x) { return &x.principal_support_sd; });
+  m("principal_trust_retained", 0, 1, "share",
+    "share of the school's trust kept when its principal changes", kAssume,
+    [](ModelParams& x) { return &x.principal_trust_retained; });
+  m("withdraw_safe_depth", 0.01, 1, "depth",
+    "implementation depth at and above which a new principal no longer withdraws the school "
+    "(principal_withdraw falls in proportion below it)",
+    kAssume, [](ModelParams& x) { return &x.withdraw_safe_depth; });
+  m("board_momentum_floor", 0, 0.5, "momentum",
+    "momentum below which the board ends the initiative at the year start", kAssume,
+    [](ModelParams& x) { return &x.board_momentum_floor; });
   m("internal_coach_cost", 0, 1e6, "USD/FTE-year", "salary and benefits of an internal coach",
     "BLS: teacher compensation with benefits about $90-100k",
     [](ModelParams& x) { return &x.internal_coach_cost; });
@@ -487,6 +634,51 @@ std::vector<ParamSpec> build_scenario_params() {
     [](ModelParams& x) { return &x.adapt_step; });
   m("churn_fatigue", 0, 5, "fatigue/dial", "fatigue added per unit of total dial change", kAssume,
     [](ModelParams& x) { return &x.churn_fatigue; });
+  m("review_fatigue_high", 0, 1, "fatigue",
+    "strategy review (6.3): observed mean fatigue above which pace falls", kAssume,
+    [](ModelParams& x) { return &x.review_fatigue_high; });
+  m("review_fatigue_low", 0, 1, "fatigue",
+    "strategy review: observed mean fatigue below which, with growth below review_growth_low and "
+    "schools waiting, pace rises",
+    kAssume, [](ModelParams& x) { return &x.review_fatigue_low; });
+  m("review_growth_low", 0, 1, "capacity/year",
+    "strategy review: observed yearly capacity growth below which pace rises (with low fatigue, "
+    "schools waiting)",
+    kAssume, [](ModelParams& x) { return &x.review_growth_low; });
+  m("review_abandon_high", 0, 1, "share/year",
+    "strategy review: observed yearly abandonment (share of schools) above which bundling falls "
+    "and failure_sharing rises",
+    kAssume, [](ModelParams& x) { return &x.review_abandon_high; });
+  m("review_abandon_low", 0, 1, "share/year",
+    "strategy review: observed yearly abandonment below which, with depth below review_depth_low, "
+    "bundling rises",
+    kAssume, [](ModelParams& x) { return &x.review_abandon_low; });
+  m("review_depth_low", 0, 1, "depth",
+    "strategy review: observed mean depth of practising schools below which, with abandonment "
+    "below review_abandon_low, bundling rises",
+    kAssume, [](ModelParams& x) { return &x.review_depth_low; });
+  m("review_commitment_low", 0, 1, "commitment",
+    "strategy review: observed mean commitment below which centralization falls", kAssume,
+    [](ModelParams& x) { return &x.review_commitment_low; });
+  m("review_gap_high", 0, 1, "depth",
+    "strategy review: observed depth gap between low- and high-need schools above which "
+    "need_priority and centralization rise",
+    kAssume, [](ModelParams& x) { return &x.review_gap_high; });
+  m("review_dependence_capacity", 0, 1, "capacity",
+    "strategy review: capacity_index above which reliance on partners (after year 5) counts as "
+    "dependence",
+    kAssume, [](ModelParams& x) { return &x.review_dependence_capacity; });
+  m("review_dependence_bought", 0, 1, "share",
+    "strategy review: partner share of coaching above which the district counts itself dependent "
+    "(with self_sufficiency below sustain_self_sufficiency)",
+    kAssume, [](ModelParams& x) { return &x.review_dependence_bought; });
+  m("review_stall_growth", 0, 1, "capacity/year",
+    "strategy review: observed yearly capacity growth below which, in years 1-4, external_sourcing "
+    "rises",
+    kAssume, [](ModelParams& x) { return &x.review_stall_growth; });
+  m("churn_momentum_cost", 0, 1, "momentum/dial",
+    "momentum lost per unit of total dial change at a strategy review", kAssume,
+    [](ModelParams& x) { return &x.churn_momentum_cost; });
   mi("advice_ties", 2, 50, "ties", "advice ties per teacher inside a school (rounded down to even)",
      "Spillane et al.: teachers name a handful of advice partners",
      [](ModelParams& x) { return &x.advice_ties; });

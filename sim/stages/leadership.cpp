@@ -13,14 +13,17 @@ namespace {
 // (capacity, internal coaches, teacher ownership, board support).
 // Last year's end state: capacity (counting fully at half the teachers) and
 // self-sufficiency weigh most.
-double institutionalization(const Scenario&, const State& st) {
+double institutionalization(const Scenario& sc, const State& st) {
   const DistrictState& d = st.district;
+  const ModelParams& m = sc.model;
   const double capacity = d.capacity_history.empty() ? 0.0 : d.capacity_history.back();
   const double self = d.self_sufficiency_history.empty() ? 0.0 : d.self_sufficiency_history.back();
   double commitment = 0;
   for (double c : st.schools.commitment) commitment += c;
   commitment /= std::max<double>(1.0, static_cast<double>(st.schools.size()));
-  return clamp01(0.4 * std::min(1.0, 2.0 * capacity) + 0.2 * self + 0.2 * commitment + 0.2 * d.momentum);
+  return clamp01(m.inst_weight_capacity * std::min(1.0, capacity / m.inst_capacity_full) +
+                 m.inst_weight_self_sufficiency * self + m.inst_weight_commitment * commitment +
+                 m.inst_weight_momentum * d.momentum);
 }
 
 // An ended initiative starts again: a fresh, wary start (reform fatigue).
@@ -28,7 +31,7 @@ void relaunch_initiative(const Scenario& sc, State& st) {
   DistrictState& d = st.district;
   d.initiative_active = true;
   d.relaunches += 1;
-  d.momentum = std::max(d.momentum, 0.3);
+  d.momentum = std::max(d.momentum, sc.model.relaunch_momentum);
   const auto f = static_cast<float>(sc.model.reform_fatigue);
   for (float& c : st.teachers.commitment) c = std::max(0.0f, c - f);
   for (float& x : st.teachers.fatigue) x = std::min(1.0f, x + f);
@@ -55,7 +58,7 @@ void superintendent_change(const Scenario& sc, State& st, const Rng& rng, std::u
   }
   const double c = d.strategy.centralization;
   const double inst = institutionalization(sc, st);
-  const double exposure = (0.2 + 0.8 * c) * (1.0 - inst);
+  const double exposure = (m.exposure_floor + (1.0 - m.exposure_floor) * c) * (1.0 - inst);
   double p = m.initiative_drop_base * exposure * exposure;
   if (draw < p) {
     d.initiative_active = false;
@@ -66,7 +69,8 @@ void superintendent_change(const Scenario& sc, State& st, const Rng& rng, std::u
   } else if (draw < (p += m.leader_pause_chance * exposure)) {
     d.paused = true;
   } else if (draw < (p += m.leader_reprioritize_chance * exposure)) {
-    d.momentum = clamp01(d.momentum - 0.25 * c * (1.0 - inst));  // attention goes elsewhere
+    // Attention goes elsewhere.
+    d.momentum = clamp01(d.momentum - m.reprioritize_momentum_loss * c * (1.0 - inst));
   }
 }
 
@@ -124,22 +128,26 @@ void leadership_turnover(const Scenario& sc, State& st, const Rng& rng) {
     Draws p = rng.draws(streams::kPrincipal, year, i);
     if (p.uniform() < sc.district.principal_turnover) {
       s.setback_months[i] = sc.model.principal_setback_months;
-      s.principal_support[i] = p.beta_mean_sd(std::clamp(s.readiness[i], 0.05, 0.95), 0.15);
-      s.trust[i] *= 0.7;
+      s.principal_support[i] =
+          p.beta_mean_sd(std::clamp(s.readiness[i], 0.05, 0.95), sc.model.principal_support_sd);
+      s.trust[i] *= sc.model.principal_trust_retained;
       s.principal_changes[i] += 1;
       const bool mandated = d.initiative_active && c >= s.opt_in_threshold[i];
-      const double withdraw = sc.model.principal_withdraw * (1.0 - std::min(1.0, 2.0 * s.depth[i]));
+      const double withdraw = sc.model.principal_withdraw *
+                              (1.0 - std::min(1.0, s.depth[i] / sc.model.withdraw_safe_depth));
       if (practising(s.phase[i]) && !mandated && p.uniform() < withdraw) {
         abandon_school(st, i);
       }
     }
   }
   // Momentum too low for too long: the board ends the initiative.
-  if (d.initiative_active && d.momentum < 0.05) d.initiative_active = false;
+  if (d.initiative_active && d.momentum < sc.model.board_momentum_floor)
+    d.initiative_active = false;
 }
 
 void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   DistrictState& d = st.district;
+  const ModelParams& m = sc.model;
   const double a = d.strategy.adaptivity;
   const auto& cap = d.capacity_history;
   if (a <= 0 || !d.initiative_active || cap.size() < 2) return;
@@ -185,15 +193,19 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   // Burning out: slow down. Nothing moving and nobody tired: speed up.
   const bool waiting = std::find(st.schools.phase.begin(), st.schools.phase.end(), Phase::Waiting) !=
                        st.schools.phase.end();
-  if (obs_fatigue > 0.12) s.pace -= step;
-  else if (waiting && obs_growth < 0.02 && obs_fatigue < 0.06) s.pace += step;
+  if (obs_fatigue > m.review_fatigue_high)
+    s.pace -= step;
+  else if (waiting && obs_growth < m.review_growth_low && obs_fatigue < m.review_fatigue_low)
+    s.pace += step;
   // Schools dropping out: loosen the package; shallow but stable: tighten it.
-  if (obs_abandon > 0.02) s.bundling -= step;
-  else if (obs_depth < 0.25 && obs_abandon < 0.005) s.bundling += step / 2;
+  if (obs_abandon > m.review_abandon_high)
+    s.bundling -= step;
+  else if (obs_depth < m.review_depth_low && obs_abandon < m.review_abandon_low)
+    s.bundling += step / 2;
   // Low ownership: loosen control.
-  if (obs_commitment < 0.45) s.centralization -= step;
+  if (obs_commitment < m.review_commitment_low) s.centralization -= step;
   // The neediest schools left behind: target them, hold tighter.
-  if (obs_gap > 0.1) {
+  if (obs_gap > m.review_gap_high) {
     s.need_priority += step;
     s.centralization += step / 2;
   }
@@ -206,12 +218,14 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   // counts as sustainable): grow its own.
   const double obs_self = d.self_sufficiency_history.back() + noise.normal(0, sd);
   const double bought = st.schools.size() > 0 ? st.schools.external_share[0] : 0.0;
-  const bool dependent = st.clock.year > 5 && cap.back() > 0.1 && bought > 0.5 &&
+  const bool dependent = st.clock.year > 5 && cap.back() > m.review_dependence_capacity &&
+                         bought > m.review_dependence_bought &&
                          obs_self < sc.model.sustain_self_sufficiency;
   if (grant_soon || dependent) s.external_sourcing -= step;
-  else if (obs_growth < 0.01 && st.clock.year <= 4) s.external_sourcing += step / 2;
+  else if (obs_growth < m.review_stall_growth && st.clock.year <= 4)
+    s.external_sourcing += step / 2;
   // Repeated failures: start sharing how things went wrong.
-  if (obs_abandon > 0.02) s.failure_sharing += step / 2;
+  if (obs_abandon > m.review_abandon_high) s.failure_sharing += step / 2;
   double churn = 0;
   for (int k = 0; k < kDialCount; ++k) {
     double& v = dial(s, k);
@@ -222,7 +236,7 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   // Churn: every change is felt as incoherence and fatigue.
   const auto add = static_cast<float>(sc.model.churn_fatigue * churn);
   for (float& f : st.teachers.fatigue) f = std::min(1.0f, f + add);
-  d.momentum = clamp01(d.momentum - 0.05 * churn);
+  d.momentum = clamp01(d.momentum - m.churn_momentum_cost * churn);
 }
 
 }  // namespace ds

@@ -36,9 +36,10 @@ void learning(const Scenario& sc, State& st, const Rng&) {
   for (SchoolId sid = 0; sid < s.size(); ++sid) {
     const bool active = practising(s.phase[sid]);
     const double dose = s.dose[sid];
-    const double coach = m.coach_learning_rate *
-                         (m.uncoached_transfer + (1.0 - m.uncoached_transfer) * dose * s.quality[sid] *
-                                                     (s.setback_months[sid] > 0 ? 0.7 : 1.0));
+    const double coach =
+        m.coach_learning_rate *
+        (m.uncoached_transfer + (1.0 - m.uncoached_transfer) * dose * s.quality[sid] *
+                                    (s.setback_months[sid] > 0 ? m.setback_coaching_factor : 1.0));
     // A best practice transfers as far as the school's context resembles the
     // one it worked in (its fit); others' failures and processes are taken up
     // as far as the school feels safe to look at its own (its trust).
@@ -52,13 +53,15 @@ void learning(const Scenario& sc, State& st, const Rng&) {
     // Coherence: the components run as one model (6.8; Newmann et al. 2001).
     const double coverage = static_cast<double>(__builtin_popcount(s.components[sid])) / m.components;
     const double coherence = coverage * coverage;
-    const double fit = (0.5 + 0.5 * s.fit[sid]) * (1.0 + m.readiness_learning * (s.readiness[sid] - 0.5)) *
+    const double fit = (m.fit_learning_floor + (1.0 - m.fit_learning_floor) * s.fit[sid]) *
+                       (1.0 + m.readiness_learning * (s.readiness[sid] - 0.5)) *
                        (1.0 + m.coherence_learning * coherence);
     const double hub = s.leader_skill[sid];
-    const double decay_support = std::max(0.0, 1.0 - dose / 0.3);
+    const double decay_support = std::max(0.0, 1.0 - dose / m.decay_support_dose);
     // Drift of routine practice without upkeep: faster under weak leadership,
     // slower in a coherent model.
-    const double drift = m.drift_rate * (1.0 - s.upkeep[sid]) * (1.5 - s.principal_support[sid]) *
+    const double drift = m.drift_rate * (1.0 - s.upkeep[sid]) *
+                         (m.drift_principal_base - s.principal_support[sid]) *
                          (1.0 - m.coherence_drift_protection * coherence);
     const float floor = static_cast<float>(m.initial_skill_mean);
     const TeacherId end = s.first[sid] + s.count[sid];
@@ -70,12 +73,15 @@ void learning(const Scenario& sc, State& st, const Rng&) {
       for (int k = 0; k < 2; ++k)
         if (const TeacherId j = t.extra_tie[2 * i + static_cast<std::size_t>(k)]; j != kNone) peer += t.skill[j], ++n;
       peer = n > 0 ? peer / n : 0.0;
-      if (hub > 0) peer = 0.7 * peer + 0.3 * hub;  // leaders and coaches are hubs
+      if (hub > 0)
+        peer = (1.0 - m.hub_weight) * peer + m.hub_weight * hub;  // leaders and coaches are hubs
       const double skill = t.skill[i];
       const double gap = std::max(0.0, peer - skill);
       double next;
       if (active) {
-        const double motivation = (0.5 + 0.5 * t.commitment[i]) * (1.0 - 0.5 * t.fatigue[i]);
+        const double motivation = (1.0 - m.motivation_commitment_weight +
+                                   m.motivation_commitment_weight * t.commitment[i]) *
+                                  (1.0 - m.motivation_fatigue_weight * t.fatigue[i]);
         next = skill + t.learn_rate[i] * motivation * fit *
                            ((1.0 - skill) * push + m.peer_learning_rate * gap);
         // Without support, what is not yet routine fades.
@@ -84,7 +90,8 @@ void learning(const Scenario& sc, State& st, const Rng&) {
         if (t.months_practice[i] < 65535) ++t.months_practice[i];
       } else {
         // Not practising: orientation from ties, and disuse.
-        next = skill + 0.25 * m.peer_learning_rate * gap - m.disuse_decay * std::max(0.0, skill - 0.1);
+        next = skill + m.orientation_peer_share * m.peer_learning_rate * gap -
+               m.disuse_decay * std::max(0.0, skill - m.disuse_skill_floor);
       }
       const auto nf = static_cast<float>(std::clamp(next, 0.0, 1.0));
       if (active && skill < routine && nf >= routine) new_routine += 1;
@@ -116,10 +123,12 @@ void commitment_fatigue(const Scenario& sc, State& st, const Rng&) {
     const double thin = m.thin_support_fatigue * (1.0 - s.dose[sid]);
     // Will: ownership when schools choose, compliance when told; designing
     // rather than receiving; bending to tools that do not fit.
-    double base = 0.45 + 0.15 * (1.0 - g.centralization) + 0.1 * (s.principal_support[sid] - 0.5);
+    double base = m.commitment_base + m.commitment_autonomy * (1.0 - g.centralization) +
+                  m.commitment_principal * (s.principal_support[sid] - 0.5);
     if (active)
-      base += -0.15 * g.centralization * (1.0 - fit) + 0.1 * (1.0 - g.external_sourcing) -
-              0.1 * s.external_share[sid] * (1.0 - fit);
+      base += -m.commitment_mandate_misfit * g.centralization * (1.0 - fit) +
+              m.commitment_build * (1.0 - g.external_sourcing) -
+              m.commitment_external_misfit * s.external_share[sid] * (1.0 - fit);
     const TeacherId end = s.first[sid] + s.count[sid];
     for (TeacherId i = s.first[sid]; i < end; ++i) {
       double f = t.fatigue[i];
@@ -130,7 +139,9 @@ void commitment_fatigue(const Scenario& sc, State& st, const Rng&) {
       }
       f -= m.fatigue_recovery * f;
       const double progress = active ? std::min(1.0, t.skill[i] / m.routine_skill) : 0.0;
-      const double target = base + 0.15 * progress - 0.3 * f + (t.role[i] != Role::Teacher ? 0.1 : 0.0);
+      const double target = base + m.commitment_progress * progress -
+                            m.commitment_fatigue_loss * f +
+                            (t.role[i] != Role::Teacher ? m.commitment_role_bonus : 0.0);
       const double c = t.commitment[i] + m.commitment_rate * (target - t.commitment[i]);
       t.fatigue[i] = static_cast<float>(std::clamp(f, 0.0, 1.0));
       t.commitment[i] = static_cast<float>(std::clamp(c, 0.0, 1.0));

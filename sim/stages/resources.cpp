@@ -25,7 +25,8 @@ bool partner_available(const Scenario& sc, const State& st, std::size_t p) {
 
 double partner_direct_time(const Scenario& sc, std::size_t p) {
   // A platform vendor's staff mostly support the product, not teachers.
-  const double f = sc.partners[p].kind == PartnerKind::Platform ? 0.5 : 1.0;
+  const double f =
+      sc.partners[p].kind == PartnerKind::Platform ? sc.model.platform_direct_time : 1.0;
   return sc.model.partner_coach_direct_time * f;
 }
 
@@ -263,14 +264,17 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
   for (SchoolId i = 0; i < S; ++i) {
     if (!practising(s.phase[i])) continue;
     const double routine = s.routine_share[i] * s.count[i];
-    demand[i] = (0.25 * routine + (s.count[i] - routine)) * (s.phase[i] == Phase::Sustaining ? 0.5 : 1.0);
+    demand[i] = (sc.model.routine_demand * routine + (s.count[i] - routine)) *
+                (s.phase[i] == Phase::Sustaining ? sc.model.sustaining_demand : 1.0);
     const Strategy& g = d.strategy;
     // The district steers support (to need or readiness); a loose district
     // lets ready, committed schools claim it.
-    weight[i] = demand[i] * (g.centralization * (0.5 + g.need_priority * s.need[i] +
-                                                 (1.0 - g.need_priority) * s.readiness[i]) +
-                             (1.0 - g.centralization) * 2.0 * s.readiness[i] * s.commitment[i]) +
-                1e-9;
+    weight[i] =
+        demand[i] *
+            (g.centralization * (sc.model.steer_weight_base + g.need_priority * s.need[i] +
+                                 (1.0 - g.need_priority) * s.readiness[i]) +
+             (1.0 - g.centralization) * sc.model.claim_weight * s.readiness[i] * s.commitment[i]) +
+        1e-9;
   }
   double supply = ext_slots + int_slots;
   for (int pass = 0; pass < 3 && supply > 1e-9; ++pass) {  // water-filling
@@ -293,7 +297,11 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
   // of coaching allows: know-how is the experienced share of the corps.
   const double experienced = coaches > 0 ? std::min(1.0, d.coaching_expertise / coaches) : 0.0;
   const double know_how = sc.model.expertise_floor + (1.0 - sc.model.expertise_floor) * experienced;
-  const double q_int = coaches > 0 ? (0.3 + 0.6 * coach_skill / coaches) * know_how : 0.0;
+  const double q_int =
+      coaches > 0
+          ? (sc.model.coach_quality_base + sc.model.coach_quality_skill * coach_skill / coaches) *
+                know_how
+          : 0.0;
   const double m_ext = program_size_factor(sc, served * x, d.strategy.centralization);
   const double m_int = program_size_factor(sc, served * (1.0 - x), d.strategy.centralization);
   for (std::size_t p = 0; p < P; ++p)
@@ -303,7 +311,7 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
   // Upkeep: coach time and teacher-leaders' peer support per teacher, against
   // the dose that keeps practice from drifting; missing tools halve it (6.8).
   const double per_coach = sc.model.teachers_per_coach * sc.model.internal_coach_direct_time / kNominalDirectTime;
-  const double tools = 0.5 + 0.5 * d.tools_funded;
+  const double tools = sc.model.untooled_upkeep + (1.0 - sc.model.untooled_upkeep) * d.tools_funded;
   for (SchoolId i = 0; i < S; ++i) {
     const double peer_support = s.leaders[i] * sc.model.leader_coaching_fte * per_coach;
     const double support = (alloc[i] + peer_support) / std::max(1u, s.count[i]);
@@ -330,7 +338,8 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
     pf = ext_fte > 0 ? c * pf / ext_fte + (1.0 - c) * best : 1.0;
     // Teachers bend to a product that does not fit; a platform doubly so.
     const double misfit = (1.0 - pf) * (1.0 + (ext_fte > 0 ? platform / ext_fte : 0.0));
-    const double home_fit = 0.1 * (1.0 - d.strategy.external_sourcing);  // built here, fits here
+    // Built here, fits here.
+    const double home_fit = sc.model.home_fit * (1.0 - d.strategy.external_sourcing);
     s.fit[i] = clamp01(comp_fit * (1.0 - x * misfit) + home_fit);
   }
 }
@@ -390,12 +399,14 @@ void contract_ends(const Scenario& sc, State& st, const Rng&) {
   PartnerState& p = st.partners;
   for (std::size_t k = 0; k < p.size(); ++k) {
     if (p.contract_left[k] > 0) {
-      const double speed = sc.partners[k].kind == PartnerKind::University ? 1.5 : 1.0;
+      const double speed = sc.partners[k].kind == PartnerKind::University
+                               ? sc.model.university_relationship_speed
+                               : 1.0;
       p.relationship[k] =
           1.0 - (1.0 - p.relationship[k]) * std::exp(-speed / sc.model.relationship_years);
       if (--p.contract_left[k] == 0) p.fte[k] = 0;
     } else {
-      p.relationship[k] *= 0.7;  // a lapsed relationship fades
+      p.relationship[k] *= sc.model.lapsed_relationship_retention;  // a lapsed relationship fades
     }
   }
 }
