@@ -197,9 +197,10 @@ def screen_section(path):
                               for m, p in flips[:6])
         if len(flips) > 6:
             flip_text += f" and {len(flips) - 6} more"
-        top = sorted(ps, key=lambda p: -p["mu_star"])[:3]
+        top = sorted((p for p in ps if p["mu_star"] == p["mu_star"]), key=lambda p: -p["mu_star"])[:3]
         top_text = ", ".join(f"`{p['key'].removeprefix('model.')}` {fmt(p['mu_star'])}" for p in top)
-        lines.append(f"| {cell(key[1])} | {fmt(d0)} | {ps[0]['flip']:.0%} | {flip_text or 'none'} | {top_text} |")
+        flipped = "-" if ps[0]["flip"] != ps[0]["flip"] else f"{ps[0]['flip']:.0%}"
+        lines.append(f"| {cell(key[1])} | {fmt(d0)} | {flipped} | {flip_text or 'none'} | {top_text} |")
     lines += ["", "\"up\"/\"down\": the direction of the move that shrinks the conclusion, where the effects mostly",
               "agree in sign (|mu| > mu*/2); no direction where they do not (interactions)."]
     return lines

@@ -25,7 +25,8 @@
 //   flip_share
 // where flip_share is the share of all design points at which the
 // conclusion's estimate has the other sign than at the defaults (the same
-// for every param of a conclusion). scripts/validation-report formats it.
+// for every param of a conclusion; points where it cannot be formed, e.g. a
+// cost per capable teacher with no capable teacher, are left out). scripts/validation-report formats it.
 #include <tbb/parallel_for.h>
 
 #include <chrono>
@@ -153,8 +154,14 @@ std::vector<double> evaluate(const std::vector<Conclusion>& cs, const std::vecto
   std::map<std::string, const Runs*> by_name;
   for (std::size_t i = 0; i < names.size(); ++i) by_name[names[i]] = &runs[i];
   const RunsOf of = [&by_name](const std::string& n) -> const Runs& { return *by_name.at(n); };
+  // An estimate that cannot be formed (a cost per capable teacher where no
+  // replication has a capable teacher) is empty: the Morris analysis skips
+  // the steps that touch it.
   std::vector<double> y;
-  for (const auto& c : cs) y.push_back(c.estimate(of));
+  for (const auto& c : cs) {
+    const double v = c.estimate(of);
+    y.push_back(std::isfinite(v) ? v : ds::kEmpty);
+  }
   return y;
 }
 
@@ -187,8 +194,8 @@ int main(int argc, char** argv) {
     }
   }
   if (o.out.empty()) return usage("--out is required");
-  if (o.trajectories < 1 || o.levels < 2 || o.replications < 1 || o.default_replications < 2)
-    return usage("need trajectories >= 1, levels >= 2, replications >= 1, default replications >= 2");
+  if (o.trajectories < 1 || o.levels < 2 || o.replications < 2 || o.default_replications < 2)
+    return usage("need trajectories >= 1, levels >= 2, replications >= 2 (an interval needs two), default replications >= 2");
 
   const auto params = assumptions(o.max_params);
   const auto cs = conclusions();
@@ -226,9 +233,10 @@ int main(int argc, char** argv) {
         << "\n";
     for (std::size_t k = 0; k < cs.size(); ++k) {
       const double d0 = at_defaults[k];
-      std::size_t flips = 0;
-      for (double v : y[k]) flips += (v > 0) != (d0 > 0);
-      const double flip_share = static_cast<double>(flips) / static_cast<double>(design.points);
+      std::size_t flips = 0, formed = 0;
+      for (double v : y[k])
+        if (!std::isnan(v)) ++formed, flips += (v > 0) != (d0 > 0);
+      const double flip_share = formed ? static_cast<double>(flips) / static_cast<double>(formed) : ds::kEmpty;
       const ds::MorrisResult m = ds::morris_indices(design, y[k]);
       for (std::size_t j = 0; j < params.size(); ++j) {
         const auto& mi = m.params[j];
