@@ -133,7 +133,7 @@ def dominance_section(rows):
              "(95% interval on its side: a paired t-interval, or for spending per capable teacher a ratio of",
              "means with a paired bootstrap). Depth, momentum, commitment and fatigue do not count. A pole",
              "passes when it wins somewhere and does not win every outcome in every context.", "",
-             "| dial | pole | " + " | ".join(OUTCOMES) + " | passes |", "|---|---|" + "---|" * len(OUTCOMES) + "---|"]
+             "| dial | pole | " + " | ".join(cell(o) for o in OUTCOMES) + " | passes |", "|---|---|" + "---|" * len(OUTCOMES) + "---|"]
     for dial in DIALS:
         for i, pole in enumerate(("0.1", "0.9")):
             counts = [len(wins[(dial, pole, o)]) for o in OUTCOMES]
