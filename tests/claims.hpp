@@ -46,16 +46,26 @@ inline Interval cost_per_capable_difference(const Runs& a, const Runs& b) {
   return ratio_of_means_difference(a, b, metric(ds::Metric::cumulative_spend, 10), capable_teachers);
 }
 
+// The same comparison as log(R(a) / R(b)), for the assumption screen.
+inline Interval cost_per_capable_log_ratio(const Runs& a, const Runs& b) {
+  return ratio_of_means_log_ratio(a, b, metric(ds::Metric::cumulative_spend, 10), capable_teachers);
+}
+
 struct PatternClaim {
   std::string group;  // the pattern, as named in MODEL.md 7 (one test case each)
   std::string text;
   std::function<Interval(const RunsOf&)> measure;
   // Holds when the interval is above 0, unless the claim says otherwise; its
-  // margin (how far inside the criterion the estimate is; positive when the
-  // estimate meets it) is the estimate unless the claim says otherwise.
+  // margin (how far inside the criterion the estimate is, positive when the
+  // estimate meets it, with the interval's bounds on that scale) is the
+  // interval itself unless the claim says otherwise.
   std::string target = "95% interval above 0";
   std::function<bool(const Interval&)> holds = [](const Interval& iv) { return iv.above_zero(); };
-  std::function<double(const Interval&)> margin = [](const Interval& iv) { return iv.mean; };
+  std::function<Interval(const Interval&)> margin = [](const Interval& iv) { return iv; };
+  // What the assumption screen measures when the margin is not it: a cost
+  // claim's log cost ratio (its difference runs to millions where an
+  // assumption leaves almost no capable teacher).
+  std::function<Interval(const RunsOf&)> screened = {};
 };
 
 // The patterns of MODEL.md section 7, in the reference district (the scenario
@@ -84,7 +94,12 @@ inline std::vector<PatternClaim> pattern_claims() {
                },
                "bootstrap 95% interval of the median within [10, 25]",
                [](const Interval& iv) { return iv.low >= 10 && iv.high <= 25; },
-               [](const Interval& iv) { return std::min(iv.mean - 10, 25 - iv.mean); }});
+               // min(x - 10, 25 - x): its lowest over the interval at one
+               // end, its highest at most at the other.
+               [](const Interval& iv) {
+                 return Interval{std::min(iv.mean - 10, 25 - iv.mean), std::min(iv.low - 10, 25 - iv.high),
+                                 std::min(iv.high - 10, 25 - iv.low), iv.n};
+               }});
 
   pair("P2 buy fast, build last", "buying beats building on capacity at year 3", "p2_buy", "p2_build",
        metric(Metric::capacity_index, 3));
@@ -151,9 +166,11 @@ inline std::vector<PatternClaim> pattern_claims() {
        metric(Metric::momentum, 2));
 
   const auto cost = [&c](std::string text, std::string dear, std::string cheap) {
-    c.push_back({"P10 scale economies", std::move(text), [dear, cheap](const RunsOf& runs) {
-                   return cost_per_capable_difference(runs(dear), runs(cheap));
-                 }});
+    PatternClaim claim{"P10 scale economies", std::move(text), [dear, cheap](const RunsOf& runs) {
+                         return cost_per_capable_difference(runs(dear), runs(cheap));
+                       }};
+    claim.screened = [dear, cheap](const RunsOf& runs) { return cost_per_capable_log_ratio(runs(dear), runs(cheap)); };
+    c.push_back(std::move(claim));
   };
   cost("with 8 schools, buying costs less per capable teacher at year 10 (ratio of means, build - buy)",
        "p10_small_build", "p10_small_buy");
@@ -169,6 +186,8 @@ inline std::vector<PatternClaim> pattern_claims() {
 struct LeaderOutcome {
   std::string name;
   std::function<Interval(const Runs& high, const Runs& low)> advantage;
+  // For the assumption screen, where it differs (see PatternClaim::screened).
+  std::function<Interval(const Runs& high, const Runs& low)> screened = {};
 };
 
 inline std::vector<LeaderOutcome> leader_outcomes() {
@@ -181,7 +200,8 @@ inline std::vector<LeaderOutcome> leader_outcomes() {
       {"years_to_sustainability", lower(years_to_sustainability)},
       {"|equity_gap| at year 10", lower(abs_metric(Metric::equity_gap, 10))},
       {"spend per capable teacher at year 10",
-       [](const Runs& h, const Runs& l) { return cost_per_capable_difference(l, h); }},
+       [](const Runs& h, const Runs& l) { return cost_per_capable_difference(l, h); },
+       [](const Runs& h, const Runs& l) { return cost_per_capable_log_ratio(l, h); }},
   };
 }
 

@@ -167,34 +167,51 @@ def screen_section(path):
             kind, text, d0, key, default, lo, hi, mu, mu_star, sigma, flip = r
             if (kind, text) not in by:
                 order.append((kind, text))
-            by[(kind, text)].append(dict(d0=float(d0), key=key, default=float(default), mu=float(mu),
-                                         mu_star=float(mu_star), sigma=float(sigma), flip=float(flip)))
+            by[(kind, text)].append(dict(d0=float(d0), key=key, default=float(default), lo=float(lo), hi=float(hi),
+                                         mu=float(mu), mu_star=float(mu_star), sigma=float(sigma), flip=float(flip)))
     nparams = len(next(iter(by.values()))) if by else 0
     lines = ["", "## The conclusions' dependence on the model's assumptions (Morris screen)", "",
-             f"Every parameter whose source is \"model assumption\" ({nparams} of them) screened over its default",
-             "x [0.5, 1.5] (clipped to its declared range) with the Morris design of `districtsim sweep`",
+             f"The parameters whose source says \"assumption\" and whose default is a non-zero number ({nparams}",
+             "of them; a zero default has no range relative to itself) screened over their default x [0.5, 1.5]",
+             "(clipped to the declared range; integers rounded) with the Morris design of `districtsim sweep`",
              f"({settings.get('trajectories', '?')} trajectories, {settings.get('levels', '?')} levels, "
              f"{settings.get('points', '?')} points, {settings.get('replications', '?')} replications a point with "
-             "common random", "numbers; `tests/screen/assumption_screen.cpp`). The conclusions are the patterns in the "
-             "reference", "district (their estimates, or P1's median years to sustainability less 10) and the "
-             "dominance", "differences of each dial in the reference (0.9 over 0.1, the other dials at 0.5, on each "
-             "leader", f"outcome); the estimate at the defaults uses {settings.get('default_replications', '?')} "
-             "replications.", "",
-             "mu* is the mean absolute change of the conclusion over the whole screened range of an assumption",
-             "(a move of 100% of its default). An assumption **could flip** a conclusion when |estimate| / mu*,",
-             "the move that would take the conclusion to zero if its effect were linear, is at most 50% of the",
-             "default (inside the screened range); the table gives that move. \"Flipped at\" is the share of all",
-             "screened points where the conclusion has the other sign than at the defaults.", "",
+             "common random numbers;",
+             "`tests/screen/assumption_screen.cpp`). The conclusions are the patterns in the reference district",
+             "(their estimates; for P1's median years to sustainability, its distance inside [10, 25],",
+             "min(median - 10, 25 - median)) and the dominance differences of each dial in the reference (0.9",
+             "over 0.1, the other dials at 0.5, on each leader outcome); the estimate at the defaults uses",
+             f"{settings.get('default_replications', '?')} replications.", "",
+             "mu* is the mean absolute change of the conclusion when an assumption moves over its whole",
+             "screened range (high - low). If its effect were linear, the move of the assumption that would",
+             "take the conclusion to zero is |estimate| / mu* x (high - low); an assumption **could flip** a",
+             "conclusion when that move fits inside the screened range on the side that shrinks the",
+             "conclusion (either side where the effects disagree in sign). The table gives the move as a share",
+             "of the assumption's default, with its direction. \"Flipped at\" is the share of the screened",
+             "points where the conclusion's 95% interval lies wholly on the other side of zero (a point",
+             "estimate of a few replications changing sign is not counted). With few trajectories and",
+             "replications a point, mu* of a small conclusion is mostly noise: an assumption listed against",
+             "a conclusion near zero is a candidate to examine, not a finding.", "",
              "| conclusion | estimate at defaults | flipped at | assumptions that could flip it (move needed) | largest mu* |",
              "|---|---|---|---|---|"]
     for key in order:
         ps = by[key]
         d0 = ps[0]["d0"]
-        flips = sorted(((abs(d0) / p["mu_star"], p) for p in ps if p["mu_star"] > 0 and abs(d0) / p["mu_star"] <= 0.5),
-                       key=lambda t: t[0])
-        flip_text = ", ".join(f"`{p['key'].removeprefix('model.')}` ({m:.0%}"
-                              f"{', ' + ('up' if (p['mu'] < 0) == (d0 > 0) else 'down') if abs(p['mu']) > 0.5 * p['mu_star'] else ''})"
-                              for m, p in flips[:6])
+        flips = []
+        for p in ps:
+            if not p["mu_star"] > 0 or d0 != d0 or p["default"] == 0:
+                continue
+            move = abs(d0) / p["mu_star"] * (p["hi"] - p["lo"])  # in the assumption's units
+            direction = None
+            if abs(p["mu"]) > 0.5 * p["mu_star"]:
+                direction = "up" if (p["mu"] < 0) == (d0 > 0) else "down"
+            room = {"up": p["hi"] - p["default"], "down": p["default"] - p["lo"],
+                    None: max(p["hi"] - p["default"], p["default"] - p["lo"])}[direction]
+            if move <= room:
+                flips.append((move / abs(p["default"]), direction, p))
+        flips.sort(key=lambda t: t[0])
+        flip_text = ", ".join(f"`{p['key'].removeprefix('model.')}` ({m:.0%}{', ' + d if d else ''})"
+                              for m, d, p in flips[:6])
         if len(flips) > 6:
             flip_text += f" and {len(flips) - 6} more"
         top = sorted((p for p in ps if p["mu_star"] == p["mu_star"]), key=lambda p: -p["mu_star"])[:3]

@@ -14,19 +14,20 @@
 // N replications with the same seeds as at every other point (common random
 // numbers), and each conclusion is evaluated as the claim's estimate (its
 // margin: how far inside its criterion the estimate is). Elementary effects
-// are per whole screened range, i.e. per a move of 100% of the default, so
-// |estimate at the defaults| / mu* is the move (as a share of the default)
-// that would take the conclusion to zero if its effect were linear. The
-// defaults' estimate uses M replications.
+// are per whole screened range (high - low), so |estimate at the defaults| /
+// mu* x (high - low) is the move of the parameter that would take the
+// conclusion to zero if its effect were linear. The defaults' estimate uses
+// M replications.
 //
 // FILE starts with the settings ("#<tab>name<tab>value" lines), then one
 // tab-separated line per (conclusion, assumption):
 //   kind conclusion estimate param default low high mu mu_star sigma
 //   flip_share
 // where flip_share is the share of all design points at which the
-// conclusion's estimate has the other sign than at the defaults (the same
-// for every param of a conclusion; points where it cannot be formed, e.g. a
-// cost per capable teacher with no capable teacher, are left out). scripts/validation-report formats it.
+// conclusion's 95% interval lies wholly on the other side of 0 from its
+// estimate at the defaults (the same for every param of a conclusion; points
+// where it cannot be formed, e.g. a cost per capable teacher with no capable
+// teacher, are left out). scripts/validation-report formats it.
 #include <tbb/parallel_for.h>
 
 #include <chrono>
@@ -89,21 +90,28 @@ double default_of(const ds::SweepParam& p) {
 
 struct Conclusion {
   std::string kind, text;
-  std::function<double(const RunsOf&)> estimate;
+  std::function<Interval(const RunsOf&)> estimate;  // on the conclusion's margin scale
 };
 
 // The dominance conclusions read the reference district with one dial at a
 // pole: "./reference|DIAL=V".
 std::string pole_name(const std::string& dial, double v) { return "./reference|" + dial + "=" + (v > 0.5 ? "0.9" : "0.1"); }
 
+// A cost conclusion is screened as the log of its cost ratio (same sign).
+const char* const kLogRatio = " [screened as log cost ratio]";
+
 std::vector<Conclusion> conclusions() {
   std::vector<Conclusion> c;
   for (const PatternClaim& p : pattern_claims())
-    c.push_back({"pattern", p.group + ": " + p.text, [p](const RunsOf& runs) { return p.margin(p.measure(runs)); }});
+    c.push_back({"pattern", p.group + ": " + p.text + (p.screened ? kLogRatio : ""), [p](const RunsOf& runs) {
+                   return p.screened ? p.screened(runs) : p.margin(p.measure(runs));
+                 }});
   for (const std::string& dial : ds::dial_names())
     for (const LeaderOutcome& o : leader_outcomes())
-      c.push_back({"dominance", dial + " 0.9 over 0.1 in the reference: " + o.name, [dial, o](const RunsOf& runs) {
-                     return o.advantage(runs(pole_name(dial, 0.9)), runs(pole_name(dial, 0.1))).mean;
+      c.push_back({"dominance", dial + " 0.9 over 0.1 in the reference: " + o.name + (o.screened ? kLogRatio : ""),
+                   [dial, o](const RunsOf& runs) {
+                     const Runs &high = runs(pole_name(dial, 0.9)), &low = runs(pole_name(dial, 0.1));
+                     return o.screened ? o.screened(high, low) : o.advantage(high, low);
                    }});
   return c;
 }
@@ -148,7 +156,7 @@ ds::Scenario scenario_named(const std::string& name) {
 
 // Every conclusion at one setting of the assumptions (values in `params`
 // order; empty = the defaults).
-std::vector<double> evaluate(const std::vector<Conclusion>& cs, const std::vector<std::string>& names,
+std::vector<Interval> evaluate(const std::vector<Conclusion>& cs, const std::vector<std::string>& names,
                              const std::vector<ds::Scenario>& bases, const std::vector<ds::SweepParam>& params,
                              const std::vector<double>& values, int replications) {
   std::vector<ds::Scenario> sc = bases;
@@ -171,12 +179,20 @@ std::vector<double> evaluate(const std::vector<Conclusion>& cs, const std::vecto
   // An estimate that cannot be formed (a cost per capable teacher where no
   // replication has a capable teacher) is empty: the Morris analysis skips
   // the steps that touch it.
-  std::vector<double> y;
+  std::vector<Interval> y;
   for (const auto& c : cs) {
-    const double v = c.estimate(of);
-    y.push_back(std::isfinite(v) ? v : ds::kEmpty);
+    Interval v = c.estimate(of);
+    if (!std::isfinite(v.mean)) v = Interval{};
+    y.push_back(v);
   }
   return y;
+}
+
+// The conclusion's sign at a point is clearly against its sign at the
+// defaults: the point's 95% interval lies wholly on the other side of 0 (a
+// point estimate of a few replications changing sign is not a flip).
+bool clearly_flipped(const Interval& at_point, double at_defaults) {
+  return at_defaults > 0 ? at_point.high < 0 : at_point.low > 0;
 }
 
 int usage(const char* why) {
@@ -228,8 +244,8 @@ int main(int argc, char** argv) {
             << " replications\n";
 
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<double> at_defaults = evaluate(cs, names, bases, params, {}, o.default_replications);
-  std::vector<std::vector<double>> y(cs.size(), std::vector<double>(design.points));
+  const std::vector<Interval> at_defaults = evaluate(cs, names, bases, params, {}, o.default_replications);
+  std::vector<std::vector<Interval>> y(cs.size(), std::vector<Interval>(design.points));
   for (std::size_t p = 0; p < design.points; ++p) {
     const auto yp = evaluate(cs, names, bases, params, ds::point_values(params, design, p), o.replications);
     for (std::size_t k = 0; k < cs.size(); ++k) y[k][p] = yp[k];
@@ -246,12 +262,15 @@ int main(int argc, char** argv) {
         << "\n#\treplications\t" << o.replications << "\n#\tdefault_replications\t" << o.default_replications
         << "\n";
     for (std::size_t k = 0; k < cs.size(); ++k) {
-      const double d0 = at_defaults[k];
+      const double d0 = at_defaults[k].mean;
       std::size_t flips = 0, formed = 0;
-      for (double v : y[k])
-        if (!std::isnan(v)) ++formed, flips += (v > 0) != (d0 > 0);
+      std::vector<double> estimates;
+      for (const Interval& v : y[k]) {
+        estimates.push_back(v.mean);
+        if (!std::isnan(v.mean)) ++formed, flips += clearly_flipped(v, d0);
+      }
       const double flip_share = formed ? static_cast<double>(flips) / static_cast<double>(formed) : ds::kEmpty;
-      const ds::MorrisResult m = ds::morris_indices(design, y[k]);
+      const ds::MorrisResult m = ds::morris_indices(design, estimates);
       for (std::size_t j = 0; j < params.size(); ++j) {
         const auto& mi = m.params[j];
         out << cs[k].kind << '\t' << cs[k].text << '\t' << d0 << '\t' << params[j].key << '\t'
