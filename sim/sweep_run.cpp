@@ -366,6 +366,12 @@ MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spe
       throw SweepInputError(e.what());
     }
     const JournalHeader& h = scan.header;
+    // The journal itself must be this sweep's shard, not only the folder's
+    // definition.txt: a journal copied in from a sweep of the same shape
+    // (another seed, say) would otherwise be merged.
+    if (!(h == journal_header(spec, design, {h.shard_index, h.shard_count})))
+      throw SweepInputError((d / "journal.bin").string() + " is the journal of another sweep than " +
+                            dirs[0].string() + " (its header does not match this sweep's definition)");
     if (shards.count == 0) {
       shards.count = h.shard_count;
       owner.assign(shards.count, "");
@@ -540,6 +546,10 @@ SweepTotals write_sweep_results(const SweepSpec& spec, const Design& design,
     for (std::size_t r = 0; r < R; ++r) {
       const std::size_t run = point * R + r;
       readers[source[run]]->read(offset[run], rec);
+      if (rec.seed != run_seed(spec, r) || rec.values.size() != C)
+        throw std::runtime_error(readers[source[run]]->file().string() + ": run " + std::to_string(point) + "/" +
+                                 std::to_string(r) + " (point/replication) was not run by this sweep (seed " +
+                                 std::to_string(rec.seed) + ", expected " + std::to_string(run_seed(spec, r)) + ")");
       std::copy(rec.values.begin(), rec.values.end(), values.begin() + r * C);
       const std::string prefix = std::to_string(point) + ',' + std::to_string(r) + ',';
       line = prefix;
