@@ -324,6 +324,23 @@ TEST_CASE("sweep: SIGINT and SIGTERM keep the finished runs, say how to resume, 
   }
 }
 
+TEST_CASE("sweep: writing the results (a merge's whole work) stops when interrupted",
+          "[sweep][journal]") {
+  // merge and the end of a sweep pass the signal flag: Ctrl-C and SIGTERM
+  // were ignored there until a second signal killed the process.
+  ResumeDir d;
+  const ds::SweepSpec spec = load(d.file());
+  const ds::Design design = ds::make_design(spec);
+  ds::SweepWork work = ds::prepare_sweep_work(d.dir / "w", spec, design, {}, {d.file(), {}}, false, false);
+  REQUIRE(ds::run_sweep(spec, design, work, {}).executed == 192);
+  std::atomic<bool> cancel{true};
+  fs::create_directory(d.dir / "out");
+  CHECK_THROWS_AS(ds::write_sweep_results(spec, design, {work.journal_file()}, d.dir / "out", 10, &cancel),
+                  ds::SweepCancelled);
+  cancel = false;
+  CHECK(ds::write_sweep_results(spec, design, {work.journal_file()}, d.dir / "out", 10, &cancel).runs == 192);
+}
+
 TEST_CASE("sweep: an interrupted sweep is never silently overwritten or resumed wrongly",
           "[sweep][cli]") {
   ResumeDir d;
@@ -478,6 +495,31 @@ TEST_CASE("sweep: merged shards equal the unsharded sweep, file for file", "[swe
     CHECK(r.status != 0);
     CHECK(contains(r.err, "was not run by this sweep"));
     CHECK_FALSE(fs::exists(d.dir / "x"));
+  }
+  SECTION("a damaged finished shard is named as damaged, with what to do") {
+    std::string bytes = read_file(d.dir / "s2" / "journal.bin");
+    bytes[bytes.size() / 2] ^= 0x40;
+    write_file(d.dir / "s2" / "journal.bin", bytes);
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("s2"), d.out("s3"), "--out", d.out("x")});
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "is damaged at byte"));
+    CHECK(contains(r.err, "--shard 2/3"));
+    CHECK(contains(r.err, "--force"));
+    CHECK_FALSE(contains(r.err, "--resume"));
+  }
+  SECTION("a sweep file edited after the shards ran is named as the change") {
+    std::string sweep = read_file(d.dir / "sweep.toml");
+    sweep.replace(sweep.find("seed = 9"), 8, "seed = 8");
+    write_file(d.dir / "sweep.toml", sweep);
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("s2"), d.out("s3"), "--out", d.out("x")});
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "changed since"));
+    CHECK(contains(r.err, "seed = 8"));
+    CHECK_FALSE(contains(r.err, "another sweep than"));
   }
   SECTION("a directory that is not a shard is refused") {
     const CommandResult r =
