@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -549,7 +550,8 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
       extra.shard = shard;
       teacher_steps = ds::write_shard_results(work, out->staging()).teacher_steps;
     } else {
-      teacher_steps = ds::write_sweep_results(spec, design, {work.journal_file()}, out->staging())
+      teacher_steps = ds::write_sweep_results(spec, design, {work.journal_file()}, out->staging(),
+                                              1000, &g_interrupted)
                           .teacher_steps;
     }
     const ds::RunManifest m =
@@ -636,7 +638,7 @@ int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
   if (!out) return kBadInput;
   try {
     const ds::SweepTotals t =
-        ds::write_sweep_results(spec, design, shards.journals, out->staging());
+        ds::write_sweep_results(spec, design, shards.journals, out->staging(), 1000, &g_interrupted);
     ds::SweepManifestExtra extra;
     extra.merged_shards = shards.count;
     const ds::RunManifest m = sweep_manifest(spec, argv, inv.sets, 1, t.teacher_steps, started_at, start);
@@ -715,14 +717,23 @@ CLI::Option* add_ensemble_options(CLI::App* cmd, RunArgs& a, const std::string& 
       ->check(CLI::Range(1, 100000));
   CLI::Option* seed =
       cmd->add_option("--seed", a.seed, "Base seed (default: " + from + ")")
-          ->check(
-              [](const std::string& v) -> std::string {
-                // CLI11 would wrap "-5" into a huge unsigned seed.
+          ->transform(CLI::Validator(
+              [](std::string& v) -> std::string {
+                // CLI11 would wrap "-5" into a huge unsigned seed, clamp one
+                // above 2^64 - 1 silently, and read "010" as octal (8): the
+                // seed is checked as decimal digits and passed on without
+                // its leading zeros.
                 const bool digits =
                     !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
-                return digits ? "" : "must be a non-negative integer";
+                const std::string max = std::to_string(std::numeric_limits<std::uint64_t>::max());
+                const std::size_t lead = std::min(v.find_first_not_of('0'), v.size());
+                const std::string d = lead == v.size() ? "0" : v.substr(lead);
+                const bool fits = d.size() < max.size() || (d.size() == max.size() && d <= max);
+                if (!digits || !fits) return "must be an integer from 0 to " + max;
+                v = d;
+                return "";
               },
-              "UINT64");
+              "UINT64"));
   cmd->add_option("-j,--threads", a.threads, "Worker threads (default: all hardware threads)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();

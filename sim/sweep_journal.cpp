@@ -127,6 +127,11 @@ std::uint64_t read_record(int fd, const JournalHeader& h, std::uint64_t offset, 
   p = buf.data();
   const auto run = get<std::uint64_t>(p);
   if (run >= h.points * h.replications) return 0;
+  // The row count the record states must be the one its size allows: a
+  // checksum proves the bytes are as written, not that the writer was this
+  // program (a crafted count would read past the record).
+  const char* count_at = buf.data() + 8 * 3;
+  if (get<std::uint32_t>(count_at) != rows) return 0;
   if (out != nullptr) {
     out->run = run;
     out->seed = get<std::uint64_t>(p);

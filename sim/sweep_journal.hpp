@@ -117,6 +117,7 @@ class JournalReader {
   JournalReader& operator=(const JournalReader&) = delete;
   // The record starting at `offset`; throws if it is not a valid one.
   void read(std::uint64_t offset, JournalRun& out);
+  const std::filesystem::path& file() const { return file_; }
 
  private:
   std::filesystem::path file_;

@@ -356,9 +356,15 @@ MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spe
   MergeShards shards;
   std::vector<std::string> owner;  // shard directory by shard index
   for (const fs::path& d : dirs) {
-    if (std::string why = sweep_definition_mismatch(d, spec); !why.empty())
+    if (std::string why = sweep_definition_mismatch(d, spec); !why.empty()) {
+      // The sweep is loaded from the first shard's invocation: if that shard
+      // disagrees with it, the files changed since, not the shard.
+      if (&d == &dirs[0])
+        throw SweepInputError("the sweep that " + d.string() + " ran (" + spec.file + ") changed since: " + why +
+                              "; merge needs the sweep file and base scenario as the shards ran them");
       throw SweepInputError(d.string() + " is a shard of another sweep than " + dirs[0].string() +
                             ": " + why);
+    }
     JournalScan scan;
     try {
       scan = scan_journal(d / "journal.bin");
@@ -366,6 +372,12 @@ MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spe
       throw SweepInputError(e.what());
     }
     const JournalHeader& h = scan.header;
+    // The journal itself must be this sweep's shard, not only the folder's
+    // definition.txt: a journal copied in from a sweep of the same shape
+    // (another seed, say) would otherwise be merged.
+    if (!(h == journal_header(spec, design, {h.shard_index, h.shard_count})))
+      throw SweepInputError((d / "journal.bin").string() + " is the journal of another sweep than " +
+                            dirs[0].string() + " (its header does not match this sweep's definition)");
     if (shards.count == 0) {
       shards.count = h.shard_count;
       owner.assign(shards.count, "");
@@ -380,6 +392,14 @@ MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spe
                             name);
     const std::size_t expected =
         shard_size(design.points * spec.replications, {h.shard_index, shards.count});
+    // Damage in a finished shard is not an unfinished shard: its folder
+    // cannot be resumed, and what follows the damage cannot be read.
+    if (scan.valid_end < scan.file_size && fs::exists(d / "manifest.json"))
+      throw SweepInputError((d / "journal.bin").string() + " is damaged at byte " +
+                            std::to_string(scan.valid_end) + " of " + std::to_string(scan.file_size) + " (" +
+                            std::to_string(scan.records.size()) + " of the shard's " + std::to_string(expected) +
+                            " runs readable before it): run shard " + name + " again with districtsim sweep ... --shard " +
+                            name + " --out " + d.string() + " --force");
     if (scan.records.size() != expected)
       throw SweepInputError(
           "shard " + name + " in " + d.string() + " has " + std::to_string(scan.records.size()) +
@@ -479,7 +499,7 @@ SweepRunResult run_sweep(const SweepSpec& spec, const Design& design, SweepWork&
 
 SweepTotals write_sweep_results(const SweepSpec& spec, const Design& design,
                                 const std::vector<fs::path>& journals, const fs::path& dir,
-                                std::size_t bootstrap) {
+                                std::size_t bootstrap, const std::atomic<bool>* cancel) {
   const std::size_t R = spec.replications, P = design.points;
   const bool monthly = spec.base.output.frequency == Frequency::Month;
   const bool trajectories = spec.base.output.trajectories;
@@ -537,9 +557,14 @@ SweepTotals write_sweep_results(const SweepSpec& spec, const Design& design,
   std::vector<double> means(sensitivity ? P * C : 0, kEmpty);
   JournalRun rec;
   for (std::size_t point = 0; point < P; ++point) {
+    if (cancel != nullptr && cancel->load()) throw SweepCancelled();
     for (std::size_t r = 0; r < R; ++r) {
       const std::size_t run = point * R + r;
       readers[source[run]]->read(offset[run], rec);
+      if (rec.seed != run_seed(spec, r) || rec.values.size() != C)
+        throw std::runtime_error(readers[source[run]]->file().string() + ": run " + std::to_string(point) + "/" +
+                                 std::to_string(r) + " (point/replication) was not run by this sweep (seed " +
+                                 std::to_string(rec.seed) + ", expected " + std::to_string(run_seed(spec, r)) + ")");
       std::copy(rec.values.begin(), rec.values.end(), values.begin() + r * C);
       const std::string prefix = std::to_string(point) + ',' + std::to_string(r) + ',';
       line = prefix;
@@ -576,6 +601,7 @@ SweepTotals write_sweep_results(const SweepSpec& spec, const Design& design,
   runs.close();
   summary.close();
   if (traj) traj->close();
+  if (cancel != nullptr && cancel->load()) throw SweepCancelled();
   if (sensitivity)
     write_sensitivity_csv(dir / "sensitivity.csv", spec, design, means, names, bootstrap);
   return totals;

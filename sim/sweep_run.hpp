@@ -147,10 +147,16 @@ struct SweepTotals {
 // base scenario asks) and sensitivity.csv (sobol, morris) into `dir`, from
 // `journals`: one for an unsharded sweep, one per shard for a merge. Every
 // run of the sweep must be in exactly one of them (std::runtime_error
-// naming the first missing or doubled run otherwise).
+// naming the first missing or doubled run otherwise). When `cancel` becomes
+// true (SIGINT, SIGTERM), it stops between points with SweepCancelled; the
+// caller discards `dir`.
+struct SweepCancelled : std::runtime_error {
+  SweepCancelled() : std::runtime_error("interrupted") {}
+};
 SweepTotals write_sweep_results(const SweepSpec& spec, const Design& design,
                                 const std::vector<std::filesystem::path>& journals,
-                                const std::filesystem::path& dir, std::size_t bootstrap = 1000);
+                                const std::filesystem::path& dir, std::size_t bootstrap = 1000,
+                                const std::atomic<bool>* cancel = nullptr);
 
 // A shard's results directory: manifest.json (kind "sweep-shard"),
 // journal.bin, definition.txt and invocation.txt, moved out of the work

@@ -51,6 +51,8 @@ TEST_CASE("run: bad flags exit 2 and write nothing", "[cli]") {
       {"run", s, "--out", out, "--replications", "0"},
       {"run", s, "--out", out, "--replications", "many"},
       {"run", s, "--out", out, "--seed", "-5"},
+      {"run", s, "--out", out, "--seed", "18446744073709551616"},  // 2^64: was clamped silently
+      {"run", s, "--out", out, "--seed", "99999999999999999999999"},
       {"run", s, "--out", out, "--no-such-flag"},
       {"run", s},  // --out is required
       {"run", "--out", out},
@@ -64,6 +66,25 @@ TEST_CASE("run: bad flags exit 2 and write nothing", "[cli]") {
     CHECK_FALSE(r.err.empty());
     CHECK_FALSE(fs::exists(out));
   }
+}
+
+TEST_CASE("run: a seed beyond 64 bits is refused with the range, the largest is taken", "[cli]") {
+  TempDir dir;
+  write_file(dir / "s.toml", small_scenario_toml());
+  const std::string s = (dir / "s.toml").string();
+  const CommandResult over =
+      run_districtsim({"run", s, "--out", (dir / "a").string(), "--seed", "18446744073709551616", "-q"});
+  CHECK(over.status == 2);
+  CHECK(contains(over.err, "from 0 to 18446744073709551615"));
+  const CommandResult max = run_districtsim(
+      {"run", s, "--out", (dir / "b").string(), "--seed", "018446744073709551615", "-n", "1", "-q"});
+  INFO(max.err);
+  CHECK(max.status == 0);
+  CHECK(contains(read_file(dir / "b" / "manifest.json"), "18446744073709551615"));
+  // Decimal, whatever the leading zeros ("010" was read as octal 8).
+  REQUIRE(run_districtsim({"run", s, "--out", (dir / "c").string(), "--seed", "010", "-n", "1", "-q"}).status == 0);
+  REQUIRE(run_districtsim({"run", s, "--out", (dir / "d").string(), "--seed", "10", "-n", "1", "-q"}).status == 0);
+  CHECK(read_file(dir / "c" / "runs.csv") == read_file(dir / "d" / "runs.csv"));
 }
 
 TEST_CASE("run: an existing non-empty output directory needs --force", "[cli]") {

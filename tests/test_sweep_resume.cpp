@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstring>
 #include <random>
 #include <set>
 #include <thread>
@@ -160,6 +161,24 @@ TEST_CASE("journal: records read back bit for bit, a torn tail is cut off", "[sw
     CHECK(scan.records.size() == 2);
     CHECK(scan.duplicates == 1);
   }
+  SECTION("a record whose row count disagrees with its size is not read, even with a valid checksum") {
+    // The first record: frame (tag, size) at 64, payload from 72: run, seed,
+    // steps (8 bytes each), then the row count. A crafted count with its
+    // checksum recomputed once read past the record (heap overflow).
+    std::string bytes = read_file(file);
+    const std::size_t payload = 64 + 8;
+    std::uint32_t size = 0;
+    std::memcpy(&size, &bytes[68], sizeof size);
+    const std::uint32_t rows = 100000;
+    std::memcpy(&bytes[payload + 24], &rows, sizeof rows);
+    const std::uint64_t sum = ds::fnv1a64(bytes.data() + payload, size);
+    std::memcpy(&bytes[payload + size], &sum, sizeof sum);
+    write_file(file, bytes);
+    scan = ds::scan_journal(file);
+    CHECK(scan.records.empty());  // the damaged record ends the valid part
+    ds::JournalReader damaged(file, scan.header);
+    CHECK_THROWS_WITH(damaged.read(64, back), Catch::Contains("journal changed while being read"));
+  }
   SECTION("a file that is not a journal, or a damaged header, is refused") {
     write_file(dir / "other.bin", "hello, this is not a journal at all; it is long enough to read"
                                   " a header from.........");
@@ -305,6 +324,23 @@ TEST_CASE("sweep: SIGINT and SIGTERM keep the finished runs, say how to resume, 
   }
 }
 
+TEST_CASE("sweep: writing the results (a merge's whole work) stops when interrupted",
+          "[sweep][journal]") {
+  // merge and the end of a sweep pass the signal flag: Ctrl-C and SIGTERM
+  // were ignored there until a second signal killed the process.
+  ResumeDir d;
+  const ds::SweepSpec spec = load(d.file());
+  const ds::Design design = ds::make_design(spec);
+  ds::SweepWork work = ds::prepare_sweep_work(d.dir / "w", spec, design, {}, {d.file(), {}}, false, false);
+  REQUIRE(ds::run_sweep(spec, design, work, {}).executed == 192);
+  std::atomic<bool> cancel{true};
+  fs::create_directory(d.dir / "out");
+  CHECK_THROWS_AS(ds::write_sweep_results(spec, design, {work.journal_file()}, d.dir / "out", 10, &cancel),
+                  ds::SweepCancelled);
+  cancel = false;
+  CHECK(ds::write_sweep_results(spec, design, {work.journal_file()}, d.dir / "out", 10, &cancel).runs == 192);
+}
+
 TEST_CASE("sweep: an interrupted sweep is never silently overwritten or resumed wrongly",
           "[sweep][cli]") {
   ResumeDir d;
@@ -427,6 +463,63 @@ TEST_CASE("sweep: merged shards equal the unsharded sweep, file for file", "[swe
         run_districtsim({"merge", d.out("s1"), d.out("o2"), d.out("s3"), "--out", d.out("x")});
     CHECK(r.status == 2);
     CHECK(contains(r.err, "another sweep"));
+  }
+  SECTION("a shard whose journal was swapped for another sweep's is refused") {
+    // Same shape (points, replications, columns), another seed: only the
+    // journal's own header tells them apart; the folder's definition.txt
+    // is still this sweep's.
+    REQUIRE(run_districtsim({"sweep", d.file(), "--out", d.out("o2"), "-q", "--shard", "2/3",
+                             "--set", "sweep.seed=10"})
+                .status == 0);
+    fs::copy_file(d.dir / "o2" / "journal.bin", d.dir / "s2" / "journal.bin",
+                  fs::copy_options::overwrite_existing);
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("s2"), d.out("s3"), "--out", d.out("x")});
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "journal of another sweep"));
+    CHECK_FALSE(fs::exists(d.dir / "x"));
+  }
+  SECTION("runs of another sweep under this sweep's journal header are refused") {
+    // The other sweep's records behind this shard's header: the header
+    // checks pass, the runs' seeds do not.
+    REQUIRE(run_districtsim({"sweep", d.file(), "--out", d.out("o2"), "-q", "--shard", "2/3",
+                             "--set", "sweep.seed=10"})
+                .status == 0);
+    std::string bytes = read_file(d.dir / "o2" / "journal.bin");
+    bytes.replace(0, 64, read_file(d.dir / "s2" / "journal.bin").substr(0, 64));
+    write_file(d.dir / "s2" / "journal.bin", bytes);
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("s2"), d.out("s3"), "--out", d.out("x")});
+    INFO(r.err);
+    CHECK(r.status != 0);
+    CHECK(contains(r.err, "was not run by this sweep"));
+    CHECK_FALSE(fs::exists(d.dir / "x"));
+  }
+  SECTION("a damaged finished shard is named as damaged, with what to do") {
+    std::string bytes = read_file(d.dir / "s2" / "journal.bin");
+    bytes[bytes.size() / 2] ^= 0x40;
+    write_file(d.dir / "s2" / "journal.bin", bytes);
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("s2"), d.out("s3"), "--out", d.out("x")});
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "is damaged at byte"));
+    CHECK(contains(r.err, "--shard 2/3"));
+    CHECK(contains(r.err, "--force"));
+    CHECK_FALSE(contains(r.err, "--resume"));
+  }
+  SECTION("a sweep file edited after the shards ran is named as the change") {
+    std::string sweep = read_file(d.dir / "sweep.toml");
+    sweep.replace(sweep.find("seed = 9"), 8, "seed = 8");
+    write_file(d.dir / "sweep.toml", sweep);
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("s2"), d.out("s3"), "--out", d.out("x")});
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "changed since"));
+    CHECK(contains(r.err, "seed = 8"));
+    CHECK_FALSE(contains(r.err, "another sweep than"));
   }
   SECTION("a directory that is not a shard is refused") {
     const CommandResult r =
