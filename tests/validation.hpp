@@ -160,36 +160,36 @@ inline Interval bootstrap_median(const std::vector<double>& x) {
   });
 }
 
-// Difference of two ratios of means, R(a) - k R(b) with R(x) = sum of num /
-// sum of den over x's replications: the cost-effectiveness estimator, which
-// stays finite when some runs have almost nothing in the denominator (the
-// mean of per-run ratios does not; Stinnett & Paltiel 1997). The bootstrap
+// combine(R(a), R(b)) with R(x) = sum of num / sum of den over x's
+// replications, and its percentile bootstrap interval: the bootstrap
 // resamples replications in pairs, which keeps the common random numbers.
-inline Interval ratio_of_means_difference(const std::vector<ds::RunResult>& a, const std::vector<ds::RunResult>& b,
-                                          const Value& num, const Value& den, double k = 1.0) {
+template <class Combine>
+Interval ratio_of_means(const std::vector<ds::RunResult>& a, const std::vector<ds::RunResult>& b, const Value& num,
+                        const Value& den, const Combine& combine) {
   const std::size_t n = std::min(a.size(), b.size());
   std::vector<double> na(n), da(n), nb(n), db(n);
   for (std::size_t i = 0; i < n; ++i) na[i] = num(a[i]), da[i] = den(a[i]), nb[i] = num(b[i]), db[i] = den(b[i]);
   return bootstrap(n, [&](const std::vector<std::size_t>& idx) {
     double sna = 0, sda = 0, snb = 0, sdb = 0;
     for (std::size_t i : idx) sna += na[i], sda += da[i], snb += nb[i], sdb += db[i];
-    return sna / sda - k * snb / sdb;
+    return combine(sna / sda, snb / sdb);
   });
 }
 
-// log(R(a) / R(b)) with R as above: the same sign as R(a) - R(b), on a scale
-// that stays readable when an arm has almost no one in the denominator (the
-// difference then runs to millions; the assumption screen uses this).
+// R(a) - k R(b): the cost-effectiveness estimator, which stays finite when
+// some runs have almost nothing in the denominator (the mean of per-run
+// ratios does not; Stinnett & Paltiel 1997).
+inline Interval ratio_of_means_difference(const std::vector<ds::RunResult>& a, const std::vector<ds::RunResult>& b,
+                                          const Value& num, const Value& den, double k = 1.0) {
+  return ratio_of_means(a, b, num, den, [k](double ra, double rb) { return ra - k * rb; });
+}
+
+// log(R(a) / R(b)): the same sign as R(a) - R(b), on a scale that stays
+// readable when an arm has almost no one in the denominator (the difference
+// then runs to millions; the assumption screen uses this).
 inline Interval ratio_of_means_log_ratio(const std::vector<ds::RunResult>& a, const std::vector<ds::RunResult>& b,
                                          const Value& num, const Value& den) {
-  const std::size_t n = std::min(a.size(), b.size());
-  std::vector<double> na(n), da(n), nb(n), db(n);
-  for (std::size_t i = 0; i < n; ++i) na[i] = num(a[i]), da[i] = den(a[i]), nb[i] = num(b[i]), db[i] = den(b[i]);
-  return bootstrap(n, [&](const std::vector<std::size_t>& idx) {
-    double sna = 0, sda = 0, snb = 0, sdb = 0;
-    for (std::size_t i : idx) sna += na[i], sda += da[i], snb += nb[i], sdb += db[i];
-    return std::log((sna / sda) / (snb / sdb));
-  });
+  return ratio_of_means(a, b, num, den, [](double ra, double rb) { return std::log(ra / rb); });
 }
 
 // Machine-readable results for scripts/validation-report: when the
