@@ -1,4 +1,5 @@
 #include "output.hpp"
+#include "text.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -56,8 +57,17 @@ std::string csv_field(std::string_view s) {
 
 std::string json_string(std::string_view s) {
   std::string out = "\"";
-  for (char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80) {
+      // JSON is UTF-8: a byte that is not becomes U+FFFD, the replacement
+      // character, so that the file stays valid whatever text reached it.
+      const std::size_t n = utf8_length_at(s, i);
+      if (n == 0) out += "\\ufffd";
+      else out.append(s.substr(i, n)), i += n - 1;
+      continue;
+    }
     switch (c) {
       case '"':
         out += "\\\"";
@@ -86,7 +96,7 @@ std::string json_string(std::string_view s) {
           std::snprintf(buf, sizeof buf, "\\u%04x", u);
           out += buf;
         } else {
-          out += c;  // UTF-8 passes through unchanged
+          out += c;
         }
     }
   }

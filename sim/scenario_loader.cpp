@@ -28,6 +28,7 @@
 //   - `district.schools_file` resolves relative to the file that set it; a child
 //     can drop an inherited one with `schools_file = ""`.
 #include "scenario_loader.hpp"
+#include "text.hpp"
 
 #include "loader_support.hpp"
 
@@ -57,7 +58,7 @@ std::string Diagnostic::to_string() const {
   if (!key.empty()) out += key + ": ";
   out += problem;
   if (!expected.empty()) out += " (expected " + expected + ")";
-  return out;
+  return printable(out);  // a file's bytes never reach the terminal raw
 }
 
 namespace {
@@ -292,6 +293,10 @@ class SchoolsCsv {
 
   // The schools listed in `text`; empty when anything is wrong.
   std::vector<SchoolSpec> parse(std::string_view text) {
+    if (const auto bad = check_text(text)) {
+      add(diags_, {name_, bad->line, bad->column}, "", bad->problem, bad->expected);
+      return {};
+    }
     constexpr std::string_view kBom = "\xEF\xBB\xBF";  // spreadsheets write one
     if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
     const std::string header_hint =
@@ -788,6 +793,11 @@ class Loader {
     }
     const bool stringish = rule.type == ParamType::String || rule.type == ParamType::Choice;
     if (stringish && (value.empty() || (value[0] != '"' && value[0] != '\''))) {
+      // Taken as it stands, so checked here as toml++ checks a quoted one.
+      if (const auto bad = check_text(value)) {
+        add(diags_, at, key, "character " + std::to_string(bad->column) + ": " + bad->problem, "UTF-8 text");
+        return false;
+      }
       holder.insert("v", value);
       return true;
     }

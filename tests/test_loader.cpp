@@ -744,6 +744,47 @@ TEST_CASE("bad schools files are reported at the CSV line and column", "[loader]
                                 "header name,teachers,need,readiness)");
 }
 
+TEST_CASE("a schools file that is not UTF-8 text is refused at its first bad byte, never echoed raw",
+          "[loader][schools][encoding]") {
+  TempDir dir;
+  const std::string root = dir.path().string() + "/";
+  auto load_with = [&](const std::string& csv) {
+    dir.write("s.csv", csv);
+    return load_scenario(dir.write("x.toml", "[district]\nschools_file = \"s.csv\"\n"));
+  };
+  const std::string save = " (expected UTF-8 text; save the file as UTF-8)";
+  // Latin-1 (a spreadsheet's "CSV" on some systems): was accepted, and its
+  // byte reached manifest.json, which was then not UTF-8.
+  CHECK(only(load_with("name,teachers,need,readiness\nJos\xe9,30,0.5,0.5\n")).to_string() ==
+        root + "s.csv:2:4: byte 0xE9 is not UTF-8" + save);
+  // UTF-16 (with its byte-order mark, and without): was "wrong header" with
+  // the raw bytes in it.
+  const std::string header = "name,teachers,need,readiness\n";
+  std::string utf16 = "\xFF\xFE";
+  for (char c : header) utf16 += std::string{c, '\0'};
+  CHECK(only(load_with(utf16)).to_string() == root + "s.csv:1:1: the file is UTF-16 text" + save);
+  CHECK(only(load_with(utf16.substr(2))).to_string() ==
+        root + "s.csv:1:2: a NUL byte (a binary file, or UTF-16 text without a byte-order mark)" + save);
+  // Old Mac line endings: was one "wrong header" line with the carriage returns in it.
+  CHECK(only(load_with("name,teachers,need,readiness\rA,30,0.5,0.5\r")).to_string() ==
+        root +
+            "s.csv:1:29: a line ends in a lone carriage return (old Mac line endings) (expected "
+            "lines ending in LF or CR LF)");
+  // Windows line endings, a UTF-8 byte-order mark and accented names are fine.
+  const LoadResult fine = load_with("\xEF\xBB\xBFname,teachers,need,readiness\r\nJos\xc3\xa9,30,0.5,0.5\r\n");
+  INFO(Catch::Detail::stringify(messages(fine)));
+  REQUIRE(fine.ok());
+  CHECK(fine.scenario->district.school_list.at(0).name == "Jos\xc3\xa9");
+  // Nor through --set, where an unquoted word is taken as it stands.
+  CHECK(messages(load_text("", {"scenario.description=caf\xe9"})) ==
+        std::vector<std::string>{"--set: scenario.description: character 4: byte 0xE9 is not UTF-8 "
+                                 "(expected UTF-8 text)"});
+  // A control byte inside an otherwise valid header is shown as an escape.
+  CHECK(only(load_with("name,teachers,need,ready\x1b[2Jness\nA,30,0.5,0.5\n")).to_string() ==
+        root + "s.csv:1:1: wrong header \"name,teachers,need,ready\\x1B[2Jness\" (expected the header "
+               "name,teachers,need,readiness)");
+}
+
 // ---------------------------------------------------------------------------
 // --set overrides
 

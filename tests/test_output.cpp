@@ -6,6 +6,7 @@
 #include <map>
 
 #include "output.hpp"
+#include "text.hpp"
 #include "params.hpp"
 #include "support.hpp"
 
@@ -187,6 +188,20 @@ TEST_CASE("JSON strings escape quotes, backslashes and control characters", "[ou
   CHECK(json_string("line\nnext\ttab") == "\"line\\nnext\\ttab\"");
   CHECK(json_string(std::string("\x01", 1)) == "\"\\u0001\"");
   CHECK(json_string("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
+  // Bytes that are not UTF-8 become U+FFFD: the file stays valid JSON.
+  CHECK(json_string("caf\xe9") == "\"caf\\ufffd\"");
+  CHECK(json_string("\xc3") == "\"\\ufffd\"");            // cut short
+  CHECK(json_string("\xed\xa0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");  // a surrogate
+  CHECK(json_string("\xf0\x9f\x8e\x93") == "\"\xf0\x9f\x8e\x93\"");  // outside the BMP
+}
+
+TEST_CASE("printable text escapes control characters and bytes that are not UTF-8", "[output][encoding]") {
+  CHECK(ds::printable("caf\xc3\xa9 ok") == "caf\xc3\xa9 ok");
+  CHECK(ds::printable("a\rb\tc\x1b[2J") == "a\\rb\\tc\\x1B[2J");
+  CHECK(ds::printable(std::string("\xe9\0", 2)) == "\\xE9\\x00");
+  CHECK(ds::printable("\xc2\x9b") == "\\u009B");  // a C1 control character
+  CHECK(ds::utf8_length_at("\xc0\xaf", 0) == 0);   // overlong '/'
+  CHECK(ds::utf8_length_at("\xf4\x90\x80\x80", 0) == 0);  // past U+10FFFF
 }
 
 TEST_CASE("shell quoting", "[output]") {

@@ -1,0 +1,34 @@
+// Text the program reads and writes is UTF-8: a check for input files (with
+// the line and column of the first bad byte), and the escapes that keep a
+// message or a JSON string readable and valid whatever bytes reach it.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ds {
+
+// The length of the well-formed UTF-8 sequence starting at s[i] (1-4), or 0
+// when none starts there (a stray continuation byte, an overlong form, a
+// surrogate, a code point past U+10FFFF, or a sequence cut short).
+std::size_t utf8_length_at(std::string_view s, std::size_t i);
+
+// The first reason `text` is not UTF-8 text a person wrote: a UTF-16 or
+// UTF-32 byte-order mark, a NUL byte, a byte that is not UTF-8, or line
+// endings of a lone carriage return. Columns count characters, as the TOML
+// loader's do.
+struct TextProblem {
+  int line = 0;
+  int column = 0;
+  std::string problem;   // e.g. "byte 0xE9 is not UTF-8"
+  std::string expected;  // e.g. "UTF-8 text (save the file as UTF-8)"
+};
+std::optional<TextProblem> check_text(std::string_view text);
+
+// `s` with control characters and bytes that are not UTF-8 written as
+// escapes (\t, \r, \x00 ... \xFF): safe to print to a terminal.
+std::string printable(std::string_view s);
+
+}  // namespace ds
