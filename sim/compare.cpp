@@ -331,6 +331,7 @@ void write_compare_manifest(const fs::path& file, const std::vector<Scenario>& s
   j += "  \"threads\": " + std::to_string(m.threads) + ",\n";
   j += "  \"started_at\": " + json_string(m.started_at) + ",\n";
   j += "  \"wall_seconds\": " + format_exact(m.wall_seconds) + ",\n";
+  j += "  \"files\": " + output_files_json(file.parent_path()) + ",\n";
   j += "  \"scenarios\": [\n";
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     j += "    " + scenario_json(scenarios[i], "    ");

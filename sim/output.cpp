@@ -657,6 +657,18 @@ std::string utc_timestamp() {
   return buf;
 }
 
+std::string output_files_json(const fs::path& dir) {
+  std::vector<std::pair<std::string, std::uintmax_t>> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".csv")
+      files.emplace_back(e.path().filename().string(), e.file_size());
+  std::sort(files.begin(), files.end());
+  std::string out = "{";
+  for (std::size_t i = 0; i < files.size(); ++i)
+    out += (i > 0 ? ", " : "") + json_string(files[i].first) + ": " + std::to_string(files[i].second);
+  return out + "}";
+}
+
 void write_manifest(const fs::path& file, const Scenario& scenario, const RunManifest& m) {
   std::string cmd;
   for (std::size_t i = 0; i < m.argv.size(); ++i) {
@@ -690,6 +702,7 @@ void write_manifest(const fs::path& file, const Scenario& scenario, const RunMan
   j += "  \"threads\": " + std::to_string(m.threads) + ",\n";
   j += "  \"started_at\": " + json_string(m.started_at) + ",\n";
   j += "  \"wall_seconds\": " + format_exact(m.wall_seconds) + ",\n";
+  j += "  \"files\": " + output_files_json(file.parent_path()) + ",\n";
   j += "  \"scenario\": " + scenario_json(scenario, "  ") + "\n";
   j += "}\n";
   OutFile out(file);

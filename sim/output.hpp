@@ -228,6 +228,11 @@ std::string utc_timestamp();
 void write_manifest(const std::filesystem::path& file, const Scenario& scenario,
                     const RunManifest& m);
 
+// The CSV files in `dir` and their sizes as a JSON object, {"runs.csv":
+// 1234, ...} in name order: manifest.json records them so that a reader can
+// tell a file cut short or changed after the run (analysis/ refuses it).
+std::string output_files_json(const std::filesystem::path& dir);
+
 // The scenario as a JSON object: every parameter of scenario_params() under
 // its dotted key, then `partners`, `events` and (if any) `school_list`.
 // `indent` is prepended to every line after the first.

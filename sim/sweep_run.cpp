@@ -675,6 +675,7 @@ void write_sweep_manifest(const fs::path& file, const SweepSpec& spec, std::size
   j += "  \"threads\": " + std::to_string(m.threads) + ",\n";
   j += "  \"started_at\": " + json_string(m.started_at) + ",\n";
   j += "  \"wall_seconds\": " + format_exact(m.wall_seconds) + ",\n";
+  j += "  \"files\": " + output_files_json(file.parent_path()) + ",\n";
   j += "  \"scenario\": " + scenario_json(spec.base, "  ") + "\n";
   j += "}\n";
   OutFile out(file);

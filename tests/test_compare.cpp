@@ -249,6 +249,8 @@ TEST_CASE("compare: writes every file, with a leading scenario column", "[compar
   CHECK(contains(manifest, "\"wall_seconds\": "));
   CHECK(contains(manifest, "\"teacher_steps\": "));
   CHECK(contains(manifest, "\"threads\": 2,"));
+  CHECK(contains(manifest, "\"files\": {\"differences.csv\": " +
+                               std::to_string(std::filesystem::file_size(out / "differences.csv")) + ", "));
   CHECK(contains(manifest, (dir / "c.toml").string()));
   // Each resolved scenario, with --set applied to all and the common seed.
   for (const char* part :

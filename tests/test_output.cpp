@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <map>
 
 #include "output.hpp"
@@ -414,6 +415,11 @@ TEST_CASE("manifest.json is valid JSON with the required keys", "[output][manife
   m.wall_seconds = 1.25;
   m.teacher_steps = 123456789;
   m.started_at = "2024-01-02T03:04:05Z";
+  {
+    std::ofstream(dir / "runs.csv") << "replication\n0\n";  // 14 bytes
+    std::ofstream(dir / "a.csv") << "";
+    std::ofstream(dir / "notes.txt") << "not an output";
+  }
   write_manifest(dir / "manifest.json", sc, m);
 
   const std::string text = read_file(dir / "manifest.json");
@@ -427,6 +433,9 @@ TEST_CASE("manifest.json is valid JSON with the required keys", "[output][manife
                   "strategy.pace=0.8\"") != std::string::npos);
   CHECK(text.find("\"seeds\": [1, 18446744073709551615]") != std::string::npos);
   CHECK(text.find("\"teacher_steps\": 123456789") != std::string::npos);
+  // The CSV files beside it and their sizes, so that a reader can tell a
+  // file cut short (analysis/ refuses it).
+  CHECK(text.find("\"files\": {\"a.csv\": 0, \"runs.csv\": 14},") != std::string::npos);
   // every parameter, by its dotted key
   for (const auto& p : scenario_params())
     CHECK(text.find(json_string(p.key) + ": ") != std::string::npos);

@@ -374,6 +374,36 @@ def load_shard(path: Path, manifest: dict):
                             f"`districtsim merge SHARD_DIR... --out DIR` and report on DIR")
 
 
+def check_files(path: Path, manifest: dict) -> None:
+    """Refuses an output whose CSV files are not those the run wrote.
+
+    manifest.json records each CSV file's size in bytes ("files"); a file cut
+    short (a full disk, an interrupted copy) or edited since differs. An
+    output written before the sizes were recorded has no "files" and is read
+    as it is.
+    """
+    files = manifest.get("files")
+    if files is None:
+        return
+    if not isinstance(files, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            for k, v in files.items()):
+        raise _fail(path, f'{MANIFEST} has a "files" entry that is not a map of names to sizes')
+    for name, size in sorted(files.items()):
+        file = path / name
+        if Path(name).name != name:
+            raise _fail(path, f'{MANIFEST} lists {name!r} in "files", which is not a file name')
+        if not file.is_file():
+            raise NotAnOutput(f"{path}: {name} is missing ({MANIFEST} lists it, {size:,} bytes); "
+                              f"run the command in {MANIFEST} again")
+        actual = file.stat().st_size
+        if actual != size:
+            how = "cut short" if actual < size else "longer than written"
+            raise NotAnOutput(f"{file}: damaged: {actual:,} bytes, but the run wrote {size:,} "
+                              f"({MANIFEST}); the file was {how} or changed after the run. "
+                              f"Run the command in {MANIFEST} again")
+
+
 # kind -> loader(path, manifest); a new kind of output registers here.
 LOADERS: dict[str, Callable[[Path, dict], object]] = {
     "run": load_run_like,
@@ -391,4 +421,5 @@ def load_output(path: str | os.PathLike):
     if kind not in LOADERS:
         raise _fail(path, f'{MANIFEST} has kind {json.dumps(kind)} '
                           f'(expected one of {", ".join(LOADERS)})')
+    check_files(path, manifest)
     return LOADERS[kind](path, manifest)

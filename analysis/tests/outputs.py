@@ -102,6 +102,17 @@ def _prefixed_csv(dirs: list[tuple[str, Path]], name: str, out: Path) -> None:
     (out / name).write_text("\n".join(lines) + "\n")
 
 
+def record_sizes(directory: Path) -> Path:
+    """Records the CSV files' sizes as they are now in manifest.json, as the
+    program records its own: for tests that hand the readers content the
+    program would not write (the readers' other checks), not a damaged file."""
+    file = directory / "manifest.json"
+    m = json.loads(file.read_text())
+    m["files"] = {f.name: f.stat().st_size for f in sorted(directory.glob("*.csv"))}
+    file.write_text(json.dumps(m, indent=2) + "\n")
+    return directory
+
+
 def build_compare_dir(runs: list[tuple[str, Path]], out: Path) -> Path:
     """A compare-shaped directory from (scenario name, run output dir) pairs, baseline first."""
     out.mkdir(parents=True, exist_ok=True)
@@ -151,6 +162,7 @@ def build_compare_dir(runs: list[tuple[str, Path]], out: Path) -> Path:
     pd.DataFrame(rows).to_csv(out / "run_differences.csv", index=False, float_format="%.10g")
 
     manifest = {k: v for k, v in manifests[0].items() if k not in ("scenario", "scenario_file")}
+    manifest["files"] = {f.name: f.stat().st_size for f in sorted(out.glob("*.csv"))}
     manifest["kind"] = "compare"
     manifest["scenario_files"] = [m.get("scenario_file", "") for m in manifests]
     manifest["baseline"] = base_name

@@ -233,7 +233,50 @@ def test_script_exits_2_without_traceback(kind, tmp_path, run_dir, compare_dir):
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "not a districtsim output directory" in proc.stderr
+    assert ("damaged" if kind == "truncated trajectories" else
+            "not a districtsim output directory") in proc.stderr
+
+
+@pytest.mark.parametrize("cut", [1, 100, 0.5])
+def test_a_file_cut_short_is_named_as_damaged(run_dir, tmp_path, capsys, cut):
+    # Was: exit 0, a report with changed figures and no warning.
+    d = tmp_path / "cut"
+    shutil.copytree(run_dir, d)
+    file = d / "trajectories.csv"
+    size = file.stat().st_size
+    keep = int(size * cut) if isinstance(cut, float) else size - cut
+    with open(file, "r+b") as f:
+        f.truncate(keep)
+    assert main([str(d)]) == 2
+    err = capsys.readouterr().err
+    assert f"{file}: damaged: {keep:,} bytes, but the run wrote {size:,}" in err
+    assert "cut short" in err
+    assert not (d / "report.html").exists()
+
+
+def test_a_listed_file_missing_or_a_bad_files_entry_is_refused(run_dir, tmp_path, capsys):
+    d = tmp_path / "gone"
+    shutil.copytree(run_dir, d)
+    (d / "schools.csv").unlink()
+    assert main([str(d)]) == 2
+    assert "schools.csv is missing (manifest.json lists it" in capsys.readouterr().err
+    m = json.loads((run_dir / "manifest.json").read_text())
+    for files in ({"runs.csv": "12"}, ["runs.csv"], {"../runs.csv": 12}):
+        e = tmp_path / f"bad{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(run_dir, e)
+        (e / "manifest.json").write_text(json.dumps({**m, "files": files}))
+        assert main([str(e)]) == 2
+        assert '"files"' in capsys.readouterr().err
+
+
+def test_an_output_from_before_the_sizes_were_recorded_still_reads(run_dir, tmp_path):
+    d = tmp_path / "old"
+    shutil.copytree(run_dir, d)
+    m = json.loads((d / "manifest.json").read_text())
+    assert set(m["files"]) == {"runs.csv", "schools.csv", "summary.csv", "trajectories.csv"}
+    del m["files"]
+    (d / "manifest.json").write_text(json.dumps(m))
+    assert main([str(d)]) == 0
 
 
 def test_script_writes_a_report_where_out_says(run_dir, tmp_path):
@@ -257,7 +300,7 @@ def test_sustainability_words_and_never_counted_apart(run_dir, copy_of):
     runs = pd.read_csv(directory / "runs.csv")
     runs["years_to_sustainability"] = [4, 6, 6, None, None, None][: len(runs)]
     runs.to_csv(directory / "runs.csv", index=False)
-    html = report(directory)
+    html = report(outputs.record_sizes(directory))
     assert ("In 3 of 6 runs the district became sustainable" in html
             and "after 6 years (median; 4\u20136); in the other 3 it never did within 8 years"
             in html)
