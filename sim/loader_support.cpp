@@ -4,6 +4,10 @@
 // guard (prescan) that runs before toml++ parses anything.
 #include "loader_support.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -203,8 +207,8 @@ void store_choice(const ParamRef& ref, int index) {
 // Reads at most `limit` bytes; anything larger is refused unread (a scenario
 // is a few kilobytes, a huge file is a mistake or an attack). Also works for
 // files whose size the file system does not know (pipes, /dev/zero).
-bool read_limited(const fs::path& path, std::uintmax_t limit, std::string& text,
-                  std::string& error) {
+bool read_limited(const fs::path& path, std::uintmax_t limit, std::string& text, std::string& error,
+                  int wait_seconds) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (st.type() == fs::file_type::not_found) {
@@ -215,7 +219,8 @@ bool read_limited(const fs::path& path, std::uintmax_t limit, std::string& text,
     error = "is a directory";
     return false;
   }
-  if (st.type() == fs::file_type::regular) {
+  const bool regular = st.type() == fs::file_type::regular;
+  if (regular) {
     const std::uintmax_t size = fs::file_size(path, ec);
     if (!ec && size > limit) {
       error = "file is " + std::to_string(size) + " bytes, over the limit of " +
@@ -223,8 +228,14 @@ bool read_limited(const fs::path& path, std::uintmax_t limit, std::string& text,
       return false;
     }
   }
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) {
+  // A pipe, a named pipe (FIFO) or a device is opened without blocking and
+  // read only when poll says there is something to read, within a wait
+  // limit: opening a FIFO nobody writes to would otherwise block forever (and
+  // a non-blocking read of one would take "no writer yet" for an empty
+  // file). A device like /dev/zero is read no further than the limit plus
+  // one byte.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (regular ? 0 : O_NONBLOCK));
+  if (fd < 0) {
     error = std::strerror(errno);
     if (!error.empty())
       error[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(error[0])));
@@ -232,14 +243,35 @@ bool read_limited(const fs::path& path, std::uintmax_t limit, std::string& text,
   }
   text.clear();
   char buf[65536];
-  std::size_t got = 0;
-  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    text.append(buf, got);
-    if (text.size() > limit) break;
+  bool failed = false;
+  while (text.size() <= limit) {
+    if (!regular) {
+      pollfd p{fd, POLLIN, 0};
+      const int ready = ::poll(&p, 1, wait_seconds * 1000);
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready < 0) {
+        failed = true;
+        break;
+      }
+      if (ready == 0) {
+        ::close(fd);
+        error = "nothing to read for " + std::to_string(wait_seconds) +
+                " s (a named pipe that nobody writes to?)";
+        return false;
+      }
+    }
+    const ssize_t got = ::read(fd, buf, std::min<std::uintmax_t>(sizeof buf, limit + 1 - text.size()));
+    if (got > 0) {
+      text.append(buf, static_cast<std::size_t>(got));
+      continue;
+    }
+    if (got == 0) break;  // end of file (a pipe: every writer closed it)
+    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+    failed = true;
+    break;
   }
-  const bool read_error = std::ferror(f) != 0;
-  std::fclose(f);
-  if (read_error) {
+  ::close(fd);
+  if (failed) {
     error = "read error";
     return false;
   }

@@ -21,11 +21,13 @@
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "compare.hpp"
 #include "ensemble.hpp"
+#include "loader_support.hpp"
 #include "output.hpp"
 #include "resource_guard.hpp"
 #include "scenario_loader.hpp"
@@ -662,8 +664,8 @@ int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
 // `[sweep.…]` (comments and blank lines skipped). Anything else, and files
 // that cannot be read, go to load_scenario, which reports them (a [sweep]
 // table after other tables is then an unknown key there).
-bool is_sweep_file(const std::string& f) {
-  std::ifstream in(f);
+bool is_sweep_text(const std::string& text) {
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     const std::size_t b = line.find_first_not_of(" \t");
     if (b == std::string::npos || line[b] == '#') continue;
@@ -675,11 +677,25 @@ bool is_sweep_file(const std::string& f) {
   return false;
 }
 
+// Each file is read once, with the loaders' own limits (so a pipe is not
+// consumed by a first look, and /dev/zero is not read without end), and
+// loaded by the same code as `run` and `sweep` load it: a regular file by
+// name, anything else (a pipe, a process substitution) from what was read.
 int cmd_validate(const std::vector<std::string>& files, const std::vector<std::string>& sets) {
+  namespace fs = std::filesystem;
   bool all_ok = true;
   for (const auto& f : files) {
-    if (is_sweep_file(f)) {
-      const ds::SweepLoadResult r = ds::load_sweep(f, sets);
+    std::string text, error;
+    if (!ds::loader::read_limited(f, ds::kMaxScenarioBytes, text, error)) {
+      print_diagnostics({ds::Diagnostic{f, 0, 0, "", "cannot read file: " + error, ""}});
+      all_ok = false;
+      continue;
+    }
+    std::error_code ec;
+    const bool regular = fs::is_regular_file(f, ec);
+    const fs::path dir = fs::path(f).parent_path();
+    if (is_sweep_text(text)) {
+      const ds::SweepLoadResult r = regular ? ds::load_sweep(f, sets) : ds::load_sweep_text(text, f, dir, sets);
       print_diagnostics(r.diagnostics);
       print_warnings(r.warnings);
       if (r.ok())
@@ -689,7 +705,7 @@ int cmd_validate(const std::vector<std::string>& files, const std::vector<std::s
         all_ok = false;
       continue;
     }
-    const ds::LoadResult r = ds::load_scenario(f, sets);
+    const ds::LoadResult r = regular ? ds::load_scenario(f, sets) : ds::load_scenario_text(text, f, dir, sets);
     if (r.ok()) {
       std::cout << f << ": ok\n";
     } else {

@@ -2,10 +2,13 @@
 // writes nothing. Runs the real districtsim binary.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include "params.hpp"
 #include "support.hpp"
 
 using namespace ds::test;
+using ds::shell_quote;
 namespace fs = std::filesystem;
 
 TEST_CASE("run: a bad scenario exits 2 with diagnostics and writes nothing", "[cli]") {
@@ -175,6 +178,73 @@ TEST_CASE("validate: ok files and files with problems", "[cli]") {
 
   CHECK(run_districtsim({"validate"}).status == 2);
   CHECK(entries(dir.path()) == 2);  // validate writes nothing
+}
+
+// A command run by bash (pipes, process substitution), with its exit status
+// and stderr.
+CommandResult run_bash(const std::string& script) {
+  TempDir capture;
+  std::string cmd = "bash -c " + shell_quote(script) + " > " + shell_quote((capture / "out").string()) +
+                    " 2> " + shell_quote((capture / "err").string()) + " < /dev/null";
+  const int raw = std::system(cmd.c_str());
+  CommandResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = read_file(capture / "out");
+  r.err = read_file(capture / "err");
+  return r;
+}
+
+TEST_CASE("validate reads a pipe, a FIFO or a device exactly as run does", "[cli][validate]") {
+  TempDir dir;
+  const std::string bin = shell_quote(DISTRICTSIM_BINARY);
+  const std::string bad = shell_quote("[scenario]\nyears = 999\n");
+  // A pipe and a process substitution: validate said "ok" (a first look at
+  // the file to tell a sweep from a scenario had consumed it); run refused.
+  for (const std::string& script :
+       {"printf " + bad + " | " + bin + " validate /dev/stdin", bin + " validate <(printf " + bad + ")",
+        bin + " run <(printf " + bad + ") --out " + shell_quote((dir / "r").string())}) {
+    INFO(script);
+    const CommandResult r = run_bash(script);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, ":2:9: scenario.years: value 999 is out of range"));
+    CHECK_FALSE(contains(r.out, "ok"));
+  }
+  // A sweep through a pipe is still read as a sweep.
+  const CommandResult sweep = run_bash(
+      "printf " +
+      shell_quote("[sweep]\nscenario = \"" + std::string(DISTRICTSIM_SOURCE_DIR) +
+                  "/scenarios/reference.toml\"\ndesign = \"grid\"\nreplicates = 2\n") +
+      " | " + bin + " validate /dev/stdin");
+  CHECK(sweep.status == 2);
+  CHECK(contains(sweep.err, "replicates"));
+  // /dev/zero: grew to gigabytes before refusing; now read to the limit only.
+  const CommandResult zero = run_districtsim({"validate", "/dev/zero"});
+  CHECK(zero.status == 2);
+  CHECK(contains(zero.err, "/dev/zero: cannot read file: file is over the limit of 1048576 bytes"));
+  // A FIFO with a writer is read like any file.
+  const fs::path fifo = dir / "fifo.toml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const CommandResult fed =
+      run_bash("(printf " + bad + " > " + shell_quote(fifo.string()) + " &) ; " + bin + " validate " +
+               shell_quote(fifo.string()));
+  CHECK(fed.status == 2);
+  CHECK(contains(fed.err, "fifo.toml:2:9: scenario.years: value 999 is out of range"));
+}
+
+TEST_CASE("a FIFO nobody writes to is refused after a wait, not waited on forever", "[cli][validate][slow]") {
+  TempDir dir;
+  const fs::path fifo = dir / "schools.csv";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  write_file(dir / "s.toml", "[district]\nschools_file = \"schools.csv\"\n");
+  for (const std::string& cmd : {std::string("validate"), std::string("run")}) {
+    std::vector<std::string> args = {cmd, (dir / "s.toml").string()};
+    if (cmd == "run") args.insert(args.end(), {"--out", (dir / "r").string()});
+    const CommandResult r = run_districtsim(args);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "cannot read \"" + fifo.string() +
+                              "\": nothing to read for 10 s (a named pipe that nobody writes to?)"));
+    CHECK_FALSE(fs::exists(dir / "r"));
+  }
 }
 
 TEST_CASE("params lists every parameter, --markdown gives a table", "[cli]") {
