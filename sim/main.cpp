@@ -50,9 +50,10 @@ extern "C" void on_signal(int sig) {
 int interrupted_exit() { return g_signal.load() == SIGTERM ? kTerminated : kInterrupted; }
 
 // The results directory, or nullopt after printing why it cannot be used.
-std::optional<ds::OutputDir> open_output(const std::string& dir, bool force) {
+std::optional<ds::OutputDir> open_output(const std::string& dir, bool force,
+                                         const ds::OutputLock* held = nullptr) {
   try {
-    return std::optional<ds::OutputDir>(std::in_place, dir, force);
+    return std::optional<ds::OutputDir>(std::in_place, dir, force, held);
   } catch (const std::exception& e) {
     std::cerr << "districtsim: " << e.what() << '\n';
     return std::nullopt;
@@ -502,6 +503,17 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
                      a.out, "sweep"))
     return kBadInput;
   install_signal_handlers();  // before the work directory exists
+  // Held until the results are in place: a second sweep on this folder
+  // (another shell, container or host) is told it is in use, instead of
+  // seeing the first one's journal as an interrupted sweep to resume or
+  // replace.
+  std::optional<ds::OutputLock> lock;
+  try {
+    lock.emplace(a.out);
+  } catch (const std::exception& e) {
+    std::cerr << "districtsim: sweep: " << e.what() << '\n';
+    return kBadInput;
+  }
   const fs::path work_dir = ds::sweep_work_dir(a.out);
   ds::SweepWork work;
   try {
@@ -542,7 +554,7 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
   }
 
   // Every run is in the journal: write the results, all or nothing.
-  std::optional<ds::OutputDir> out = open_output(a.out, a.force);
+  std::optional<ds::OutputDir> out = open_output(a.out, a.force, &*lock);
   if (!out) return kBadInput;
   try {
     ds::SweepManifestExtra extra;

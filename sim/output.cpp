@@ -2,6 +2,7 @@
 #include "text.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -335,13 +336,6 @@ void OutFile::close() {
 
 namespace {
 
-// The target with symlinks in its existing part resolved and no trailing
-// separator, so that its parent is where the staging directory belongs.
-fs::path resolve_target(const fs::path& dir) {
-  fs::path p = fs::weakly_canonical(fs::absolute(dir));
-  if (!p.has_filename()) p = p.parent_path();
-  return p;
-}
 
 void fsync_dir(const fs::path& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
@@ -350,16 +344,24 @@ void fsync_dir(const fs::path& dir) {
   ::close(fd);
 }
 
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown host";
+  return buf;
+}
+
 fs::path sibling(const fs::path& target, const char* tag) {
   return target.parent_path() /
          ("." + target.filename().string() + tag + std::to_string(::getpid()));
 }
 
 // Removes what a killed districtsim left beside `target`: staging
-// directories `.NAME.tmp-PID` of processes that no longer run, and, if the
-// kill came between the two renames of a replacement, puts the previous
-// results `.NAME.old-PID` back in place (or removes them when the new ones
-// made it).
+// directories `.NAME.tmp-PID`, and, if the kill came between the two renames
+// of a replacement without RENAME_EXCHANGE, puts the previous results
+// `.NAME.old-PID` back in place (or removes them when the new ones made it).
+// Called with the folder's OutputLock held, so that nothing beside it
+// belongs to a live process: the process ids in the names are only the
+// writers' own (another PID namespace, or another host, may reuse them).
 void clean_after_dead_processes(const fs::path& target) {
   std::error_code ec;
   const std::string prefix = "." + target.filename().string();
@@ -373,8 +375,6 @@ void clean_after_dead_processes(const fs::path& target) {
     if (digits.empty() || digits.size() > 9 ||
         digits.find_first_not_of("0123456789") != std::string::npos)
       continue;
-    const auto pid = static_cast<pid_t>(std::stol(digits));
-    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive
     std::error_code ec2;
     if (old && !fs::exists(target, ec2))
       fs::rename(e.path(), target, ec2);
@@ -385,15 +385,40 @@ void clean_after_dead_processes(const fs::path& target) {
 
 }  // namespace
 
+fs::path resolve_output_target(const fs::path& dir) {
+  fs::path p = fs::absolute(dir);
+  // A symlink whose destination does not exist yet (`--out latest` pointing
+  // at a folder to come): the results go where it points, not onto the
+  // link (rename onto it fails with "Not a directory" after the work).
+  std::error_code ec;
+  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(p, ec)) && !fs::exists(p, ec); ++hops) {
+    const fs::path to = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = (to.is_absolute() ? to : p.parent_path() / to).lexically_normal();
+  }
+  p = fs::weakly_canonical(p);
+  if (!p.has_filename()) p = p.parent_path();
+  return p;
+}
+
 std::string OutputDir::check(const fs::path& dir, bool force) {
   std::error_code ec;
-  const fs::path target = resolve_target(dir);
+  const fs::path target = resolve_output_target(dir);
   if (target == target.root_path())
     return dir.string() + ": cannot write results to a root directory";
   const auto st = fs::status(target, ec);
   if (ec && ec != std::errc::no_such_file_or_directory) return dir.string() + ": " + ec.message();
   if (!fs::exists(st)) return "";
   if (!fs::is_directory(st)) return dir.string() + ": exists and is not a directory";
+  // Results are written beside the folder and renamed onto it, which a mount
+  // point (a container volume, say) cannot take: EBUSY after the work.
+  struct stat self {}, parent {};
+  if (::stat(target.c_str(), &self) == 0 && ::stat(target.parent_path().c_str(), &parent) == 0 &&
+      self.st_dev != parent.st_dev)
+    return dir.string() +
+           ": is a mount point; results are written beside a folder and renamed onto it, which a "
+           "mount point cannot take (write them to a folder inside it, e.g. --out " +
+           (fs::path(dir) / "results").string() + ")";
   // The directory is replaced as a whole, which must not happen to the
   // working directory (`--out .`) or one above it.
   const fs::path cwd = fs::current_path(ec);
@@ -413,9 +438,10 @@ std::string OutputDir::check(const fs::path& dir, bool force) {
   return "";
 }
 
-OutputDir::OutputDir(const fs::path& dir, bool force) : force_(force) {
+OutputDir::OutputDir(const fs::path& dir, bool force, const OutputLock* held) : force_(force) {
   if (std::string problem = check(dir, force); !problem.empty()) throw std::runtime_error(problem);
-  target_ = resolve_target(dir);
+  target_ = resolve_output_target(dir);
+  if (held == nullptr || held->target() != target_) lock_ = std::make_unique<OutputLock>(dir);
   staging_ = sibling(target_, ".tmp-");
   // Said in the user's terms: which folder could not be written, and why.
   // The staging directory's name would only confuse (it is ours), but the
@@ -456,6 +482,16 @@ void OutputDir::commit() {
       throw std::runtime_error(target_.string() +
                                ": directory appeared during the run and is not empty; "
                                "results discarded (use --force to replace it)");
+    // One atomic swap where the file system can (Linux 3.15 and later, most
+    // local file systems): a kill at any moment leaves either the previous
+    // results or the new ones in place, never neither. The previous ones,
+    // now in the staging directory, are removed after.
+    if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
+      committed_ = true;
+      fsync_dir(target_.parent_path());
+      fs::remove_all(staging_, ec);
+      return;
+    }
     const fs::path old = sibling(target_, ".old-");
     fs::remove_all(old, ec);
     fs::rename(target_, old);
@@ -469,6 +505,63 @@ void OutputDir::commit() {
   }
   committed_ = true;
   fsync_dir(target_.parent_path());
+}
+
+OutputLock::OutputLock(const fs::path& dir) : target_(resolve_output_target(dir)) {
+  const fs::path parent = target_.parent_path();
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec)
+    throw std::runtime_error(dir.string() + ": cannot write results: cannot create " + parent.string() +
+                             ": " + ec.message());
+  file_ = parent / ("." + target_.filename().string() + ".lock");
+  // Open, lock, then make sure the name still leads to the file locked: a
+  // holder that finished removed it (below), and a lock on a removed file
+  // locks nothing.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    fd_ = ::open(file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+      throw std::runtime_error(dir.string() + ": cannot write results: cannot create a file in " +
+                               parent.string() + " (it keeps other processes out while this one writes): " +
+                               std::strerror(errno));
+    struct flock lk {};
+    lk.l_type = F_WRLCK;
+    lk.l_whence = SEEK_SET;
+    if (::fcntl(fd_, F_OFD_SETLK, &lk) != 0) {
+      const int err = errno;
+      std::string holder;
+      char buf[512];
+      const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+      if (n > 0) holder.assign(buf, static_cast<std::size_t>(n));
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\r')) holder.pop_back();
+      ::close(fd_);
+      fd_ = -1;
+      if (err == EAGAIN || err == EACCES)
+        throw OutputInUse(dir.string() + ": in use: another districtsim is writing it (" +
+                          (holder.empty() ? std::string("process unknown") : printable(holder)) +
+                          "); wait for it to finish, or write to another folder");
+      throw std::runtime_error(dir.string() + ": cannot lock " + file_.string() + ": " + std::strerror(err));
+    }
+    struct stat held {}, named {};
+    if (::fstat(fd_, &held) == 0 && ::stat(file_.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
+        held.st_ino == named.st_ino)
+      break;
+    ::close(fd_);
+    fd_ = -1;
+  }
+  if (fd_ < 0) throw std::runtime_error(dir.string() + ": cannot lock " + file_.string());
+  // Who holds it, for the message another process shows.
+  const std::string who = "host " + host_name() + ", process " + std::to_string(::getpid()) + ", since " +
+                          utc_timestamp() + "\n";
+  if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, who.data(), who.size(), 0);
+}
+
+OutputLock::~OutputLock() {
+  if (fd_ < 0) return;
+  // Removed while still held, so that a process that opens it after sees
+  // another file (and checks, above); then the lock goes with the close.
+  ::unlink(file_.c_str());
+  ::close(fd_);
 }
 
 // ================================================================ run outputs

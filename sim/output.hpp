@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -162,14 +164,18 @@ class OutFile {
 // cleaned up by the next OutputDir for the same target: staging directories
 // of dead processes are removed, and previous results put back if the new
 // ones never arrived.
+class OutputLock;
+
 class OutputDir {
  public:
   // Why `dir` cannot receive results ("" when it can). Writes nothing.
   static std::string check(const std::filesystem::path& dir, bool force);
 
   // Creates missing parents of `dir` and the staging directory; throws
-  // std::runtime_error when check() fails or a directory cannot be made.
-  OutputDir(const std::filesystem::path& dir, bool force);
+  // std::runtime_error when check() fails or a directory cannot be made, and
+  // OutputInUse when another process writes `dir`. Holds an OutputLock on
+  // `dir` for its lifetime, unless the caller passes the one it holds.
+  OutputDir(const std::filesystem::path& dir, bool force, const OutputLock* held = nullptr);
   ~OutputDir();
   OutputDir(const OutputDir&) = delete;
   OutputDir& operator=(const OutputDir&) = delete;
@@ -179,11 +185,47 @@ class OutputDir {
   void commit();
 
  private:
+  std::unique_ptr<OutputLock> lock_;  // unless the caller holds one
   std::filesystem::path target_;  // symlinks resolved
   std::filesystem::path staging_;
   bool force_;
   bool committed_ = false;
 };
+
+// Another process is writing the results folder.
+struct OutputInUse : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// An advisory lock on a results folder DIR: an open file description lock
+// (fcntl F_OFD_SETLK) on the hidden file `.NAME.lock` beside it, which records
+// the holder's host, process id and start time. Two districtsim processes
+// cannot both hold it, whether they run in one PID namespace or in two
+// (containers), or on two hosts sharing the disk over NFS (which carries
+// these locks); the kernel releases it when the holder dies, so a killed
+// run never leaves a stale lock (only, at worst, the empty file, which the
+// next holder reuses and removes). Held from the start of a run or sweep
+// until its results are in place.
+class OutputLock {
+ public:
+  // Throws OutputInUse naming the holder, or std::runtime_error when the
+  // lock file cannot be made.
+  explicit OutputLock(const std::filesystem::path& dir);
+  ~OutputLock();
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+  const std::filesystem::path& target() const { return target_; }
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path file_;  // .NAME.lock beside the target
+  int fd_ = -1;
+};
+
+// The results folder that `dir` names: absolute, symlinks resolved (a
+// symlink to a folder that does not exist yet stands for that folder), no
+// trailing separator.
+std::filesystem::path resolve_output_target(const std::filesystem::path& dir);
 
 // ---------------------------------------------------------------- run outputs
 

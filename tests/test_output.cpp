@@ -701,3 +701,74 @@ TEST_CASE("run --force: a failed run leaves the previous results intact", "[outp
   CHECK(listing(dir.path()) == before);
   CHECK(read_file(dir / "out" / "trajectories.csv") == trajectories);
 }
+
+TEST_CASE("output targets: a second writer is refused as in use, naming the first", "[output][outdir][lock][cli]") {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  test::write_file(dir / "a.toml", monthly_toml("a"));
+  const std::string a = (dir / "a.toml").string(), out = (dir / "out").string();
+  {
+    // Two writers of one folder in one process: the second cannot start.
+    ds::OutputDir first(dir / "out", false);
+    CHECK_THROWS_AS(ds::OutputDir(dir / "out", false), ds::OutputInUse);
+  }
+  // The lock goes with its holder: the folder can be written again.
+  CHECK_NOTHROW(ds::OutputDir(dir / "out", false));
+
+  // Another process (or container, or host) writing the folder: a run there
+  // is refused before any work, and what the first has written so far (its
+  // staging directory) is left alone. Before, a run from another PID
+  // namespace took the first's staging directory for a dead process's and
+  // deleted it, and the first lost its results.
+  const ds::OutputLock held(dir / "out");
+  const fs::path theirs = dir / ".out.tmp-999999";  // a process id not alive here
+  fs::create_directory(theirs);
+  test::write_file(theirs / "trajectories.csv", "half of it\n");
+  const test::CommandResult r = test::run_districtsim_in({"run", a, "--out", out, "-q"}, {});
+  CHECK(r.status == 2);
+  INFO(r.err);
+  CHECK(test::contains(r.err, "districtsim: " + out + ": in use: another districtsim is writing it (host "));
+  CHECK(test::contains(r.err, ", process " + std::to_string(::getpid()) + ", since "));
+  CHECK(test::contains(r.err, "wait for it to finish, or write to another folder"));
+  CHECK(read_file(theirs / "trajectories.csv") == "half of it\n");
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
+
+TEST_CASE("output targets: a dangling symlink leads to where it points; a mount point is refused before the work",
+          "[output][outdir][cli]") {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  test::write_file(dir / "a.toml", monthly_toml("a"));
+  const std::string a = (dir / "a.toml").string();
+  // `latest -> runs/2026-12-05`, the folder not there yet: the run finished,
+  // then "cannot rename: Not a directory" threw its results away.
+  fs::create_directory(dir / "runs");
+  fs::create_directory_symlink("runs/2026-12-05", dir / "latest");
+  const test::CommandResult r =
+      test::run_districtsim_in({"run", a, "--out", (dir / "latest").string(), "-q"}, {});
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(fs::is_symlink(dir / "latest"));
+  CHECK(fs::exists(dir / "runs" / "2026-12-05" / "manifest.json"));
+  CHECK(fs::exists(dir / "latest" / "trajectories.csv"));
+
+  // An empty mount point (a container volume): rename onto it fails with
+  // "Device or resource busy" after the work; now refused before it.
+  fs::create_directory(dir / "volume");
+  const std::string mount = "mount -t tmpfs districtsim-test " + ds::shell_quote((dir / "volume").string()) +
+                            " 2>/dev/null";
+  if (std::system(mount.c_str()) != 0) {
+    WARN("cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN): the mount point case is not checked");
+    return;
+  }
+  const test::CommandResult m =
+      test::run_districtsim_in({"run", a, "--out", (dir / "volume").string(), "-q"}, {});
+  const std::string unmount = "umount " + ds::shell_quote((dir / "volume").string());
+  const int unmounted = std::system(unmount.c_str());
+  INFO(m.err);
+  CHECK(m.status == 2);
+  CHECK(test::contains(m.err, (dir / "volume").string() + ": is a mount point; "));
+  CHECK(test::contains(m.err, "--out " + (dir / "volume" / "results").string()));
+  CHECK(m.out.empty());
+  CHECK(unmounted == 0);
+}

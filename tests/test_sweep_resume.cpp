@@ -586,3 +586,23 @@ TEST_CASE("sweep: an output directory that cannot be written: exit 2 before any 
   CHECK(contains(r.err, "Permission denied"));
   CHECK(fs::is_empty(locked));
 }
+
+TEST_CASE("sweep: a folder another sweep is writing is in use, not interrupted", "[sweep][lock][cli]") {
+  ResumeDir d;
+  // What a running sweep holds: the folder's lock and its journal.
+  const ds::OutputLock running(d.out("out"));
+  fs::create_directories(ds::sweep_work_dir(d.out("out")));
+  write_file(ds::sweep_work_dir(d.out("out")) / "journal.bin", "theirs");
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--resume"}, {"--force"}}) {
+    std::vector<std::string> args = {"sweep", d.file(), "--out", d.out("out"), "-q"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CommandResult r = run_districtsim(args);
+    INFO(r.err);
+    CHECK(r.status == 2);
+    // Was "holds an interrupted sweep ... --resume or --force", either of
+    // which broke the running one.
+    CHECK(contains(r.err, d.out("out") + ": in use: another districtsim is writing it"));
+    CHECK_FALSE(contains(r.err, "interrupted"));
+    CHECK(read_file(ds::sweep_work_dir(d.out("out")) / "journal.bin") == "theirs");
+  }
+}
