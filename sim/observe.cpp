@@ -83,7 +83,7 @@ void observe(const Scenario& sc, const State& st, double* row) {
   auto set = [row](Metric m, double v) { row[static_cast<int>(m)] = v; };
   const double N = static_cast<double>(t.size());
   double routine = 0, skill = 0, reached = 0, reached_n = 0, commitment = 0, fatigue = 0;
-  double leaders = 0, coaches = 0;
+  double leaders = 0;
   for (TeacherId i = 0; i < t.size(); ++i) {
     const bool r = at_routine(sc, st, i);
     routine += r;
@@ -92,7 +92,6 @@ void observe(const Scenario& sc, const State& st, double* row) {
     fatigue += t.fatigue[i];
     if (s.launch_year[t.school[i]] >= 0) reached += t.skill[i], reached_n += 1;
     if (t.role[i] == Role::Leader) leaders += 1;
-    if (t.role[i] == Role::Coach) coaches += 1;
   }
   double launched = 0, full = 0, abandoned = 0, depth = 0, depth2 = 0, dn = 0;
   for (SchoolId i = 0; i < s.size(); ++i) {

@@ -76,7 +76,9 @@ JournalHeader parse_header(const char* bytes, const fs::path& file) {
   const auto sum = get<std::uint64_t>(p);
   if (sum != fnv1a64(bytes, kHeaderBytes - 8))
     throw JournalError(file.string() + ": journal header is damaged");
-  if (h.shard_count == 0 || h.shard_index >= h.shard_count)
+  // A crafted count (with its checksum recomputed) would size the merge's
+  // table of shards: 2^32 of them are 100 GB.
+  if (h.shard_count == 0 || h.shard_count > kMaxShards || h.shard_index >= h.shard_count)
     throw JournalError(file.string() + ": journal header is damaged (shard)");
   return h;
 }

@@ -40,6 +40,9 @@
 
 namespace ds {
 
+// The most shards a sweep may be split into (`--shard K/N`, N at most this).
+inline constexpr std::uint32_t kMaxShards = 100000;
+
 struct JournalHeader {
   std::uint64_t definition = 0;  // sweep_definition_hash of the sweep it belongs to
   std::uint64_t points = 0;

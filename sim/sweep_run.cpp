@@ -142,8 +142,8 @@ std::optional<SweepShard> parse_shard(const std::string& text, std::string& prob
   };
   std::size_t k = 0, n = 0;
   if (slash == std::string::npos || !number(text.substr(0, slash), k) ||
-      !number(text.substr(slash + 1), n) || n < 1 || n > 100000 || k < 1 || k > n) {
-    problem = "--shard " + text + ": expected K/N with 1 <= K <= N <= 100000 (e.g. 3/8)";
+      !number(text.substr(slash + 1), n) || n < 1 || n > kMaxShards || k < 1 || k > n) {
+    problem = "--shard " + text + ": expected K/N with 1 <= K <= N <= " + std::to_string(kMaxShards) + " (e.g. 3/8)";
     return std::nullopt;
   }
   return SweepShard{k - 1, n};

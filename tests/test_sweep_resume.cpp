@@ -179,6 +179,17 @@ TEST_CASE("journal: records read back bit for bit, a torn tail is cut off", "[sw
     ds::JournalReader damaged(file, scan.header);
     CHECK_THROWS_WITH(damaged.read(64, back), Catch::Contains("journal changed while being read"));
   }
+  SECTION("a header claiming a huge shard count is refused, even with a valid checksum") {
+    // Found by fuzz_journal: the shard count (bytes 52-55) sized the merge's
+    // table of shards, 537 million of them: a 17 GB allocation.
+    std::string bytes = read_file(file);
+    const std::uint32_t count = 537657386;
+    std::memcpy(&bytes[52], &count, sizeof count);
+    const std::uint64_t sum = ds::fnv1a64(bytes.data(), 56);
+    std::memcpy(&bytes[56], &sum, sizeof sum);
+    write_file(file, bytes);
+    CHECK_THROWS_WITH(ds::scan_journal(file), Catch::Contains("journal header is damaged (shard)"));
+  }
   SECTION("a file that is not a journal, or a damaged header, is refused") {
     write_file(dir / "other.bin", "hello, this is not a journal at all; it is long enough to read"
                                   " a header from.........");
