@@ -154,7 +154,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (!loaded.ok()) std::abort();
   f.spec = *loaded.spec;
   f.design = ds::make_design(f.spec);
-  const ds::SweepInvocation inv{f.dir / "sweep.toml", {}};
+  const ds::SweepInvocation inv{f.dir / "sweep.toml", {}, ds::program_identity()};
   for (std::size_t k = 0; k < 2; ++k) {
     const ds::SweepShard shard{k, 2};
     const fs::path work = f.dir / ("work" + std::to_string(k));

@@ -517,7 +517,7 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
   const fs::path work_dir = ds::sweep_work_dir(a.out);
   ds::SweepWork work;
   try {
-    const ds::SweepInvocation inv{fs::absolute(a.file).lexically_normal(), a.sets};
+    const ds::SweepInvocation inv{fs::absolute(a.file).lexically_normal(), a.sets, ds::program_identity()};
     work = ds::prepare_sweep_work(work_dir, spec, design, shard, inv, a.resume, a.force);
   } catch (const ds::SweepInputError& e) {
     std::cerr << "districtsim: sweep: " << e.what() << '\n';

@@ -226,6 +226,7 @@ std::string definition_part(const std::string& was, const std::string& now) {
 
 std::string invocation_text(const SweepInvocation& inv) {
   std::string t = "districtsim sweep invocation 1\n";
+  (t += "program\t") += program_identity() + '\n';
   auto line = [&t](const char* key, const std::string& value) {
     if (value.find('\n') != std::string::npos)
       throw SweepInputError(std::string("a ") + key + " value with a line break cannot be recorded");
@@ -285,6 +286,12 @@ SweepWork prepare_sweep_work(const fs::path& dir, const SweepSpec& spec, const D
     if (std::string why = definition_mismatch(dir, definition); !why.empty())
       throw SweepInputError("cannot resume the sweep in " + dir.string() + ": " + why +
                             "; run it under another --out, or start over with --force");
+    // Runs of two builds of the model would be mixed in one result.
+    if (const std::string was = read_invocation(dir).program; !was.empty() && was != program_identity())
+      throw SweepInputError("cannot resume the sweep in " + dir.string() + ": its runs were made by " + was +
+                            ", this is " + program_identity() +
+                            " (one result would mix two builds of the model): resume it with that build, "
+                            "or start over with --force");
     try {
       work.journal = scan_journal(work.journal_file());
     } catch (const JournalError& e) {
@@ -323,12 +330,17 @@ SweepWork prepare_sweep_work(const fs::path& dir, const SweepSpec& spec, const D
   return work;
 }
 
+std::string program_identity() {
+  return std::string("districtsim ") + DISTRICTSIM_VERSION + " (" + DISTRICTSIM_GIT_COMMIT + ")";
+}
+
 SweepInvocation read_invocation(const fs::path& dir) {
   std::istringstream in(read_text(dir / "invocation.txt"));
   std::string line;
   if (!std::getline(in, line) || line != "districtsim sweep invocation 1")
     throw SweepInputError((dir / "invocation.txt").string() + ": not a districtsim sweep invocation");
   SweepInvocation inv;
+  inv.program.clear();  // "" unless the file records it (older folders do not)
   while (std::getline(in, line)) {
     const std::size_t tab = line.find('\t');
     const std::string key = line.substr(0, tab), value = tab == std::string::npos ? "" : line.substr(tab + 1);
@@ -336,6 +348,8 @@ SweepInvocation read_invocation(const fs::path& dir) {
       inv.file = value;
     else if (key == "set")
       inv.sets.push_back(value);
+    else if (key == "program")
+      inv.program = value;
   }
   if (inv.file.empty())
     throw SweepInputError((dir / "invocation.txt").string() + ": names no sweep file");
@@ -355,6 +369,7 @@ MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spe
                          const Design& design) {
   MergeShards shards;
   std::vector<std::string> owner;  // shard directory by shard index
+  std::string first_program;       // the build that ran the first shard
   for (const fs::path& d : dirs) {
     if (std::string why = sweep_definition_mismatch(d, spec); !why.empty()) {
       // The sweep is loaded from the first shard's invocation: if that shard
@@ -405,6 +420,16 @@ MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spe
           "shard " + name + " in " + d.string() + " has " + std::to_string(scan.records.size()) +
           " of its " + std::to_string(expected) +
           " runs: finish it with districtsim sweep ... --shard " + name + " --resume");
+    // One build for every shard: two builds of the model in one result
+    // would be mixed silently.
+    const std::string program = read_invocation(d).program;
+    if (&d == &dirs[0])
+      first_program = program;
+    else if (program != first_program)
+      throw SweepInputError(d.string() + " was run by " + (program.empty() ? "an older districtsim" : program) +
+                            ", " + dirs[0].string() + " by " +
+                            (first_program.empty() ? "an older districtsim" : first_program) +
+                            ": run the shards with one build, then merge");
     owner[h.shard_index] = d.string();
     shards.journals.push_back(d / "journal.bin");
   }

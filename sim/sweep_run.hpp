@@ -88,9 +88,16 @@ class SweepInputError : public std::runtime_error {
 std::string sweep_definition(const SweepSpec& spec);
 
 // How the sweep was invoked, enough to load it again (merge).
+// This build, "districtsim VERSION (COMMIT)", as invocation.txt records it.
+std::string program_identity();
+
 struct SweepInvocation {
   std::filesystem::path file;     // the sweep file, absolute
   std::vector<std::string> sets;  // --set values, in order
+  // The build that ran it: this one for a new sweep (invocation.txt records
+  // this program's whatever is set here); read back from a work or shard
+  // directory ("" from one written before it was recorded).
+  std::string program = program_identity();
 };
 
 // The work directory of results directory `out`: "NAME.partial" beside it.

@@ -224,6 +224,14 @@ TEST_CASE("sweep: runs execute in coverage order, so a partial sweep covers ever
   for (std::size_t run : done) points.insert(run / spec.replications);
   CHECK(points.size() == design.points);
 
+  SECTION("a sweep begun by another build is not resumed") {
+    std::string inv = read_file(d.dir / "w.partial" / "invocation.txt");
+    inv.replace(inv.find(ds::program_identity()), ds::program_identity().size(), "districtsim 0.0.9 (abc1234)");
+    write_file(d.dir / "w.partial" / "invocation.txt", inv);
+    CHECK_THROWS_WITH(ds::prepare_sweep_work(d.dir / "w.partial", spec, design, whole, {d.file(), {}}, true, false),
+                      Catch::Contains("its runs were made by districtsim 0.0.9 (abc1234), this is " +
+                                      ds::program_identity()));
+  }
   SECTION("the rest, resumed, completes the journal with no run twice") {
     ds::SweepWork again = ds::prepare_sweep_work(d.dir / "w.partial", spec, design, whole,
                                                  {d.file(), {}}, true, false);
@@ -531,6 +539,21 @@ TEST_CASE("sweep: merged shards equal the unsharded sweep, file for file", "[swe
     CHECK(contains(r.err, "changed since"));
     CHECK(contains(r.err, "seed = 8"));
     CHECK_FALSE(contains(r.err, "another sweep than"));
+  }
+  SECTION("shards run by two builds are not merged") {
+    // invocation.txt records the build; a shard run by another (an older
+    // checkout on another node, say) would mix two models in one result.
+    CHECK(contains(read_file(d.dir / "s2" / "invocation.txt"), "program\t" + ds::program_identity() + "\n"));
+    std::string inv = read_file(d.dir / "s2" / "invocation.txt");
+    inv.replace(inv.find(ds::program_identity()), ds::program_identity().size(), "districtsim 0.0.9 (abc1234)");
+    write_file(d.dir / "s2" / "invocation.txt", inv);
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("s2"), d.out("s3"), "--out", d.out("x")});
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, d.out("s2") + " was run by districtsim 0.0.9 (abc1234), " + d.out("s1") + " by " +
+                              ds::program_identity()));
+    CHECK_FALSE(fs::exists(d.dir / "x"));
   }
   SECTION("a directory that is not a shard is refused") {
     const CommandResult r =
