@@ -454,6 +454,9 @@ OutputDir::OutputDir(const fs::path& dir, bool force, const OutputLock* held) : 
     throw std::runtime_error(dir.string() + ": cannot write results: cannot create " +
                              parent.string() + ": " + ec.message());
   clean_after_dead_processes(target_);
+  // The clean-up may have put back previous results that a killed --force
+  // replacement had moved aside: judged again now, not at the end of the work.
+  if (std::string problem = check(dir, force); !problem.empty()) throw std::runtime_error(problem);
   fs::remove_all(staging_, ec);  // left by a killed process with our pid
   ec.clear();
   if (!fs::create_directory(staging_, ec) || ec)

@@ -772,3 +772,24 @@ TEST_CASE("output targets: a dangling symlink leads to where it points; a mount 
   CHECK(m.out.empty());
   CHECK(unmounted == 0);
 }
+
+TEST_CASE("output targets: results a killed --force replacement moved aside are put back before the work",
+          "[output][outdir][cli]") {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  test::write_file(dir / "a.toml", monthly_toml("a"));
+  const std::string a = (dir / "a.toml").string(), out = (dir / "out").string();
+  REQUIRE(test::run_districtsim_in({"run", a, "--out", out, "-q"}, {}).status == 0);
+  const std::string trajectories = read_file(dir / "out" / "trajectories.csv");
+  // Where a replacement without RENAME_EXCHANGE (a file system without it)
+  // was killed between its two renames: the previous results aside, none in
+  // place. The next run found no folder, ran, then put the previous results
+  // back and failed at the end ("appeared during the run"), its work lost.
+  fs::rename(dir / "out", dir / ".out.old-999999");
+  const test::CommandResult r = test::run_districtsim_in({"run", a, "--out", out, "-q", "--seed", "9"}, {});
+  INFO(r.err);
+  CHECK(r.status == 2);
+  CHECK(test::contains(r.err, out + ": directory exists and is not empty (use --force to replace it)"));
+  CHECK(read_file(dir / "out" / "trajectories.csv") == trajectories);
+  CHECK_FALSE(fs::exists(dir / ".out.old-999999"));
+}
