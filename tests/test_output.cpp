@@ -734,7 +734,7 @@ TEST_CASE("output targets: a second writer is refused as in use, naming the firs
   CHECK_FALSE(fs::exists(dir / "out"));
 }
 
-TEST_CASE("output targets: a dangling symlink leads to where it points; a mount point is refused before the work",
+TEST_CASE("output targets: a dangling symlink leads to where it points, a mount point is refused before the work",
           "[output][outdir][cli]") {
   namespace fs = std::filesystem;
   TempDir dir;
