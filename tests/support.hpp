@@ -139,16 +139,11 @@ struct CommandResult {
   long max_rss_kib = 0;  // peak resident memory (ChildOptions::measure_memory)
 };
 
-// Runs the districtsim binary with `args`, capturing stdout and stderr.
-inline CommandResult run_districtsim(const std::vector<std::string>& args) {
+// Runs the shell command `cmd` (stdin /dev/null), capturing stdout and stderr.
+inline CommandResult run_shell(std::string cmd) {
   TempDir capture;
-  std::string cmd = shell_quote(DISTRICTSIM_BINARY);
   // (Appending piece by piece: `"literal" + std::string` trips GCC 12's
   // -Wrestrict false positive, PR 105329.)
-  for (const auto& a : args) {
-    cmd += ' ';
-    cmd += shell_quote(a);
-  }
   cmd += " > ";
   cmd += shell_quote((capture / "out").string());
   cmd += " 2> ";
@@ -160,6 +155,16 @@ inline CommandResult run_districtsim(const std::vector<std::string>& args) {
   r.out = read_file(capture / "out");
   r.err = read_file(capture / "err");
   return r;
+}
+
+// Runs the districtsim binary with `args`, capturing stdout and stderr.
+inline CommandResult run_districtsim(const std::vector<std::string>& args) {
+  std::string cmd = shell_quote(DISTRICTSIM_BINARY);
+  for (const auto& a : args) {
+    cmd += ' ';
+    cmd += shell_quote(a);
+  }
+  return run_shell(std::move(cmd));
 }
 
 // How run_districtsim_in starts the program: what it changes in the child

@@ -180,19 +180,8 @@ TEST_CASE("validate: ok files and files with problems", "[cli]") {
   CHECK(entries(dir.path()) == 2);  // validate writes nothing
 }
 
-// A command run by bash (pipes, process substitution), with its exit status
-// and stderr.
-CommandResult run_bash(const std::string& script) {
-  TempDir capture;
-  std::string cmd = "bash -c " + shell_quote(script) + " > " + shell_quote((capture / "out").string()) +
-                    " 2> " + shell_quote((capture / "err").string()) + " < /dev/null";
-  const int raw = std::system(cmd.c_str());
-  CommandResult r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = read_file(capture / "out");
-  r.err = read_file(capture / "err");
-  return r;
-}
+// A script run by bash (pipes, process substitution).
+CommandResult run_bash(const std::string& script) { return run_shell("bash -c " + shell_quote(script)); }
 
 TEST_CASE("validate reads a pipe, a FIFO or a device exactly as run does", "[cli][validate]") {
   TempDir dir;
