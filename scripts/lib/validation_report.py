@@ -100,6 +100,23 @@ def claims_section(rows):
                      f"| {float(r['estimate']):.0%} [{float(r['low']):.0%}, {float(r['high']):.0%}] "
                      f"| {r['target'].replace('at least ', '').replace(' of applicable contexts', '')} "
                      f"| {'yes' if r['pass'] == '1' else '**no**'} |")
+    premises = defaultdict(lambda: defaultdict(list))  # claim -> context -> premise rows
+    for r in rows:
+        if r["kind"] == "premise":
+            premises[r["group"]][r["claim"]].append(r)
+    if premises:
+        lines += ["", "### Premises measured", "",
+                  "A claim whose premise is a fit (P7) applies where the premise, measured on fixed strategies",
+                  "only (never on the runs the claim compares), holds; each measurement with its estimate and",
+                  "95% interval (paired, common random numbers).", ""]
+        for group, per_context in premises.items():
+            held = [c for c, rs in per_context.items() if all(x["pass"] == "1" for x in rs)]
+            lines.append(f"- **{cell(group)}**: holds in {len(held)} of {len(per_context)} contexts"
+                         f"{': ' + ', '.join(held) if held else ''}.")
+            for c, rs in per_context.items():
+                lines.append(f"  - {c}: " + "; ".join(
+                    f"{cell(x['target'])} {fmt(x['estimate'])} [{fmt(x['low'])}, {fmt(x['high'])}]"
+                    f"{'' if x['pass'] == '1' else ' (premise fails)'}" for x in rs))
     lines += ["", "### Where claims do not hold", "",
               "Each context where a claim's interval is not in the stated direction, with the estimate and",
               "its 95% interval (see docs/model.md 1.2 for why, claim by claim).", ""]
