@@ -529,4 +529,34 @@ std::string syntax_problem(std::string_view description) {
   return "syntax error: " + d;
 }
 
+std::string syntax_expected(std::string_view description, std::string_view text, std::size_t line,
+                            std::size_t column) {
+  if (description.find("could not determine value type") == std::string_view::npos || line == 0 || column == 0)
+    return "";
+  // The error's line, then the value from the error's column to a comment,
+  // the end of an inline item or the line's end.
+  std::size_t begin = 0;
+  for (std::size_t l = 1; l < line; ++l) {
+    begin = text.find('\n', begin);
+    if (begin == std::string_view::npos) return "";
+    ++begin;
+  }
+  std::string_view rest = text.substr(begin);
+  rest = rest.substr(0, rest.find('\n'));
+  // toml++ counts columns in code points: skip column - 1 of them.
+  std::size_t at = 0;
+  for (std::size_t skipped = 0; at < rest.size() && skipped < column - 1; ++skipped)
+    do ++at; while (at < rest.size() && (static_cast<unsigned char>(rest[at]) & 0xC0) == 0x80);
+  if (at >= rest.size()) return "";
+  rest = rest.substr(at);
+  rest = rest.substr(0, rest.find_first_of("#,]}"));  // a comment, or the next item of an inline table or array
+  while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t' || rest.back() == '\r')) rest.remove_suffix(1);
+  // A word (a letter first) that TOML does not know as a value is text.
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (rest.empty() || !letter(rest.front())) return "";
+  if (rest.size() > 60) return "text in double quotes";
+  if (rest.find('"') != std::string_view::npos) return "text in double quotes";
+  return "text in double quotes: \"" + std::string(rest) + "\"";
+}
+
 }  // namespace ds::loader

@@ -120,5 +120,10 @@ std::string refusal_problem(const ScanProblem& p);
 std::string refusal_expected(const ScanProblem& p);
 // toml++'s "Error while parsing X: why" as "syntax error while parsing X: why".
 std::string syntax_problem(std::string_view description);
+// What a syntax error at `line`:`column` (1-based) of `text` expected, where
+// it can be told: an unquoted word where a value belongs (`name = build`) is
+// text that needs quotes. "" otherwise.
+std::string syntax_expected(std::string_view description, std::string_view text, std::size_t line,
+                            std::size_t column);
 
 }  // namespace ds::loader

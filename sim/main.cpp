@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "command_line.hpp"
 #include "compare.hpp"
 #include "ensemble.hpp"
 #include "loader_support.hpp"
@@ -466,6 +467,12 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
   }
   const std::size_t all_runs = design.points * spec.replications;
   const std::size_t runs = ds::shard_size(all_runs, shard);
+  // Resuming a sweep that has finished: nothing is left to do.
+  if (a.resume && !a.force && ds::sweep_is_complete(a.out, spec, shard)) {
+    if (!a.quiet)
+      std::cout << a.out << ": the sweep is complete (" << runs << " runs); nothing to resume\n";
+    return kOk;
+  }
   if (const std::string problem = ds::OutputDir::check(a.out, a.force); !problem.empty()) {
     std::cerr << "districtsim: " << problem << '\n';
     return kBadInput;
@@ -778,6 +785,31 @@ CLI::Option* add_ensemble_options(CLI::App* cmd, RunArgs& a, const std::string& 
 
 }  // namespace
 
+// The parser's commands, as the command-line hints read them.
+std::vector<ds::CommandInfo> describe_commands(CLI::App& app) {
+  std::vector<ds::CommandInfo> commands;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    ds::CommandInfo c{sub->get_name(), sub->get_description(), {}, {}, 0};
+    for (const CLI::Option* opt : sub->get_options()) {
+      if (!opt->nonpositional()) {
+        const int most = opt->get_items_expected_max();
+        c.max_positionals = c.max_positionals < 0 || most >= CLI::detail::expected_max_vector_size
+                                ? -1
+                                : c.max_positionals + most;
+        continue;
+      }
+      std::vector<std::string> spellings;
+      for (const auto& n : opt->get_lnames()) spellings.push_back("--" + n);
+      for (const auto& n : opt->get_snames()) spellings.push_back("-" + n);
+      c.options.insert(c.options.end(), spellings.begin(), spellings.end());
+      if (opt->get_type_size_max() > 0)
+        c.value_options.insert(c.value_options.end(), spellings.begin(), spellings.end());
+    }
+    commands.push_back(std::move(c));
+  }
+  return commands;
+}
+
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv, argv + argc);
   // Past a file-size limit (ulimit -f), a write fails with EFBIG, which the
@@ -886,6 +918,15 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // Help and version; then what was meant, where it can be told (no
+    // command, an unknown command or option, two files to `run`); else the
+    // parser's own message.
+    if (e.get_exit_code() != 0) {
+      if (const std::string hint = ds::command_line_hint(args, describe_commands(app)); !hint.empty()) {
+        std::cerr << hint << '\n';
+        return kBadInput;
+      }
+    }
     const int code = app.exit(e);  // prints help, version, or the error
     return code == 0 ? kOk : kBadInput;
   }

@@ -521,7 +521,8 @@ class Loader {
     try {
       doc = toml::parse(text, std::string_view(src.name));
     } catch (const toml::parse_error& e) {
-      add(diags_, src.at(e.source()), "", syntax_problem(e.description()));
+      add(diags_, src.at(e.source()), "", syntax_problem(e.description()),
+          syntax_expected(e.description(), text, e.source().begin.line, e.source().begin.column));
       return;
     }
     follow_base(doc, src);

@@ -260,6 +260,25 @@ std::string definition_mismatch(const fs::path& dir, const std::string& definiti
 
 }  // namespace
 
+bool sweep_is_complete(const fs::path& out, const SweepSpec& spec, const SweepShard& shard) {
+  std::error_code ec;
+  if (fs::exists(sweep_work_dir(out), ec) || !fs::is_regular_file(out / "manifest.json", ec)) return false;
+  std::string manifest;
+  try {
+    manifest = read_text(out / "manifest.json");
+  } catch (const std::exception&) {
+    return false;
+  }
+  // The manifest is this program's own (write_sweep_manifest): its lines are
+  // matched as written.
+  const bool kind = manifest.find(shard.sharded() ? "\n  \"kind\": \"sweep-shard\",\n" : "\n  \"kind\": \"sweep\",\n") !=
+                    std::string::npos;
+  const bool same = manifest.find("\n  \"sweep\": " + json_string(canonical_text(spec)) + ",\n") != std::string::npos;
+  const bool part = !shard.sharded() || manifest.find("\n  \"shard\": \"" + std::to_string(shard.index + 1) + "/" +
+                                                      std::to_string(shard.count) + "\",\n") != std::string::npos;
+  return kind && same && part;
+}
+
 SweepWork prepare_sweep_work(const fs::path& dir, const SweepSpec& spec, const Design& design,
                              const SweepShard& shard, const SweepInvocation& invocation,
                              bool resume, bool discard) {

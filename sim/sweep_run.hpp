@@ -121,6 +121,12 @@ struct SweepWork {
 //  - present without `resume`: SweepInputError, unless `discard` (--force),
 //    which removes it and starts afresh.
 // A directory without a journal (killed while being created) starts afresh.
+// Whether `out` holds the finished results of this sweep (its shard): a
+// sweep's manifest with the same definition and shard, and no work folder of
+// an unfinished run beside it. `sweep --resume` on such a folder has nothing
+// left to do.
+bool sweep_is_complete(const std::filesystem::path& out, const SweepSpec& spec, const SweepShard& shard);
+
 SweepWork prepare_sweep_work(const std::filesystem::path& dir, const SweepSpec& spec,
                              const Design& design, const SweepShard& shard,
                              const SweepInvocation& invocation, bool resume, bool discard);

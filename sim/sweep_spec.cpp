@@ -223,7 +223,8 @@ class SweepLoader {
     try {
       doc = toml::parse(text, std::string_view(name_));
     } catch (const toml::parse_error& e) {
-      add(at(e.source()), "", syntax_problem(e.description()));
+      add(at(e.source()), "", syntax_problem(e.description()),
+          syntax_expected(e.description(), text, e.source().begin.line, e.source().begin.column));
       return;
     }
     check_top_level(doc);

@@ -71,6 +71,37 @@ TEST_CASE("run: bad flags exit 2 and write nothing", "[cli]") {
   }
 }
 
+TEST_CASE("command line: the program says what was meant", "[cli]") {
+  TempDir dir;
+  write_file(dir / "s.toml", small_scenario_toml());
+  const std::string s = (dir / "s.toml").string();
+  const std::string out = (dir / "results").string();
+  // No command: the commands, each with what it does.
+  const CommandResult none = run_districtsim({});
+  CHECK(none.status == 2);
+  CHECK(contains(none.err, "which command?"));
+  for (const char* c : {"run", "compare", "validate", "params", "sweep", "merge", "report"})
+    CHECK(contains(none.err, std::string("\n  ") + c + " "));
+  const CommandResult slip = run_districtsim({"comapre", s, s});
+  CHECK(slip.status == 2);
+  CHECK(contains(slip.err, "did you mean `compare`?"));
+  // An option misspelled: the nearest of the command's own.
+  const CommandResult option = run_districtsim({"run", s, "--out", out, "--replicates", "3"});
+  CHECK(option.status == 2);
+  CHECK(contains(option.err, "unknown option `--replicates`; did you mean `--replications`?"));
+  // Two scenarios to run: compare, as a command that can be copied.
+  const CommandResult two = run_districtsim({"run", s, s, "--out", out});
+  CHECK(two.status == 2);
+  CHECK(contains(two.err, "districtsim compare " + s + " " + s + " --out DIR"));
+  CHECK_FALSE(fs::exists(out));
+  // Unquoted text in a scenario file: the quoting hint.
+  write_file(dir / "t.toml", "[scenario]\nname = build\n");
+  const CommandResult text = run_districtsim({"validate", (dir / "t.toml").string()});
+  CHECK(text.status == 2);
+  CHECK(contains(text.err, "t.toml:2:8: syntax error"));
+  CHECK(contains(text.err, "(expected text in double quotes: \"build\")"));
+}
+
 TEST_CASE("run: a seed beyond 64 bits is refused with the range, the largest is taken", "[cli]") {
   TempDir dir;
   write_file(dir / "s.toml", small_scenario_toml());

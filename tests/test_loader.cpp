@@ -13,6 +13,7 @@
 
 #include "params.hpp"
 #include "scenario_loader.hpp"
+#include "sweep_spec.hpp"
 
 namespace fs = std::filesystem;
 using namespace ds;
@@ -382,6 +383,22 @@ TEST_CASE("syntax errors are reported at their position", "[loader][errors]") {
   CHECK(d.line == 3);
   CHECK(contains(d.problem, "syntax error"));
   CHECK(contains(d.problem, "years"));
+}
+
+TEST_CASE("an unquoted word where a value belongs is text that needs quotes", "[loader][errors]") {
+  CHECK(only(load_text("[scenario]\nname = build\n")).expected == "text in double quotes: \"build\"");
+  // The rest of the line, to a comment; after other text on the line (columns count code points).
+  CHECK(only(load_text("[scenario]\nname = my district  # the pilot\n")).expected ==
+        "text in double quotes: \"my district\"");
+  CHECK(only(load_text("partners = [{ name = \"Caf\u00e9 \u00e0 la carte\", kind = coaching }]\n")).expected ==
+        "text in double quotes: \"coaching\"");
+  // Not a word: no guess.
+  CHECK(only(load_text("[strategy]\npace = = 0.5\n")).expected.empty());
+  CHECK(only(load_text("[strategy]\npace = .5\n")).expected.empty());
+  // The same in a sweep file.
+  const ds::SweepLoadResult sweep = ds::load_sweep_text("[sweep]\nscenario = base\n", "s.toml", ".");
+  REQUIRE(sweep.diagnostics.size() == 1);
+  CHECK(sweep.diagnostics[0].expected == "text in double quotes: \"base\"");
 }
 
 // ---------------------------------------------------------------------------

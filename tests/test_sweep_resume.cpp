@@ -246,6 +246,26 @@ TEST_CASE("sweep: runs execute in coverage order, so a partial sweep covers ever
   }
 }
 
+TEST_CASE("sweep: --resume on a finished sweep says it is complete and exits 0", "[sweep][resume]") {
+  ResumeDir d(4, 6);
+  REQUIRE(run_districtsim({"sweep", d.file(), "--out", d.out("done"), "-q"}).status == 0);
+  const std::string before = read_file(fs::path(d.out("done")) / "runs.csv");
+  const CommandResult again = run_districtsim({"sweep", d.file(), "--out", d.out("done"), "--resume"});
+  CHECK(again.status == 0);
+  CHECK(contains(again.out, "the sweep is complete ("));
+  CHECK(contains(again.out, " runs); nothing to resume"));
+  CHECK(read_file(fs::path(d.out("done")) / "runs.csv") == before);
+  // Another sweep's results are not "complete": the folder is refused as before.
+  const CommandResult other =
+      run_districtsim({"sweep", d.file(), "--out", d.out("done"), "--resume", "--set", "sweep.replications=2"});
+  CHECK(other.status == 2);
+  CHECK(contains(other.err, "not empty"));
+  // A finished shard is complete for its own --shard only.
+  REQUIRE(run_districtsim({"sweep", d.file(), "--out", d.out("s1"), "--shard", "1/2", "-q"}).status == 0);
+  CHECK(run_districtsim({"sweep", d.file(), "--out", d.out("s1"), "--shard", "1/2", "--resume", "-q"}).status == 0);
+  CHECK(run_districtsim({"sweep", d.file(), "--out", d.out("s1"), "--shard", "2/2", "--resume", "-q"}).status == 2);
+}
+
 TEST_CASE("sweep: killed with SIGKILL at 20 moments and resumed, the files equal an "
           "uninterrupted sweep's",
           "[sweep][cli][kill][slow]") {
