@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "loader_support.hpp"
+#include "text.hpp"
 
 namespace ds {
 
@@ -28,7 +29,7 @@ std::string command_list(const std::vector<CommandInfo>& commands) {
 std::string command_line_hint(const std::vector<std::string>& args, const std::vector<CommandInfo>& commands) {
   std::vector<std::string> names;
   for (const auto& c : commands) names.push_back(c.name);
-  const std::string choose = "\n\nCommands:\n" + command_list(commands) + "Run `districtsim COMMAND --help` for its options.";
+  const std::string choose = "\n\nCommands:\n" + command_list(commands) + "Run `" + program_command() + " COMMAND --help` for its options.";
   // The command: the first word that is not an option (the program's own
   // options, --help and --version, take no value).
   std::size_t at = 1;
@@ -40,7 +41,7 @@ std::string command_line_hint(const std::vector<std::string>& args, const std::v
     return "districtsim: unknown command " + backquoted(word) + loader::did_you_mean(loader::closest(word, names)) + choose;
 
   const std::string who = "districtsim " + cmd->name + ": ";
-  const std::string help = "\nRun `districtsim " + cmd->name + " --help` for its options.";
+  const std::string help = "\nRun `" + program_command() + " " + cmd->name + " --help` for its options.";
   std::vector<std::string> files;
   for (std::size_t i = at + 1; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -65,8 +66,8 @@ std::string command_line_hint(const std::vector<std::string>& args, const std::v
     for (const auto& f : files) list += (list.empty() ? "" : " ") + f;
     if (cmd->name == "run" && contains(names, "compare"))
       return who + "runs one scenario, and was given " + std::to_string(files.size()) + " (" + list +
-             "); to compare scenarios with common random numbers, the first as the baseline: "
-             "districtsim compare " + list + " --out DIR";
+             "); to compare scenarios with common random numbers, the first as the baseline: " +
+             program_command() + " compare " + list + " --out DIR";
     return who + "takes " + std::to_string(cmd->max_positionals) + " file" +
            (cmd->max_positionals == 1 ? "" : "s") + ", and was given " + std::to_string(files.size()) + " (" + list +
            ")" + help;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -137,13 +138,28 @@ struct RunArgs {
 
 // ---------------------------------------------------------------- report
 
+// The report support (analysis/: report.py and its package): the folder
+// DISTRICTSIM_ANALYSIS names; else, for an installed program, the one
+// installed beside it (PREFIX/bin/districtsim and
+// PREFIX/share/districtsim/analysis, scripts/install); else the source
+// tree's, for the program in its build folder.
+std::string analysis_dir() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("DISTRICTSIM_ANALYSIS"); env && *env) return env;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / DISTRICTSIM_INSTALLED_ANALYSIS_DIR;
+    if (fs::is_regular_file(installed / "report.py", ec)) return installed.string();
+  }
+  return DISTRICTSIM_ANALYSIS_DIR;
+}
+
 // The HTML report is built by analysis/report.py with Debian's Python (the
-// one that has pandas and matplotlib). DISTRICTSIM_ANALYSIS overrides where
-// the analysis folder is.
+// one that has pandas and matplotlib).
 int cmd_report(const std::string& dir, bool png, bool quiet,
                const std::vector<std::string>& heatmaps = {}, const std::string& outcome = {}) {
-  const char* env = std::getenv("DISTRICTSIM_ANALYSIS");
-  const std::string script = std::string(env ? env : DISTRICTSIM_ANALYSIS_DIR) + "/report.py";
+  const std::string script = analysis_dir() + "/report.py";
   std::vector<std::string> args = {"/usr/bin/python3", script, dir};
   if (png) args.push_back("--png");
   if (quiet) args.push_back("--quiet");
@@ -430,7 +446,7 @@ void print_sweep_files(const std::string& out, const ds::SweepSpec& spec, const 
 
 // The command that continues this sweep.
 std::string resume_command(const SweepArgs& a) {
-  std::string cmd = "districtsim sweep " + ds::shell_quote(a.file) + " --out " + ds::shell_quote(a.out);
+  std::string cmd = ds::program_command() + " sweep " + ds::shell_quote(a.file) + " --out " + ds::shell_quote(a.out);
   for (const std::string& s : a.sets) cmd += " --set " + ds::shell_quote(s);
   if (!a.shard.empty()) cmd += " --shard " + a.shard;
   return cmd + " --resume";
@@ -590,7 +606,7 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
       std::cout << ", " << m.wall_seconds << " s on " << a.threads
                 << (a.threads == 1 ? " thread\n" : " threads\n");
       if (shard.sharded())
-        std::cout << "shard in " << a.out << "; join the shards with districtsim merge\n";
+        std::cout << "shard in " << a.out << "; join the shards with " << ds::program_command() << " merge\n";
       else
         print_sweep_files(a.out, spec, design);
     }
@@ -816,11 +832,12 @@ int main(int argc, char** argv) {
   // writers report, instead of the default SIGXFSZ killing the process
   // without a word.
   ::signal(SIGXFSZ, SIG_IGN);
+  if (argc > 0) ds::set_program_command(argv[0]);
 
   CLI::App app{"districtsim: agent-based simulation of school districts scaling blended learning"};
   app.name("districtsim");
   app.set_version_flag("--version", std::string("districtsim ") + DISTRICTSIM_VERSION + " (git " +
-                                        DISTRICTSIM_GIT_COMMIT + ")");
+                                        DISTRICTSIM_GIT_COMMIT + ")\nreport support: " + analysis_dir());
   app.require_subcommand(1);
 
   RunArgs run;

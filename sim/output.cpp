@@ -104,22 +104,6 @@ std::string json_string(std::string_view s) {
   return out + "\"";
 }
 
-std::string shell_quote(std::string_view s) {
-  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::strchr("_-+=./:,@%", c) != nullptr;
-  });
-  if (plain) return std::string(s);
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
 // ================================================================ statistics
 
 double quantile_type7(const std::vector<double>& sorted, double p) {

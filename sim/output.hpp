@@ -23,6 +23,7 @@
 #include "metrics.hpp"
 #include "scenario.hpp"
 #include "schedule.hpp"
+#include "text.hpp"
 
 namespace ds {
 
@@ -38,8 +39,6 @@ std::string format_exact(double v);
 std::string csv_field(std::string_view s);
 // A JSON string literal, quotes included; control characters escaped.
 std::string json_string(std::string_view s);
-// One shell word that a POSIX shell reads back as `s` (for command lines).
-std::string shell_quote(std::string_view s);
 
 // ---------------------------------------------------------------- statistics
 

@@ -628,7 +628,7 @@ class Loader {
       add(diags_, at, key, "unknown key", "one of the keys of " + where + ": " + join(valid, ", "));
     } else {
       add(diags_, at, key, "unknown key",
-          "a key of " + where + "; `districtsim params` lists them");
+          "a key of " + where + "; `" + program_command() + " params` lists them");
     }
   }
 
@@ -741,7 +741,7 @@ class Loader {
         if (p.key.substr(p.key.find('.') + 1) == key) guess = p.key;
     }
     add(diags_, at, key, "unknown key" + did_you_mean(guess),
-        guess ? "" : "a dotted key such as strategy.pace; `districtsim params` lists them");
+        guess ? "" : "a dotted key such as strategy.pace; `" + program_command() + " params` lists them");
     return std::nullopt;
   }
 

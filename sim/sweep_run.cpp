@@ -11,6 +11,7 @@
 #include "schedule.hpp"
 #include "sensitivity.hpp"
 #include "sweep_journal.hpp"
+#include "text.hpp"
 
 namespace ds {
 
@@ -432,13 +433,13 @@ MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spe
       throw SweepInputError((d / "journal.bin").string() + " is damaged at byte " +
                             std::to_string(scan.valid_end) + " of " + std::to_string(scan.file_size) + " (" +
                             std::to_string(scan.records.size()) + " of the shard's " + std::to_string(expected) +
-                            " runs readable before it): run shard " + name + " again with districtsim sweep ... --shard " +
+                            " runs readable before it): run shard " + name + " again with " + program_command() + " sweep ... --shard " +
                             name + " --out " + d.string() + " --force");
     if (scan.records.size() != expected)
       throw SweepInputError(
           "shard " + name + " in " + d.string() + " has " + std::to_string(scan.records.size()) +
           " of its " + std::to_string(expected) +
-          " runs: finish it with districtsim sweep ... --shard " + name + " --resume");
+          " runs: finish it with " + program_command() + " sweep ... --shard " + name + " --resume");
     // One build for every shard: two builds of the model in one result
     // would be mixed silently.
     const std::string program = read_invocation(d).program;

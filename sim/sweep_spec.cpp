@@ -25,6 +25,7 @@
 #include <set>
 
 #include "loader_support.hpp"
+#include "text.hpp"
 
 namespace ds {
 
@@ -521,7 +522,7 @@ class SweepLoader {
         for (const auto& k : variable_keys())
           if (k.substr(k.find('.') + 1) == key) guess = k;
       add(w, key, "unknown parameter" + did_you_mean(guess),
-          guess ? "" : "a dotted key such as \"strategy.pace\"; `districtsim params` lists them");
+          guess ? "" : "a dotted key such as \"strategy.pace\"; `" + program_command() + " params` lists them");
       return std::nullopt;
     }
     std::string expected;

@@ -1,6 +1,8 @@
 #include "text.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace ds {
 
@@ -88,5 +90,34 @@ std::string printable(std::string_view s) {
   }
   return out;
 }
+
+std::string shell_quote(std::string_view s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::strchr("_-+=./:,@%", c) != nullptr;
+  });
+  if (plain) return std::string(s);
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+namespace {
+std::string& program_command_storage() {
+  static std::string command = "districtsim";
+  return command;
+}
+}  // namespace
+
+void set_program_command(std::string_view argv0) {
+  if (!argv0.empty()) program_command_storage() = shell_quote(argv0);
+}
+
+const std::string& program_command() { return program_command_storage(); }
 
 }  // namespace ds

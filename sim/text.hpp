@@ -31,4 +31,14 @@ std::optional<TextProblem> check_text(std::string_view text);
 // escapes (\t, \r, \x00 ... \xFF): safe to print to a terminal.
 std::string printable(std::string_view s);
 
+// One shell word that a POSIX shell reads back as `s` (for command lines).
+std::string shell_quote(std::string_view s);
+
+// The program as the user invoked it, for the commands its messages suggest
+// (`... sweep FILE --out DIR --resume`, `... params`), so that each works as
+// printed: argv[0] as typed (build/release/sim/districtsim, or districtsim
+// when found on PATH), shell-quoted. "districtsim" until main sets it.
+void set_program_command(std::string_view argv0);
+const std::string& program_command();
+
 }  // namespace ds

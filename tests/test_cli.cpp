@@ -284,6 +284,7 @@ TEST_CASE("version and help flags exit 0", "[cli]") {
   const CommandResult v = run_districtsim({"--version"});
   CHECK(v.status == 0);
   CHECK(contains(v.out, std::string("districtsim ") + DISTRICTSIM_VERSION));
+  CHECK(contains(v.out, "report support: "));
   const CommandResult h = run_districtsim({"run", "--help"});
   CHECK(h.status == 0);
   CHECK(contains(h.out, "--replications"));

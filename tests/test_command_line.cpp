@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "command_line.hpp"
+#include "text.hpp"
 #include "support.hpp"
 
 using ds::CommandInfo;
@@ -72,4 +73,22 @@ TEST_CASE("command line: two scenarios to run point to compare", "[cli]") {
 TEST_CASE("command line: a line the hints cannot improve is left to the parser", "[cli]") {
   CHECK(hint({"run", "s.toml", "--out", "o", "-n", "3"}).empty());
   CHECK(hint({"run", "--out", "o"}).empty());  // the parser says the scenario is missing
+}
+
+TEST_CASE("command line: suggested commands name the program as it was invoked", "[cli]") {
+  struct Restore {
+    ~Restore() { ds::set_program_command("districtsim"); }
+  } restore;
+  CHECK(ds::program_command() == "districtsim");
+  ds::set_program_command("build/release/sim/districtsim");
+  CHECK(contains(hint({"run", "a.toml", "b.toml"}), "baseline: build/release/sim/districtsim compare a.toml b.toml"));
+  CHECK(contains(hint({}), "Run `build/release/sim/districtsim COMMAND --help`"));
+  // A path a shell would split is quoted, so the command works as printed.
+  ds::set_program_command("/opt/my tools/districtsim");
+  CHECK(ds::program_command() == "'/opt/my tools/districtsim'");
+  CHECK(contains(hint({"run", "--replicates", "3"}), "Run `'/opt/my tools/districtsim' run --help`"));
+  // No argv[0]: the name.
+  ds::set_program_command("districtsim");
+  ds::set_program_command("");
+  CHECK(ds::program_command() == "districtsim");
 }
