@@ -31,6 +31,7 @@
 #include "ensemble.hpp"
 #include "loader_support.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 #include "resource_guard.hpp"
 #include "scenario_loader.hpp"
 #include "schedule.hpp"
@@ -60,6 +61,14 @@ std::optional<ds::OutputDir> open_output(const std::string& dir, bool force,
     std::cerr << "districtsim: " << e.what() << '\n';
     return std::nullopt;
   }
+}
+
+// Whether results could be written to `dir` (ds::OutputDir::check), saying
+// why not on stderr; for the commands that check before the work.
+bool output_usable(const std::string& dir, bool force) {
+  const std::string problem = ds::OutputDir::check(dir, force);
+  if (!problem.empty()) std::cerr << "districtsim: " << problem << '\n';
+  return problem.empty();
 }
 
 // The exit of a command that stopped with `e` and wrote nothing to `out`.
@@ -96,29 +105,49 @@ bool resources_fit(const ds::ResourceEstimate& e, const std::string& out, const 
   return problems.empty();
 }
 
-// Progress on stderr, only when it is a terminal.
-class Progress {
- public:
-  Progress(std::size_t total, bool enabled, const char* what = "replications")
-      : total_(total), what_(what), enabled_(enabled && isatty(2)) {}
-  void step() {
-    ++done_;
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (done_ < total_ && now - last_ < std::chrono::milliseconds(250)) return;
-    last_ = now;
-    std::cerr << "\r  " << done_ << "/" << total_ << ' ' << what_ << std::flush;
-  }
-  ~Progress() {
-    if (enabled_ && done_ > 0) std::cerr << "\r\033[K" << std::flush;
-  }
+// Progress of a run, compare or sweep (progress.hpp).
+ds::Progress::Options progress_options(const char* command, const char* unit, int threads, bool quiet,
+                                       const char* on_stop) {
+  ds::Progress::Options o;
+  o.command = command;
+  o.unit = unit;
+  o.threads = threads;
+  o.enabled = !quiet;
+  o.on_stop = on_stop;
+  o.terminal = ds::stderr_is_terminal();
+  return o;
+}
 
- private:
-  std::size_t total_, done_ = 0;
-  const char* what_;
-  bool enabled_;
-  std::chrono::steady_clock::time_point last_{};
-};
+// What an interrupted run or compare lost, and how not to lose it.
+int interrupted_before_writing(const char* command, std::size_t done, std::size_t total, const char* unit) {
+  std::cerr << "districtsim: " << command << " interrupted after " << done << " of " << total << ' ' << unit
+            << "; nothing written (its results are written all together or not at all). "
+            << "To see how long it takes first: the same command with --dry-run; to keep finished runs "
+               "through an interruption, run it as a sweep (docs/sweeps.md), which resumes\n";
+  return interrupted_exit();
+}
+
+// The rest of a --dry-run: `sample` timed on `threads`, the duration of
+// `total` runs estimated from it, and the resource guard's figures.
+int print_dry_run(const std::vector<ds::TimedRun>& sample, std::size_t total, int threads,
+                  const ds::ResourceEstimate& need) {
+  ds::DurationEstimate e;
+  try {
+    e = ds::estimate_duration(sample, total, threads);
+  } catch (const std::exception& ex) {
+    std::cerr << "districtsim: calibration run failed: " << ex.what() << '\n';
+    return kFailure;
+  }
+  const char* on = threads == 1 ? " thread" : " threads";
+  if (e.sampled > 0)
+    std::cout << "calibration: " << e.sampled << " runs timed on " << threads << on << " in "
+              << std::round(e.sample_seconds * 100) / 100 << " s, after one warm-up run\n";
+  std::cout << "estimated duration on " << threads << on << ": " << ds::duration_text(e.seconds)
+            << (e.seconds > ds::Progress::kLongSeconds ? " (over 10 minutes)" : "") << " (dry run: nothing written)\n"
+            << "estimated peak memory " << ds::bytes_text(need.memory) << ", peak disk "
+            << ds::bytes_text(need.disk) << " (the resource guard checks them before a run)\n";
+  return kOk;
+}
 
 // ---------------------------------------------------------------- run
 
@@ -134,6 +163,7 @@ struct RunArgs {
   bool force = false;
   bool report = false;  // build DIR/report.html at the end
   bool no_resource_check = false;
+  bool dry_run = false;  // estimate, write nothing
 };
 
 // ---------------------------------------------------------------- report
@@ -197,6 +227,16 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
   ds::Scenario s = std::move(*loaded.scenario);
   if (a.replications > 0) s.meta.replications = a.replications;
   if (a.seed_given) s.meta.seed = a.seed;
+  if (a.dry_run) {
+    if (!output_usable(a.out, a.force)) return kBadInput;
+    const std::vector<ds::RunPlan> all =
+        ds::plan_replications(static_cast<std::size_t>(s.meta.replications), s.meta.seed);
+    std::vector<ds::TimedRun> sample;
+    for (std::size_t i = 0; i < ds::calibration_runs(all.size(), a.threads); ++i) sample.push_back({&s, all[i].seed});
+    std::cout << s.meta.name << ": " << s.meta.replications << " replications, " << s.meta.years
+              << " years, seed " << s.meta.seed << '\n';
+    return print_dry_run(sample, all.size(), a.threads, ds::estimate_run(s, a.threads));
+  }
   if (!a.no_resource_check && !resources_fit(ds::estimate_run(s, a.threads), a.out, "run"))
     return kBadInput;
   install_signal_handlers();  // before the staging directory exists
@@ -214,8 +254,11 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
     ds::RunWriter writer(out->staging(), s);
     std::uint64_t teacher_steps = 0;
     ds::EnsembleStats stats;
+    std::size_t done = 0;
     {
-      Progress progress(plans.size(), !a.quiet);
+      ds::Progress progress(plans.size(),
+                            progress_options("run", "replications", a.threads, a.quiet,
+                                             "Ctrl-C stops it with nothing written"));
       stats = ds::run_ensemble(
           plans, [&s](const ds::RunPlan& p) { return ds::run_one(s, p.seed); },
           [&](const ds::RunPlan& p, ds::RunResult&& r) {
@@ -224,11 +267,9 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
             progress.step();
           },
           opts);
+      done = progress.done();
     }
-    if (stats.cancelled) {
-      std::cerr << "districtsim: interrupted; nothing written\n";
-      return interrupted_exit();
-    }
+    if (stats.cancelled) return interrupted_before_writing("run", done, plans.size(), "replications");
     const ds::Summary summary = writer.finish();
 
     ds::RunManifest m;
@@ -291,6 +332,18 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
   const std::vector<std::string> problems = ds::comparison_problems(scenarios, a.scenarios);
   for (const auto& p : problems) std::cerr << "districtsim: compare: " << p << '\n';
   if (!problems.empty()) return kBadInput;
+  if (a.dry_run) {
+    if (!output_usable(a.out, a.force)) return kBadInput;
+    // Every scenario in turn, on the common replication seeds.
+    const std::vector<ds::RunPlan> plans = ds::plan_replications(static_cast<std::size_t>(replications), seed);
+    const std::size_t total = plans.size() * scenarios.size();
+    std::vector<ds::TimedRun> sample;
+    for (std::size_t i = 0; i < ds::calibration_runs(total, a.threads); ++i)
+      sample.push_back({&scenarios[i % scenarios.size()], plans[i / scenarios.size()].seed});
+    std::cout << scenarios.size() << " scenarios, " << replications << " replications each (" << total
+              << " runs), " << scenarios[0].meta.years << " years, seed " << seed << '\n';
+    return print_dry_run(sample, total, a.threads, ds::estimate_compare(scenarios, a.threads));
+  }
   if (!a.no_resource_check &&
       !resources_fit(ds::estimate_compare(scenarios, a.threads), a.out, "compare"))
     return kBadInput;
@@ -303,16 +356,16 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
     opts.threads = a.threads;
     opts.cancel = &g_interrupted;
     ds::Comparison c;
+    const std::size_t total = static_cast<std::size_t>(replications) * scenarios.size();
+    std::size_t done = 0;
     {
-      Progress progress(static_cast<std::size_t>(replications) * scenarios.size(), !a.quiet,
-                        "runs");
+      ds::Progress progress(total, progress_options("compare", "runs", a.threads, a.quiet,
+                                                    "Ctrl-C stops it with nothing written"));
       opts.on_run = [&progress] { progress.step(); };
       c = ds::run_comparison(scenarios, out->staging(), opts);
+      done = progress.done();
     }
-    if (c.cancelled) {
-      std::cerr << "districtsim: interrupted; nothing written\n";
-      return interrupted_exit();
-    }
+    if (c.cancelled) return interrupted_before_writing("compare", done, total, "runs");
     ds::RunManifest m;
     m.argv = argv;
     m.overrides = a.sets;
@@ -342,63 +395,6 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
 }
 
 // ---------------------------------------------------------------- sweep
-
-// "1h02m", "4m05s", "12s"
-std::string duration_text(double seconds) {
-  if (!(seconds >= 0) || seconds > 1e9) return "?";
-  const auto s = static_cast<long long>(std::llround(seconds));
-  char buf[64];
-  if (s >= 3600)
-    std::snprintf(buf, sizeof buf, "%lldh%02lldm", s / 3600, (s % 3600) / 60);
-  else if (s >= 60)
-    std::snprintf(buf, sizeof buf, "%lldm%02llds", s / 60, s % 60);
-  else
-    std::snprintf(buf, sizeof buf, "%llds", s);
-  return buf;
-}
-
-// Sweep progress on stderr: runs done and total, runs per second, time
-// left. On a terminal a bar and those figures on one line updated in place
-// (4 times a second);
-// otherwise a plain line every 5 seconds (logs of batch jobs). Disabled by
-// --quiet.
-class SweepProgress {
- public:
-  SweepProgress(std::size_t total, bool enabled)
-      : total_(total), enabled_(enabled), tty_(isatty(2) != 0) {}
-  void step() {
-    ++done_;
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    const auto interval = tty_ ? std::chrono::milliseconds(250) : std::chrono::milliseconds(5000);
-    if (now - last_ < interval && !(tty_ && done_ == total_)) return;
-    last_ = now;
-    const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0;
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "sweep: %zu/%zu runs (%.0f%%), %.3g runs/s, %s left", done_,
-                  total_, 100.0 * static_cast<double>(done_) / static_cast<double>(total_), rate,
-                  rate > 0 ? duration_text(static_cast<double>(total_ - done_) / rate).c_str()
-                           : "?");
-    if (tty_) {
-      // A bar of 24 cells before the figures.
-      const auto filled = static_cast<std::size_t>(24 * done_ / std::max<std::size_t>(1, total_));
-      const std::string bar = "[" + std::string(filled, '#') + std::string(24 - filled, '.') + "] ";
-      std::cerr << '\r' << bar << buf << "\033[K" << std::flush;
-    } else {
-      std::cerr << buf << '\n' << std::flush;
-    }
-  }
-  ~SweepProgress() {
-    if (enabled_ && tty_ && done_ > 0) std::cerr << "\r\033[K" << std::flush;
-  }
-
- private:
-  std::size_t total_, done_ = 0;
-  bool enabled_, tty_;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point last_ = start_;
-};
 
 struct SweepArgs {
   std::string file;
@@ -489,36 +485,43 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
       std::cout << a.out << ": the sweep is complete (" << runs << " runs); nothing to resume\n";
     return kOk;
   }
-  if (const std::string problem = ds::OutputDir::check(a.out, a.force); !problem.empty()) {
-    std::cerr << "districtsim: " << problem << '\n';
-    return kBadInput;
-  }
+  if (!output_usable(a.out, a.force)) return kBadInput;
 
   if (a.dry_run) {
-    // Calibration: one replication of the base scenario, timed.
-    const auto t0 = std::chrono::steady_clock::now();
-    try {
-      (void)ds::run_one(spec.base, ds::run_seed(spec, 0));
-    } catch (const std::exception& e) {
-      std::cerr << "districtsim: sweep: calibration run failed: " << e.what() << '\n';
-      return kFailure;
+    // Only what is left: a --resume counts the runs its journal has.
+    std::size_t finished = 0;
+    if (a.resume && !a.force) {
+      try {
+        finished = ds::sweep_runs_to_resume(ds::sweep_work_dir(a.out), spec, design, shard);
+      } catch (const std::exception& e) {
+        std::cerr << "districtsim: " << e.what() << '\n';
+        return kBadInput;
+      }
     }
-    const double one = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const double estimate = one * static_cast<double>(runs) / std::max(1, a.threads);
+    const std::size_t left = runs - std::min(finished, runs);
+    // Calibration: runs at points spread across the design, on the sweep's threads.
+    std::vector<ds::Scenario> points;
+    std::vector<ds::TimedRun> sample;
+    const std::size_t k = ds::calibration_runs(left, a.threads);
+    try {
+      points.reserve(k);
+      for (std::size_t i = 0; i < k; ++i) {
+        points.push_back(ds::point_scenario(spec, design, (2 * i + 1) * design.points / (2 * k)));
+        sample.push_back({&points.back(), ds::run_seed(spec, i % spec.replications)});
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "districtsim: sweep: " << e.what() << '\n';
+      return kBadInput;
+    }
     std::cout << spec.file << ": " << ds::to_string(spec.design.kind) << " design, "
               << design.points << " points x " << spec.replications << " replications = "
               << all_runs << " runs";
     if (shard.sharded())
       std::cout << "; shard " << shard.index + 1 << "/" << shard.count << ": " << runs << " runs";
-    std::cout << "\ncalibration: one run of the base scenario took " << one << " s\n"
-              << "estimated duration on " << a.threads
-              << (a.threads == 1 ? " thread: " : " threads: ") << duration_text(estimate)
-              << " (dry run: nothing written)\n";
-    const ds::ResourceEstimate need =
-        ds::estimate_sweep(spec, design.points, runs, shard.sharded(), a.threads);
-    std::cout << "estimated peak memory " << ds::bytes_text(need.memory) << ", peak disk "
-              << ds::bytes_text(need.disk) << " (the resource guard checks them before a run)\n";
-    return kOk;
+    if (finished > 0) std::cout << "; " << finished << " finished, " << left << " left to resume";
+    std::cout << '\n';
+    const ds::ResourceEstimate need = ds::estimate_sweep(spec, design.points, runs, shard.sharded(), a.threads);
+    return print_dry_run(sample, left, a.threads, need);
   }
 
   if (!a.no_resource_check &&
@@ -560,7 +563,9 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv) {
     opts.threads = a.threads;
     opts.cancel = &g_interrupted;
     opts.shard = shard;
-    SweepProgress progress(work.total - work.finished, !a.quiet);
+    ds::Progress progress(work.total - work.finished,
+                          progress_options("sweep", "runs", a.threads, a.quiet,
+                                           "Ctrl-C keeps the finished runs for --resume"));
     opts.on_run = [&progress] { progress.step(); };
     r = ds::run_sweep(spec, design, work, opts);
   } catch (const std::exception& e) {
@@ -792,6 +797,8 @@ CLI::Option* add_ensemble_options(CLI::App* cmd, RunArgs& a, const std::string& 
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
   cmd->add_flag("-q,--quiet", a.quiet, "Print nothing but errors");
+  cmd->add_flag("--dry-run", a.dry_run,
+                "Time a few runs, print the estimated duration, memory and disk; write nothing");
   cmd->add_flag("-f,--force", a.force, "Replace an existing non-empty results directory");
   cmd->add_flag("--report", a.report, "Also build DIR/report.html (analysis/report.py)");
   cmd->add_flag("--no-resource-check", a.no_resource_check,

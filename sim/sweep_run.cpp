@@ -280,6 +280,48 @@ bool sweep_is_complete(const fs::path& out, const SweepSpec& spec, const SweepSh
   return kind && same && part;
 }
 
+namespace {
+
+// The journal of the sweep in `dir`, checked as --resume must: this sweep's
+// definition, this build of the program, this shard (SweepInputError saying
+// what differs).
+JournalScan resumable_journal(const fs::path& dir, const SweepSpec& spec, const Design& design,
+                              const SweepShard& shard) {
+  const JournalHeader header = journal_header(spec, design, shard);
+  if (std::string why = definition_mismatch(dir, sweep_definition(spec)); !why.empty())
+    throw SweepInputError("cannot resume the sweep in " + dir.string() + ": " + why +
+                          "; run it under another --out, or start over with --force");
+  // Runs of two builds of the model would be mixed in one result.
+  if (const std::string was = read_invocation(dir).program; !was.empty() && was != program_identity())
+    throw SweepInputError("cannot resume the sweep in " + dir.string() + ": its runs were made by " + was +
+                          ", this is " + program_identity() +
+                          " (one result would mix two builds of the model): resume it with that build, "
+                          "or start over with --force");
+  JournalScan scan;
+  try {
+    scan = scan_journal(dir / "journal.bin");
+  } catch (const JournalError& e) {
+    throw SweepInputError(std::string("cannot resume: ") + e.what());
+  }
+  const JournalHeader& h = scan.header;
+  if (h.shard_index != header.shard_index || h.shard_count != header.shard_count)
+    throw SweepInputError("cannot resume the sweep in " + dir.string() + ": it is shard " +
+                          std::to_string(h.shard_index + 1) + "/" + std::to_string(h.shard_count) + ", not " +
+                          std::to_string(shard.index + 1) + "/" + std::to_string(shard.count));
+  if (!(h == header))
+    throw SweepInputError("cannot resume the sweep in " + dir.string() + ": its journal belongs to another sweep");
+  return scan;
+}
+
+}  // namespace
+
+std::size_t sweep_runs_to_resume(const fs::path& dir, const SweepSpec& spec, const Design& design,
+                                 const SweepShard& shard) {
+  std::error_code ec;
+  if (!fs::exists(dir / "journal.bin", ec) || !fs::exists(dir / "definition.txt", ec)) return 0;
+  return resumable_journal(dir, spec, design, shard).records.size();
+}
+
 SweepWork prepare_sweep_work(const fs::path& dir, const SweepSpec& spec, const Design& design,
                              const SweepShard& shard, const SweepInvocation& invocation,
                              bool resume, bool discard) {
@@ -303,29 +345,7 @@ SweepWork prepare_sweep_work(const fs::path& dir, const SweepSpec& spec, const D
                           "--force (which discards them)");
   }
   if (has_journal && resume) {
-    if (std::string why = definition_mismatch(dir, definition); !why.empty())
-      throw SweepInputError("cannot resume the sweep in " + dir.string() + ": " + why +
-                            "; run it under another --out, or start over with --force");
-    // Runs of two builds of the model would be mixed in one result.
-    if (const std::string was = read_invocation(dir).program; !was.empty() && was != program_identity())
-      throw SweepInputError("cannot resume the sweep in " + dir.string() + ": its runs were made by " + was +
-                            ", this is " + program_identity() +
-                            " (one result would mix two builds of the model): resume it with that build, "
-                            "or start over with --force");
-    try {
-      work.journal = scan_journal(work.journal_file());
-    } catch (const JournalError& e) {
-      throw SweepInputError(std::string("cannot resume: ") + e.what());
-    }
-    const JournalHeader& h = work.journal.header;
-    if (h.shard_index != header.shard_index || h.shard_count != header.shard_count)
-      throw SweepInputError("cannot resume the sweep in " + dir.string() + ": it is shard " +
-                            std::to_string(h.shard_index + 1) + "/" +
-                            std::to_string(h.shard_count) + ", not " +
-                            std::to_string(shard.index + 1) + "/" + std::to_string(shard.count));
-    if (!(h == header))
-      throw SweepInputError("cannot resume the sweep in " + dir.string() +
-                            ": its journal belongs to another sweep");
+    work.journal = resumable_journal(dir, spec, design, shard);
     work.resumed = true;
     work.finished = work.journal.records.size();
     return work;

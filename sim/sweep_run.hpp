@@ -127,6 +127,12 @@ struct SweepWork {
 // left to do.
 bool sweep_is_complete(const std::filesystem::path& out, const SweepSpec& spec, const SweepShard& shard);
 
+// The runs a --resume in work folder `dir` would find finished (0 when it
+// holds no journal), checked as prepare_sweep_work checks them; reads only
+// (sweep --resume --dry-run).
+std::size_t sweep_runs_to_resume(const std::filesystem::path& dir, const SweepSpec& spec, const Design& design,
+                                 const SweepShard& shard);
+
 SweepWork prepare_sweep_work(const std::filesystem::path& dir, const SweepSpec& spec,
                              const Design& design, const SweepShard& shard,
                              const SweepInvocation& invocation, bool resume, bool discard);

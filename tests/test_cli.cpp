@@ -2,7 +2,11 @@
 // writes nothing. Runs the real districtsim binary.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <sys/stat.h>
+
+#include <chrono>
+#include <thread>
 
 #include "params.hpp"
 #include "support.hpp"
@@ -302,4 +306,57 @@ TEST_CASE("run --report builds report.html, report refuses a non-output director
   const CommandResult bad = run_districtsim({"report", dir.path().string()});
   CHECK(bad.status == 2);
   CHECK(contains(bad.err, "not a districtsim output"));
+}
+
+TEST_CASE("run and compare --dry-run time a few runs and write nothing", "[cli][progress]") {
+  TempDir dir;
+  write_file(dir / "s.toml", small_scenario_toml());
+  const std::string out = (dir / "out").string();
+  const CommandResult r = run_districtsim({"run", (dir / "s.toml").string(), "--out", out, "-n", "50", "--dry-run"});
+  CHECK(r.status == 0);
+  CHECK(contains(r.out, " 50 replications, "));
+  CHECK(contains(r.out, "calibration: 6 runs timed on "));
+  CHECK(contains(r.out, "estimated duration on "));
+  CHECK(contains(r.out, "(dry run: nothing written)"));
+  CHECK(contains(r.out, "estimated peak memory "));
+  CHECK_FALSE(std::filesystem::exists(out));
+  std::string other = small_scenario_toml();
+  other.replace(other.find("determinism"), 11, "other");
+  write_file(dir / "o.toml", other);
+  const CommandResult c = run_districtsim({"compare", (dir / "s.toml").string(), (dir / "o.toml").string(), "--out",
+                                           out, "-n", "2", "-j", "1", "--dry-run"});
+  CHECK(c.status == 0);
+  CHECK(contains(c.out, "2 scenarios, 2 replications each (4 runs)"));
+  CHECK(contains(c.out, "calibration: 4 runs timed on 1 thread"));
+  CHECK_FALSE(std::filesystem::exists(out));
+  // A folder the run could not write to is refused by the dry run too.
+  std::filesystem::create_directories(out);
+  write_file(std::filesystem::path(out) / "keep.txt", "mine");
+  const CommandResult busy = run_districtsim({"run", (dir / "s.toml").string(), "--out", out, "--dry-run"});
+  CHECK(busy.status == 2);
+  CHECK(contains(busy.err, "not empty"));
+}
+
+TEST_CASE("run: a long run says so first, and Ctrl-C says what was lost and how not to lose it", "[cli][progress][kill]") {
+  TempDir dir;
+  const std::string out = (dir / "out").string();
+  const std::string scenario = std::string(DISTRICTSIM_SOURCE_DIR) + "/scenarios/reference.toml";
+  const pid_t pid = spawn_districtsim({"run", scenario, "--out", out, "-n", "100000", "-j", "2", "--no-resource-check"},
+                                      dir / "out.txt", dir / "err.txt");
+  // The notice comes from the first warm runs, long before the end.
+  std::string err;
+  for (int i = 0; i < 600 && !contains(err, "to go for"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    err = read_file(dir / "err.txt");
+  }
+  ::kill(pid, SIGINT);
+  CHECK(wait_exit(pid) == 130);
+  err = read_file(dir / "err.txt");
+  INFO(err);
+  CHECK(contains(err, "run: about "));
+  CHECK(contains(err, " to go for 100000 replications on 2 threads; Ctrl-C stops it with nothing written"));
+  CHECK(contains(err, "districtsim: run interrupted after "));
+  CHECK(contains(err, " of 100000 replications; nothing written"));
+  CHECK(contains(err, "--dry-run"));
+  CHECK_FALSE(std::filesystem::exists(out));
 }

@@ -266,6 +266,32 @@ TEST_CASE("sweep: --resume on a finished sweep says it is complete and exits 0",
   CHECK(run_districtsim({"sweep", d.file(), "--out", d.out("s1"), "--shard", "2/2", "--resume", "-q"}).status == 2);
 }
 
+TEST_CASE("sweep: --resume --dry-run counts only the runs left, and writes nothing", "[sweep][resume][progress]") {
+  ResumeDir d;
+  const ds::SweepSpec spec = load(d.file());
+  const ds::Design design = ds::make_design(spec);
+  ds::SweepWork work = ds::prepare_sweep_work(d.dir / "w.partial", spec, design, ds::SweepShard{},
+                                              {d.file(), {}}, false, false);
+  REQUIRE(run_then_cancel(spec, design, work, 70).cancelled);
+  const std::size_t done = ds::scan_journal(work.journal_file()).records.size();
+  const std::string journal = read_file(work.journal_file());
+  const CommandResult r = run_districtsim({"sweep", d.file(), "--out", d.out("w"), "--resume", "--dry-run"});
+  CHECK(r.status == 0);
+  CHECK(contains(r.out, "= 192 runs; " + std::to_string(done) + " finished, " + std::to_string(192 - done) + " left to resume\n"));
+  CHECK(contains(r.out, "(dry run: nothing written)"));
+  CHECK(read_file(work.journal_file()) == journal);
+  CHECK_FALSE(fs::exists(d.out("w")));
+  // Without --resume, a dry run counts every run.
+  const CommandResult all = run_districtsim({"sweep", d.file(), "--out", d.out("w"), "--dry-run"});
+  CHECK(all.status == 0);
+  CHECK(contains(all.out, "= 192 runs\n"));
+  // What --resume would refuse, the dry run refuses.
+  const CommandResult changed =
+      run_districtsim({"sweep", d.file(), "--out", d.out("w"), "--resume", "--dry-run", "--set", "sweep.replications=2"});
+  CHECK(changed.status == 2);
+  CHECK(contains(changed.err, "cannot resume the sweep in "));
+}
+
 TEST_CASE("sweep: killed with SIGKILL at 20 moments and resumed, the files equal an "
           "uninterrupted sweep's",
           "[sweep][cli][kill][slow]") {
