@@ -128,16 +128,18 @@ def _draw_band(ax, df, m, colour, *, linestyle="-", band=True, centre="p50", lab
                         lw=0)
 
 
-def _band_legend(fig, out: RunOutput, colours, *, what="median", band="10\u201390% of runs",
+def _band_legend(fig, out: RunOutput, colours, *, what="median", band="10\u201390% of them",
                  extra=()):
     """Scenario colours and what the line and shading mean, below the panels."""
     if len(out.names) == 1:
         handles = [Line2D([], [], color=colours[out.names[0]], lw=2,
-                          label=f"{what} of {out.replications} runs")]
+                          label=f"{what} of the runs still running the initiative "
+                                f"(of {out.replications})")]
     else:
         handles = [Line2D([], [], color=colours[n], lw=2, label=n) for n in out.names]
-        handles.append(Line2D([], [], color="0.3", lw=2, label=f"line: {what} of "
-                                                                   f"{out.replications} runs"))
+        handles.append(Line2D([], [], color="0.3", lw=2,
+                              label=f"line: {what} of the runs still running the initiative "
+                                    f"(of {out.replications})"))
     if band:
         handles.append(Patch(color="0.3", alpha=BAND_ALPHA + 0.1, lw=0, label=f"shaded: {band}"))
     handles.extend(extra)

@@ -8,6 +8,7 @@ agree with the CSV files beside them.
 from __future__ import annotations
 
 import json
+import math
 
 from . import figures, series
 from .html import Bullets, FigureBlock, Paragraph, Report, Section, Table
@@ -75,6 +76,26 @@ def plural(count: float, word: str) -> str:
 
 def runs_phrase(k: int, n: int) -> str:
     return f"{k} of {n} run{'s' if n != 1 else ''}"
+
+
+def ended_in_some(q: dict) -> bool:
+    """Whether the initiative had ended by then in some runs (series.at_year's `ended`)."""
+    return not is_missing(q.get("ended", math.nan)) and q["ended"] > 0
+
+
+def of_runs(q: dict) -> str:
+    """Which runs a median and its range are over: 'of runs', or 'of the 43 runs still running
+    the initiative' when it had ended in the others."""
+    if ended_in_some(q):
+        n = q["runs"] - q["ended"]
+        return f"of the {n} run{'s' if n != 1 else ''} still running the initiative"
+    return "of runs"
+
+
+def in_every_run(q: dict) -> bool:
+    """Whether a metric had one value in every run (none ended, min = max)."""
+    return (not is_missing(q.get("min", math.nan)) and q["min"] == q["max"]
+            and q.get("ended") == 0)
 
 
 def equity_words(gap: float) -> str:
@@ -278,7 +299,7 @@ def run_findings(out: RunOutput, name: str) -> list[str]:
         active = series.at_year(out, "initiative_active", name, year)
         when = f"By year {year}" + (" (the end of the run)" if year == out.horizon else "")
         text = (f"{when}, a median of {fmt('capacity_index', cap['p50'])} of teachers practise at "
-                f"Routine level or above (10{DASH}90% of runs: "
+                f"Routine level or above (10{DASH}90% {of_runs(cap)}: "
                 f"{value_range('capacity_index', cap['p10'], cap['p90'])}). ")
         text += (f"The coaches and teacher-leaders it has trained, as far as its recurring budget "
                  f"pays them, cover a median of {fmt('self_sufficiency', ss['p50'])} of the "
@@ -291,7 +312,10 @@ def run_findings(out: RunOutput, name: str) -> list[str]:
         total = (f" (about {money(spend['p50'] * n_teachers)} for the district)"
                  if not is_missing(n_teachers) and not is_missing(spend["p50"]) else "")
         text += f"Spending is {fmt('spend_per_teacher', spend['p50'])} per teacher that year{total}."
-        if not is_missing(active["mean"]) and active["mean"] < 1:
+        if ended_in_some(cap):
+            text += (f" These figures are over the runs still running the initiative: in "
+                     f"{runs_phrase(cap['ended'], cap['runs'])} the district has dropped it by then.")
+        elif not is_missing(active["mean"]) and active["mean"] < 1:
             dropped = round((1 - active["mean"]) * out.replications)
             text += (f" In {runs_phrase(dropped, out.replications)} the district has dropped the "
                      f"initiative by then.")
@@ -359,7 +383,13 @@ def compare_findings(out: RunOutput, other: str) -> list[str]:
             b = series.at_year(out, name, other, year)
             d = series.difference_at(out, name, other, year)
             if same_in_every_run(d):
-                clauses.append(f"{words} {fmt(name, a['p50'])} under both, in every run")
+                # The same run by run; one value in every run only when it is.
+                if in_every_run(a):
+                    clauses.append(f"{words} {fmt(name, a['p50'])} under both, in every run")
+                else:
+                    clauses.append(f"{words} the same under both in every run (median "
+                                   f"{fmt(name, a['p50'])}, 10{DASH}90% "
+                                   f"{value_range(name, a['p10'], a['p90'])} {of_runs(a)})")
                 continue
             clauses.append(f"{words} {fmt(name, b['p50'])} under {other} vs {fmt(name, a['p50'])} "
                            f"under {base}, a difference of {diff_with_ci(name, d)}: "
@@ -381,10 +411,18 @@ def key_outcomes_table(out: RunOutput) -> Table:
              "commitment_mean", "fatigue_mean", "schools_launched_share",
              "schools_abandoned_share"]
     header = ["year", "outcome"] + [f"{n}: median (10{DASH}90%)" for n in out.names]
+    any_ended = False
     if out.kind == "compare":
         header += [f"{o} \u2212 {out.names[0]} (95% CI)" for o in out.names[1:]]
     rows = []
     for year in series.milestones(out.horizon):
+        still = [series.at_year(out, "capacity_index", scen, year) for scen in out.names]
+        if any(ended_in_some(q) for q in still):
+            any_ended = True
+            row = [str(year), "runs still running the initiative"]
+            row += [runs_phrase(q["runs"] - q["ended"], q["runs"]) for q in still]
+            row += [""] * (len(header) - len(row))
+            rows.append(row)
         for name in names:
             row = [str(year), metric(name).label]
             for scen in out.names:
@@ -397,6 +435,9 @@ def key_outcomes_table(out: RunOutput) -> Table:
                     row.append(diff_with_ci(name, d) + star)
             rows.append(row)
     caption = "Key outcomes at years 3, 5, 10 and the end of the run"
+    if any_ended:
+        caption += (" (medians and ranges over the runs still running the initiative, counted "
+                    "in the first row of each year; differences over all runs)")
     if out.kind == "compare":
         caption += " (* the 95% interval of the paired difference excludes zero)"
     return Table(header, rows, caption=caption)
@@ -412,9 +453,11 @@ def findings(out: RunOutput) -> Section:
     else:
         for other in out.names[1:]:
             sec.blocks.append(Bullets(compare_findings(out, other),
-                                      lead=f"{other} compared with {out.names[0]} (medians; the "
+                                      lead=f"{other} compared with {out.names[0]} (medians over "
+                                           f"the runs still running the initiative; the "
                                            f"difference is the mean paired difference, run by "
-                                           f"run, with its 95% confidence interval):"))
+                                           f"run over all runs, with its 95% confidence "
+                                           f"interval):"))
         sec.blocks.append(Bullets(
             [f"{n}: {sustainability_sentence(out, n, with_rule=False)}" for n in out.names],
             lead=f"Sustainability ({sustainability_rule(out, out.names[0])}):"))
@@ -430,8 +473,11 @@ def outcomes_section(out: RunOutput) -> Section:
         "outcomes", "Key outcomes over time", figures.outcomes_figure(out),
         caption=(
             f"Each panel follows one outcome from the start (year 0) to year {out.horizon}. "
-            f"Lines are the median over the {n} runs{each}; "
-            f"the shaded band holds the middle 80% of runs (10th to 90th percentile). "
+            f"Lines are the median over the runs{each} still running the initiative at that time "
+            f"(of {n}), and the shaded band holds the middle 80% of them (10th to 90th "
+            f"percentile): a run whose initiative has ended drops out of the line and the band "
+            f"instead of pulling them toward 0, and the last panel shows the share of runs that "
+            f"still run it. "
             f"Capacity: the share of all teachers practising blended learning at Routine level or "
             f"above. Self-sufficiency: the internal coaches the district has and can pay from its "
             f"recurring budget, as a share of those it needs to coach replacements for the capable "
@@ -439,8 +485,7 @@ def outcomes_section(out: RunOutput) -> Section:
             f"Equity gap: mean implementation depth of the least-needy half of schools minus the "
             f"neediest half (0 = even). Spending: the initiative's spending that year per teacher, "
             f"grant and recurring together. Commitment and fatigue: teachers' means on 0\u20131 "
-            f"scales. The last panel is the share of runs in which the district still runs the "
-            f"initiative (a superintendent change can end it).")))
+            f"scales. A superintendent change can end the initiative (the last panel).")))
     if out.kind == "compare":
         base = out.names[0]
         sec.blocks.append(FigureBlock(
@@ -496,6 +541,8 @@ def staffing_words(out: RunOutput, name: str) -> list[str]:
         internal = series.at_year(out, "internal_coach_fte", name, year)
         partner = series.at_year(out, "partner_coach_fte", name, year)
         when = f"In year {year}" + (" (end of the run)" if year == out.horizon and year > 5 else "")
+        if ended_in_some(lead):
+            when += f" (medians {of_runs(lead)}; it had ended in {lead['ended']})"
         items.append(
             f"{when}: {staff_phrase('teacher_leaders', lead, 'teacher-leader', '')}, "
             f"{staff_phrase('internal_coach_fte', internal, 'internal coach', ' on the payroll')} "
@@ -514,11 +561,13 @@ def funding_words(out: RunOutput, name: str) -> list[str]:
         p = parts.loc[year]
         total = p["total"]
         if total <= 0:
-            items.append(f"In year {year}: no spending on the initiative (on average over runs).")
+            items.append(f"In year {year}: no spending on the initiative (on average over the runs "
+                         f"still running it).")
             continue
         district = f" ({money(total * n)} for the district)" if not is_missing(n) else ""
         items.append(
-            f"In year {year}: {money(total)} per teacher on average{district}; "
+            f"In year {year}: {money(total)} per teacher on average over the runs still running "
+            f"the initiative{district}; "
             f"{p['grant'] / total * 100:.0f}% from the grant and "
             f"{p['recurring'] / total * 100:.0f}% from the recurring budget; "
             f"{p['external'] / total * 100:.0f}% paid to partners and "

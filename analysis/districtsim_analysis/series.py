@@ -22,27 +22,78 @@ def milestones(horizon: int) -> list[int]:
     return sorted(set(y for y in years if y >= 1)) or [horizon]
 
 
-def band(out: RunOutput, name: str, scenario: str) -> pd.DataFrame:
-    """Rows t, mean, p10, p50, p90 of one metric of one scenario, in time order.
+ACTIVE = "initiative_active"
+QUANTILES = {"p10": 0.10, "p50": 0.50, "p90": 0.90}
 
-    Flow metrics (per-year amounts) keep only the rows that close a year, since
-    monthly rows hold them year to date, and start at year 1 (year 0 has none).
+
+def _over_active_runs(out: RunOutput, name: str, scenario: str) -> pd.DataFrame | None:
+    """The trajectories rows of `scenario` in which the initiative is still running, with
+    `name`; None when they cannot say (no trajectories, no such column, or `name` is
+    initiative_active itself, whose share over all runs is the point)."""
+    t = out.trajectories
+    if t is None or name == ACTIVE or name not in t.columns or ACTIVE not in t.columns:
+        return None
+    if "scenario" in t.columns:
+        t = t[t["scenario"] == scenario]
+    return t
+
+
+def _spread(values: pd.Series) -> dict:
+    v = values.dropna().astype(float)
+    if v.empty:
+        return {k: math.nan for k in ("mean", "p10", "p50", "p90", "min", "max")} | {"n": 0}
+    q = {k: float(v.quantile(p)) for k, p in QUANTILES.items()}  # linear: the engine's type 7
+    return {"mean": float(v.mean()), **q, "min": float(v.min()), "max": float(v.max()), "n": int(len(v))}
+
+
+def band(out: RunOutput, name: str, scenario: str) -> pd.DataFrame:
+    """Rows t, year, mean, p10, p50, p90 of one metric of one scenario, in time order, over the
+    runs still running the initiative at each time (MODEL.md 8: spreads that mix ended and
+    active runs run to 0 and mislead), with `active`, the share of runs still running it.
+
+    Flow metrics (per-year amounts) keep only the rows that close a year, since monthly rows
+    hold them year to date, and start at year 1 (year 0 has none). initiative_active itself,
+    and outputs without trajectories, are summarized over all runs (summary.csv); `active` is
+    then NaN.
     """
-    s = out.summary
-    df = s[(s["scenario"] == scenario) & (s["metric"] == name)]
+    t = _over_active_runs(out, name, scenario)
+    if t is None:
+        s = out.summary
+        df = s[(s["scenario"] == scenario) & (s["metric"] == name)]
+        if metric(name).flow:
+            df = df[df["year_end"] & (df["year"] >= 1)]
+        df = df.sort_values("t")[["t", "year", "mean", "p10", "p50", "p90"]].reset_index(drop=True)
+        df["active"] = math.nan
+        return df
     if metric(name).flow:
-        df = df[df["year_end"] & (df["year"] >= 1)]
-    return df.sort_values("t")[["t", "year", "mean", "p10", "p50", "p90"]].reset_index(drop=True)
+        t = t[t["year_end"] & (t["year"] >= 1)]
+    rows = []
+    for (time, year), g in t.groupby(["t", "year"], sort=True):
+        on = g[g[ACTIVE] >= 0.5]
+        spread = _spread(on[name])
+        rows.append({"t": time, "year": year, "mean": spread["mean"], "p10": spread["p10"],
+                     "p50": spread["p50"], "p90": spread["p90"], "active": len(on) / len(g)})
+    return pd.DataFrame(rows, columns=["t", "year", "mean", "p10", "p50", "p90", "active"])
 
 
 def at_year(out: RunOutput, name: str, scenario: str, year: int) -> dict:
-    """mean, p10, p50, p90 of a metric at the end of `year` (NaN when absent)."""
-    s = out.summary
-    df = s[(s["scenario"] == scenario) & (s["metric"] == name) & (s["year"] == year) & s["year_end"]]
-    if df.empty:
-        return {k: math.nan for k in ("mean", "p10", "p50", "p90")}
-    row = df.iloc[-1]
-    return {k: float(row[k]) for k in ("mean", "p10", "p50", "p90")}
+    """mean, p10, p50, p90, min and max of a metric at the end of `year` over the runs still
+    running the initiative then; `n`, those runs, `runs`, all runs, `ended` = runs - n (NaN
+    when absent). initiative_active itself, and outputs without trajectories, over all runs
+    (summary.csv: no min and max; `ended` NaN)."""
+    t = _over_active_runs(out, name, scenario)
+    if t is None:
+        s = out.summary
+        df = s[(s["scenario"] == scenario) & (s["metric"] == name) & (s["year"] == year) & s["year_end"]]
+        blank = {k: math.nan for k in ("mean", "p10", "p50", "p90", "min", "max", "n", "runs", "ended")}
+        if df.empty:
+            return blank
+        row = df.iloc[-1]
+        return blank | {k: float(row[k]) for k in ("mean", "p10", "p50", "p90")}
+    rows = t[(t["year"] == year) & t["year_end"]]
+    on = rows[rows[ACTIVE] >= 0.5]
+    spread = _spread(on[name])
+    return spread | {"runs": int(len(rows)), "ended": int(len(rows) - len(on))}
 
 
 def difference(out: RunOutput, name: str, scenario: str) -> pd.DataFrame:
@@ -69,7 +120,8 @@ def year_end_trajectories(out: RunOutput, scenario: str) -> pd.DataFrame:
 
 
 def spending_by_source(out: RunOutput, scenario: str) -> pd.DataFrame:
-    """Per year: mean over runs of spending per teacher, split two ways.
+    """Per year: mean over the runs still running the initiative of spending per teacher,
+    split two ways.
 
     grant = grant_share_of_spend x spend_per_teacher, recurring = the rest;
     external = external_share_of_spend x spend_per_teacher, internal = the rest.
@@ -77,6 +129,8 @@ def spending_by_source(out: RunOutput, scenario: str) -> pd.DataFrame:
     """
     t = year_end_trajectories(out, scenario)
     t = t[t["year"] >= 1]
+    if ACTIVE in t.columns:
+        t = t[t[ACTIVE] >= 0.5]  # over the runs still running the initiative, as the bands
     spend = t["spend_per_teacher"].fillna(0)
     parts = pd.DataFrame({
         "year": t["year"],

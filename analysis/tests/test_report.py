@@ -326,3 +326,92 @@ def test_real_compare_command(binary, tmp_path):
     check_figures(html, COMPARE_FIGURES)
     assert "quick compared with steady" in html
     assert "strategy.pace: steady: 0.5, quick: 0.8" in html
+
+
+# ---------------------------------------------------------------- honest spreads
+
+ENDING = """[scenario]
+base = "{base}"
+name = "{name}"
+
+[strategy]
+centralization = 0.95
+
+[model]
+initiative_relaunch = 0
+
+[[events]]
+year = 2
+kind = "superintendent_change"
+
+[[events]]
+year = 4
+kind = "superintendent_change"
+
+[[events]]
+year = 6
+kind = "superintendent_change"
+"""
+
+
+@pytest.fixture(scope="module")
+def ending_dirs(binary, tmp_path_factory):
+    """Runs of a district whose initiative ends in some runs (three superintendent changes,
+    held tight, no relaunch), under two names with the same seeds: one run, and a compare of
+    the two, identical run by run."""
+    root = tmp_path_factory.mktemp("ending")
+    dirs = []
+    for name in ("ending", "same"):
+        f = root / f"{name}.toml"
+        f.write_text(ENDING.format(base=outputs.REPO / "scenarios" / "reference.toml", name=name))
+        dirs.append((name, outputs.run_output(binary, root / name, scenario=str(f))))
+    return dirs[0][1], outputs.build_compare_dir(dirs, root / "compare")
+
+
+def year_end(directory: Path, year: int) -> pd.DataFrame:
+    t = pd.read_csv(directory / "trajectories.csv")
+    return t[(t["year"] == year) & ((t["month"] == 11) if "month" in t.columns else True)]
+
+
+def test_run_findings_are_over_the_runs_still_running_the_initiative(ending_dirs, reported):
+    run, _ = ending_dirs
+    directory, html = reported("ending", run)
+    ended_somewhere = False
+    for year, when in [(3, "By year 3,"), (5, "By year 5,"), (8, "By year 8 (the end of the run),")]:
+        rows = year_end(directory, year)
+        on = rows[rows["initiative_active"] >= 0.5]
+        ended = len(rows) - len(on)
+        cap = on["capacity_index"].quantile([0.1, 0.5, 0.9])  # linear, as the engine's type 7
+        sentence = html[html.index(when):].split("</li>")[0]
+        assert f"a median of {fmt('capacity_index', cap[0.5])} of teachers" in sentence
+        if ended:
+            ended_somewhere = True
+            assert f"10\u201390% of the {len(on)} runs still running the initiative" in sentence
+            assert f"in {ended} of {len(rows)} runs the district has dropped it by then" in sentence
+        else:
+            assert "10\u201390% of runs" in sentence
+    assert ended_somewhere, "the fixture must end the initiative in some runs"
+    # The table counts them, and the figures say what their bands are over.
+    assert "runs still running the initiative" in html
+    assert "drops out of the line and the band" in html
+
+
+def test_in_every_run_only_when_it_is(ending_dirs, reported):
+    _, compare = ending_dirs
+    directory, html = reported("ending_compare", compare)
+    text = re.sub(r"<[^>]+>", "", html)
+    words = {"capacity": "capacity_index", "self-sufficiency": "self_sufficiency",
+             "equity gap": "equity_gap", "spending per teacher": "spend_per_teacher"}
+    t = pd.read_csv(directory / "trajectories.csv")
+    said_same = 0
+    for year, clauses in re.findall(r"Year (\d+)[^:]*: (.*?)\.(?:\s|$)", text):
+        rows = t[(t["year"] == int(year)) & (t["scenario"] == "ending")]
+        for label, name in words.items():
+            every = re.search(rf"\b{label} (\S+) under both, in every run", clauses)
+            if every:  # one value in every run: it must be so
+                values = rows[name].dropna().unique()
+                assert len(values) == 1 and fmt(name, values[0]) == every.group(1), (year, label)
+            if re.search(rf"\b{label} the same under both in every run \(median", clauses):
+                said_same += 1
+                assert rows[name].nunique() > 1
+    assert said_same > 0, "identical scenarios whose runs differ are 'the same', not one value"
