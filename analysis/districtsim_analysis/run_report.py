@@ -246,7 +246,8 @@ def what_was_run(out: RunOutput) -> Section:
             f"{out.horizon} years. Each run is the same district with different luck (who "
             f"leaves, which schools opt in, how leaders change), so the report gives the typical "
             f"result (the median run) and the range that 80% of runs fall in (10th to 90th "
-            f"percentile)."))
+            f"percentile), among the runs in which the district still runs the initiative at "
+            f"that time; where it has ended in some, the report says in how many."))
         sec.blocks.append(Paragraph(describe_district(out, first.name)))
     else:
         listed = "; ".join(
@@ -419,7 +420,7 @@ def key_outcomes_table(out: RunOutput) -> Table:
         still = [series.at_year(out, "capacity_index", scen, year) for scen in out.names]
         if any(ended_in_some(q) for q in still):
             any_ended = True
-            row = [str(year), "runs still running the initiative"]
+            row = [str(year), "Runs still running the initiative"]
             row += [runs_phrase(q["runs"] - q["ended"], q["runs"]) for q in still]
             row += [""] * (len(header) - len(row))
             rows.append(row)

@@ -392,7 +392,7 @@ def test_run_findings_are_over_the_runs_still_running_the_initiative(ending_dirs
             assert "10\u201390% of runs" in sentence
     assert ended_somewhere, "the fixture must end the initiative in some runs"
     # The table counts them, and the figures say what their bands are over.
-    assert "runs still running the initiative" in html
+    assert re.search(r">Runs still running the initiative</t[dh]>", html)
     assert "drops out of the line and the band" in html
 
 
