@@ -188,13 +188,15 @@ std::string analysis_dir() {
 // The HTML report is built by analysis/report.py with Debian's Python (the
 // one that has pandas and matplotlib).
 int cmd_report(const std::string& dir, bool png, bool quiet,
-               const std::vector<std::string>& heatmaps = {}, const std::string& outcome = {}) {
+               const std::vector<std::string>& heatmaps = {}, const std::string& outcome = {},
+               const std::vector<std::string>& material = {}) {
   const std::string script = analysis_dir() + "/report.py";
   std::vector<std::string> args = {"/usr/bin/python3", script, dir};
   if (png) args.push_back("--png");
   if (quiet) args.push_back("--quiet");
   for (const auto& h : heatmaps) args.insert(args.end(), {"--heatmap", h});
   if (!outcome.empty()) args.insert(args.end(), {"--outcome", outcome});
+  for (const auto& m : material) args.insert(args.end(), {"--material", m});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -929,6 +931,7 @@ int main(int argc, char** argv) {
   report_cmd->add_flag("--png", report_png, "Also write each figure as a PNG in DIR/figures/");
   std::vector<std::string> report_heatmaps;
   std::string report_outcome;
+  std::vector<std::string> report_material;
   report_cmd
       ->add_option(
           "--heatmap", report_heatmaps,
@@ -938,6 +941,13 @@ int main(int argc, char** argv) {
   report_cmd->add_option(
       "--outcome", report_outcome,
       "Sweeps: the key outcome, a runs.csv column (default capacity_index_final)");
+  report_cmd
+      ->add_option("--material", report_material,
+                   "Comparisons: the smallest clear difference the bottom line calls material, e.g. "
+                   "capacity=0.03 or spending=0.1 (defaults: capacity 0.02, self_sufficiency 0.05, "
+                   "equity 0.02, running 0.05, spending 0.05 of the baseline's)")
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false);
 
   try {
     app.parse(argc, argv);
@@ -975,7 +985,7 @@ int main(int argc, char** argv) {
     return rc == kOk && merge.report ? cmd_report(merge.out, false, merge.quiet) : rc;
   }
   if (report_cmd->parsed())
-    return cmd_report(report_dir, report_png, false, report_heatmaps, report_outcome);
+    return cmd_report(report_dir, report_png, false, report_heatmaps, report_outcome, report_material);
   if (validate_cmd->parsed()) return cmd_validate(files, validate_sets);
   if (params_cmd->parsed()) return cmd_params(markdown);
   return kBadInput;

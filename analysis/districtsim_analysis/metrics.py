@@ -167,6 +167,13 @@ def fmt_diff(name_or_metric, value) -> str:
     return fmt(m, value, signed=True)
 
 
+def money(amount) -> str:
+    """$12,300 / $1.6 million; n/a when missing."""
+    if is_missing(amount):
+        return "n/a"
+    return f"${usd_text(float(amount))}"
+
+
 def usd_text(amount: float) -> str:
     """12,300 / 1.6 million, without the dollar sign."""
     if amount >= 1e6:

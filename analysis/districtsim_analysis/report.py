@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from . import run_report, sweep_report
+from . import bottom_line, run_report, sweep_report
 from .errors import BadOption, ReportError
 from .html import Report, render_html
 from .loading import load_output
@@ -27,18 +27,25 @@ BUILDERS: dict[str, Callable[..., Report]] = {
 }
 
 
-def build_report(out, heatmaps=(), outcome: str | None = None) -> Report:
+def build_report(out, heatmaps=(), outcome: str | None = None, material=()) -> Report:
     """The report of a loaded output; `heatmaps` ("a,b" parameter pairs) and
-    `outcome` (the key outcome's runs.csv column) apply to sweeps only."""
+    `outcome` (the key outcome's runs.csv column) apply to sweeps only, `material`
+    (NAME=VALUE thresholds of the bottom line, bottom_line.py) to comparisons."""
     kind = getattr(out, "kind", None)
     if kind not in BUILDERS:
         raise ReportError(f"no report for outputs of kind {kind!r}")
+    try:
+        thresholds = bottom_line.parse_thresholds(list(material))
+    except ValueError as e:
+        raise BadOption(str(e)) from None
     if kind != "sweep":
         if heatmaps or outcome:
             option = "--heatmap" if heatmaps else "--outcome"
             raise BadOption(f"{out.path}: {option} applies to sweep outputs; this is a {kind} "
                             f"output")
-        return BUILDERS[kind](out)
+        return BUILDERS[kind](out, thresholds)
+    if material:
+        raise BadOption(f"{out.path}: --material applies to compare outputs; this is a sweep output")
     return BUILDERS[kind](out, heatmaps=heatmaps, outcome=outcome)
 
 
@@ -79,6 +86,12 @@ def parse_args(argv):
     p.add_argument("--outcome", metavar="COLUMN",
                    help="sweeps: the key outcome plotted against each parameter and in the "
                         "heatmaps, a runs.csv column (default capacity_index_final)")
+    p.add_argument("--material", metavar="NAME=VALUE", action="append", default=[],
+                   help="comparisons: the smallest difference the bottom line calls material, "
+                        "beside being clear (95%% interval excluding zero): capacity (default "
+                        "0.02, 2 points), self_sufficiency (0.05), equity (0.02 of the gap), "
+                        "running (0.05 of runs still running the initiative), spending (0.05, "
+                        "5%% of the baseline's spending per teacher); repeatable")
     return p.parse_args(argv)
 
 
@@ -92,7 +105,7 @@ def main(argv=None) -> int:
         png_dir = directory / "figures" if args.png else None
         if not html_file.parent.is_dir():  # before the slow part
             raise ReportError(f"cannot write the report: no directory {html_file.parent}")
-        report = build_report(out, heatmaps=args.heatmap, outcome=args.outcome)
+        report = build_report(out, heatmaps=args.heatmap, outcome=args.outcome, material=args.material)
         try:
             written = write_report(report, html_file, png_dir)
         except OSError as e:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import math
 
-from . import figures, series
+from . import bottom_line, figures, series
 from .html import Bullets, FigureBlock, Paragraph, Report, Section, Table
 from .loading import DIAL_COLUMNS, RunOutput
-from .metrics import DIALS, fmt, fmt_diff, is_missing, metric, usd_text
+from .metrics import DIALS, fmt, fmt_diff, is_missing, metric, money, usd_text
 
 DASH = "\u2013"
 MINUS = "\u2212"
@@ -119,12 +119,6 @@ def dial_words(dial: str, value) -> str:
     else:
         side = "in between"
     return f"{value:.2f} ({side})"
-
-
-def money(amount) -> str:
-    if is_missing(amount):
-        return "n/a"
-    return f"${usd_text(float(amount))}"
 
 
 def event_words(ev: dict) -> str:
@@ -374,7 +368,7 @@ COMPARE_FINDINGS = [
 ]
 
 
-def compare_findings(out: RunOutput, other: str) -> list[str]:
+def compare_findings(out: RunOutput, other: str, thresholds: dict) -> list[str]:
     base = out.names[0]
     items = []
     for year in series.milestones(out.horizon):
@@ -392,9 +386,10 @@ def compare_findings(out: RunOutput, other: str) -> list[str]:
                                    f"{fmt(name, a['p50'])}, 10{DASH}90% "
                                    f"{value_range(name, a['p10'], a['p90'])} {of_runs(a)})")
                 continue
+            small = bottom_line.negligible(out, name, year, d, thresholds)
             clauses.append(f"{words} {fmt(name, b['p50'])} under {other} vs {fmt(name, a['p50'])} "
                            f"under {base}, a difference of {diff_with_ci(name, d)}: "
-                           f"{verdict(d, higher, lower)}")
+                           f"{verdict(d, higher, lower)}{' ' + small if small else ''}")
         act_a = series.at_year(out, "initiative_active", base, year)["mean"]
         act_b = series.at_year(out, "initiative_active", other, year)["mean"]
         if not is_missing(act_a) and not is_missing(act_b) and min(act_a, act_b) < 1:
@@ -444,7 +439,7 @@ def key_outcomes_table(out: RunOutput) -> Table:
     return Table(header, rows, caption=caption)
 
 
-def findings(out: RunOutput) -> Section:
+def findings(out: RunOutput, thresholds: dict) -> Section:
     sec = Section("findings", "Key findings")
     if out.kind == "run":
         name = out.names[0]
@@ -453,7 +448,7 @@ def findings(out: RunOutput) -> Section:
         sec.blocks.append(Paragraph(" ".join(m for m in more if m)))
     else:
         for other in out.names[1:]:
-            sec.blocks.append(Bullets(compare_findings(out, other),
+            sec.blocks.append(Bullets(compare_findings(out, other, thresholds),
                                       lead=f"{other} compared with {out.names[0]} (medians over "
                                            f"the runs still running the initiative; the "
                                            f"difference is the mean paired difference, run by "
@@ -713,7 +708,7 @@ def about_section(out: RunOutput) -> Section:
 
 def footer(out: RunOutput) -> list[str]:
     m = out.manifest
-    lines = [f"Output directory: {out.path.resolve()}"]
+    lines = [f"Output directory: {out.path.resolve().name}"]  # its name: no local paths
     bits = []
     if m.get("version"):
         bits.append(f"districtsim {m['version']}")
@@ -731,7 +726,17 @@ def footer(out: RunOutput) -> list[str]:
     return lines
 
 
-def build(out: RunOutput) -> Report:
+def bottom_line_section(out: RunOutput, thresholds: dict) -> Section:
+    sec = Section("bottom-line", "Bottom line")
+    if out.kind == "run":
+        sec.blocks.append(Paragraph(bottom_line.run_bottom_line(out)))
+    else:
+        for other in out.names[1:]:
+            sec.blocks.append(Paragraph(bottom_line.compare_bottom_line(out, other, thresholds)))
+    return sec
+
+
+def build(out: RunOutput, thresholds: dict | None = None) -> Report:
     if out.kind == "run":
         title = f"districtsim: {out.names[0]}"
         subtitle = (f"{out.replications} runs over {out.horizon} years")
@@ -739,7 +744,8 @@ def build(out: RunOutput) -> Report:
         title = "districtsim: " + " vs ".join(out.names)
         subtitle = (f"Comparison of {len(out.names)} scenarios, {out.replications} paired runs "
                     f"each over {out.horizon} years; baseline {out.names[0]}")
-    sections = [what_was_run(out), findings(out), outcomes_section(out), plan_section(out),
+    thresholds = thresholds if thresholds is not None else dict(bottom_line.DEFAULT_THRESHOLDS)
+    sections = [bottom_line_section(out, thresholds), what_was_run(out), findings(out, thresholds), outcomes_section(out), plan_section(out),
                 dials_section(out), sustainability_section(out), about_section(out)]
     return Report(title=title, subtitle=subtitle, sections=sections, footer=footer(out))
 

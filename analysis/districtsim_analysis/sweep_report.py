@@ -169,6 +169,44 @@ def interval_text(out: SweepOutput, outcome: str, parameter: str) -> str:
             f"{fmt_effect(name, r['mu_star_ci_high'].iloc[0])}")
 
 
+def bottom_line_section(out: SweepOutput, points: pd.DataFrame, front: pd.Series) -> Section:
+    """Three sentences: what moves capacity most, what moves spending per teacher most (per
+    teacher-year, not the district's total, which grows with its size by construction), and
+    the best trade-off with how sure the two swings are."""
+    sec = Section("bottom-line", "Bottom line")
+    said = []
+    sure = []
+    for outcome, what in ((ss.CAPACITY, f"capacity at year {out.horizon}"),
+                          (ss.COST, "spending per teacher-year")):
+        if outcome not in points.columns or points[outcome].notna().sum() == 0:
+            continue
+        y = points[outcome]
+        top = ss.swings(out, points, outcome)[0]
+        text = (f"Across the {len(points):,} points, {what} ranges from {fmt(outcome, y.min())} to "
+                f"{fmt(outcome, y.max())}")
+        if not math.isnan(top.size):
+            label = ss.parameter_label(top.parameter)
+            text += (f"; {label} moves it most: at {top.low_label} it averages "
+                     f"{fmt(outcome, top.low)}, at {top.high_label} {fmt(outcome, top.high)}")
+            if not math.isnan(top.half_width):
+                sure.append(f"{label}'s swing of {what} is {fmt_effect(outcome, top.size)} "
+                            f"\u00b1 {fmt_effect(outcome, top.half_width)} (95% interval over the "
+                            f"points: {'clear' if top.clear else 'not clear'})")
+        said.append(text + ".")
+    if front.any() and ss.CAPACITY in points.columns:
+        best = points[front].sort_values(ss.CAPACITY, ascending=False).iloc[0]
+        third = (f"The highest capacity that no other point beats on self-sufficiency and cost is "
+                 f"at point {int(best['point'])} ({point_settings(out, best)}): "
+                 f"{fmt(ss.CAPACITY, best[ss.CAPACITY])}"
+                 + (f" at {fmt(ss.COST, best[ss.COST])} per teacher-year" if ss.COST in points.columns
+                    else ""))
+        third += (f"; how sure: {'; '.join(sure)}, each point the mean of {out.replications} "
+                  f"run{'s' if out.replications != 1 else ''}." if sure else ".")
+        said.append(third)
+    sec.blocks.append(Paragraph(" ".join(said)))
+    return sec
+
+
 def summary_section(out: SweepOutput, points: pd.DataFrame, front: pd.Series) -> Section:
     sec = Section("summary", "Summary")
     params = ", ".join(f"{ss.parameter_label(p)} ({parameter_domain(out, p)})"
@@ -495,7 +533,8 @@ def build(out: SweepOutput, heatmaps=(), outcome: str | None = None) -> Report:
         pairs = [(out.parameters[0], out.parameters[1])]
     front = ss.pareto(points, [ss.CAPACITY, ss.SUSTAINABILITY], [ss.COST])
     key_outcomes = [o for o in ss.KEY_OUTCOMES if o in points.columns]
-    sections = [summary_section(out, points, front), what_section(out),
+    sections = [bottom_line_section(out, points, front), summary_section(out, points, front),
+                what_section(out),
                 scatter_section(out, points, key)]
     if pairs:
         sections.append(heatmap_section(out, points, pairs, key))

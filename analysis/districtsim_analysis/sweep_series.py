@@ -192,11 +192,17 @@ class Swing:
     high_label: str
     low: float  # mean outcome over the points with low values
     high: float
+    half_width: float = math.nan  # of the 95% interval of high - low (Welch, normal)
 
     @property
     def size(self) -> float:
         return abs(self.high - self.low) if not (math.isnan(self.low) or math.isnan(self.high)) \
             else math.nan
+
+    @property
+    def clear(self) -> bool:
+        """Whether the 95% interval of high - low excludes zero."""
+        return not math.isnan(self.half_width) and self.size > self.half_width
 
 
 def swing(points: pd.DataFrame, parameter: str, outcome: str,
@@ -220,7 +226,10 @@ def swing(points: pd.DataFrame, parameter: str, outcome: str,
         high_label = f"{value_text(q2)}\u2013{value_text(x.max())}"
     low = float(y[low_mask].mean()) if y[low_mask].notna().any() else math.nan
     high = float(y[high_mask].mean()) if y[high_mask].notna().any() else math.nan
-    return Swing(parameter, low_label, high_label, low, high)
+    a, b = y[low_mask].dropna(), y[high_mask].dropna()
+    half = (1.959963984540054 * math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+            if len(a) >= 2 and len(b) >= 2 else math.nan)
+    return Swing(parameter, low_label, high_label, low, high, half)
 
 
 def swings(out: SweepOutput, points: pd.DataFrame, outcome: str) -> list[Swing]:

@@ -382,7 +382,8 @@ def test_run_findings_are_over_the_runs_still_running_the_initiative(ending_dirs
         on = rows[rows["initiative_active"] >= 0.5]
         ended = len(rows) - len(on)
         cap = on["capacity_index"].quantile([0.1, 0.5, 0.9])  # linear, as the engine's type 7
-        sentence = html[html.index(when):].split("</li>")[0]
+        findings = html[html.index('<section id="findings"'):]
+        sentence = findings[findings.index(when):].split("</li>")[0]
         assert f"a median of {fmt('capacity_index', cap[0.5])} of teachers" in sentence
         if ended:
             ended_somewhere = True
@@ -415,3 +416,89 @@ def test_in_every_run_only_when_it_is(ending_dirs, reported):
                 said_same += 1
                 assert rows[name].nunique() > 1
     assert said_same > 0, "identical scenarios whose runs differ are 'the same', not one value"
+
+
+# ---------------------------------------------------------------- the bottom line
+
+def bottom_line(html: str) -> list[str]:
+    """The bottom line's paragraphs, as text."""
+    sec = re.search(r'<section id="bottom-line">(.*?)</section>', html, flags=re.S)
+    assert sec, "no bottom line"
+    return [re.sub(r"<[^>]+>", "", p).replace("&#x27;", "'")
+            for p in re.findall(r"<p>(.*?)</p>", sec.group(1), flags=re.S)]
+
+
+def sentences(paragraph: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.])\s+(?=[A-Z])", paragraph.strip()) if s]
+
+
+def number(text: str) -> float:
+    return float(text.replace("\u2212", "-").replace("+", "").replace("$", "").replace(",", ""))
+
+
+def test_compare_bottom_line_comes_first_and_every_claim_is_material(compare_html):
+    directory, html = compare_html
+    assert html.index('<section id="bottom-line"') < html.index('<section id="what"')
+    diffs = pd.read_csv(directory / "differences.csv")
+    summary = pd.read_csv(directory / "summary.csv")
+    year = 8  # min(10, the horizon)
+    paragraphs = bottom_line(html)
+    assert len(paragraphs) == 2  # fast and buy, each against slow
+    claims = 0
+    for other, para in zip(["fast", "buy"], paragraphs):
+        assert para.startswith(f"By year {year} (the end of the run), {other} buys ")
+        assert len(sentences(para)) >= 3, para
+        for what, lo, hi in re.findall(r"(capacity|self-sufficiency|spending per teacher a year)"
+                                       r"[^()]*\((?:[^;()]*; )?95% CI ([^ ]+) to ([^ )]+)", para):
+            name = {"capacity": "capacity_index", "self-sufficiency": "self_sufficiency",
+                    "spending per teacher a year": "spend_per_teacher"}[what]
+            row = diffs[(diffs.scenario == other) & (diffs.metric == name) & (diffs.year == year)].iloc[-1]
+            scale = 100 if name != "spend_per_teacher" else 1
+            assert number(lo) == pytest.approx(row.ci_low * scale, abs=0.06 if scale == 100 else 1)
+            assert number(hi) == pytest.approx(row.ci_high * scale, abs=0.06 if scale == 100 else 1)
+            assert row.ci_low > 0 or row.ci_high < 0  # clear
+            if name == "spend_per_teacher":
+                base = summary[(summary.scenario == "slow") & (summary.metric == name) & (summary.year == year)]
+                assert abs(row["mean"]) >= 0.05 * abs(base.p50.iloc[-1])
+            else:
+                assert abs(row["mean"]) >= (0.02 if name == "capacity_index" else 0.05)
+            claims += 1
+        assert "smaller or unclear differences count as none" in para
+    assert claims > 0, "the fixture's scenarios differ materially somewhere"
+
+
+def test_the_thresholds_are_settable_and_checked(compare_dir, copy_of, capsys):
+    directory = copy_of(compare_dir)
+    html = report(directory, "--material", "capacity=1", "--material", "spending=10")
+    for para in bottom_line(html):
+        assert "capacity (95% CI" not in para and "spending per teacher a year" not in para
+        assert "at least 100 points of capacity" in para
+    assert main([str(directory), "--material", "speed=2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "capacity, self_sufficiency, equity, running, spending" in err
+
+
+def test_clear_but_small_is_negligible(compare_dir, copy_of):
+    directory = copy_of(compare_dir)
+    html = report(directory, "--material", "capacity=1")  # no capacity difference is material
+    text = re.sub(r"<[^>]+>", "", html)
+    clear_capacity = re.findall(r"capacity [^;]*?: clearly (?:higher|lower)( but negligible)?", text)
+    assert clear_capacity, "the fixture has a clear capacity difference"
+    assert all(flag for flag in clear_capacity)
+
+
+def test_run_bottom_line_is_true_of_the_runs(ending_dirs, reported):
+    run, _ = ending_dirs
+    directory, html = reported("ending_bottom", run)
+    (para,) = bottom_line(html)
+    rows = year_end(directory, 8)
+    on = rows[rows["initiative_active"] >= 0.5]
+    assert para.startswith(f"By year 8 (the end of the run), this strategy brings a median of "
+                           f"{fmt('capacity_index', on['capacity_index'].median())} of teachers to "
+                           f"Routine use in the {len(on)} of {len(rows)} runs still running the "
+                           f"initiative (it ended in the other {len(rows) - len(on)}).")
+    runs = pd.read_csv(directory / "runs.csv")
+    reached = runs["years_to_sustainability"].notna().sum()
+    assert (f"It becomes sustainable in {reached} of {len(runs)} runs" in para
+            or (reached == 0 and f"in none of the {len(runs)} runs" in para))
+    assert len(sentences(para)) == 3

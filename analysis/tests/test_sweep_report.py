@@ -349,3 +349,34 @@ def test_sobol_ties_counts_rows_with_equal_a_and_b(sobol_dir):
     p = out.points["strategy.pace"].to_numpy().reshape(-1, d + 2)
     assert ties["strategy.pace"] == int((p[:, 0] == p[:, -1]).sum())
     assert not math.isnan(ties["district.schools"])
+
+
+def test_sweep_bottom_line_comes_first_and_quotes_the_points(factorial_html, factorial_dir):
+    directory, html = factorial_html
+    assert html.index('<section id="bottom-line"') < html.index('<section id="summary"')
+    sec = re.search(r'<section id="bottom-line">(.*?)</section>', html, flags=re.S).group(1)
+    words = text(sec)
+    out = load_output(factorial_dir)
+    points = ss.point_table(out)
+    for outcome, what in ((ss.CAPACITY, f"capacity at year {out.horizon}"),
+                          (ss.COST, "spending per teacher-year")):
+        y = points[outcome]
+        top = ss.swings(out, points, outcome)[0]
+        assert (f"{what} ranges from {fmt(outcome, y.min())} to {fmt(outcome, y.max())}; "
+                f"{ss.parameter_label(top.parameter)} moves it most: at {top.low_label} it "
+                f"averages {fmt(outcome, top.low)}, at {top.high_label} {fmt(outcome, top.high)}"
+                in words), what
+        verdict = "clear" if top.clear else "not clear"
+        assert f"{ss.parameter_label(top.parameter)}'s swing of {what} is" in words
+        assert f"(95% interval over the points: {verdict})" in words
+    # Spending per teacher-year, not the district's total, which grows with its size.
+    assert "cumulative" not in words
+    assert "how sure:" in words
+
+
+def test_swing_interval_is_welchs():
+    points = pd.DataFrame({"p": [0.0, 0.0, 0.0, 1.0, 1.0, 1.0], "y": [1.0, 2.0, 3.0, 5.0, 6.0, 7.0]})
+    w = ss.swing(points, "p", "y", True)
+    assert w.size == 4
+    assert w.half_width == pytest.approx(1.959963984540054 * math.sqrt(1 / 3 + 1 / 3))
+    assert w.clear
