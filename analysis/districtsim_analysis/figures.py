@@ -350,8 +350,11 @@ def funding_figure(out: RunOutput) -> Figure:
     rows = len(out.names)
     fig, axes = _new_figure(rows, 2, 13, 3.7 * rows + 0.6,
                             "Where the money comes from and where it goes")
+    every = {name: series.spending_by_source(out, name) for name in out.names}
+    # One y scale for every panel, so that the scenarios compare at a glance.
+    top = max((float(p["total"].max()) for p in every.values() if len(p)), default=0.0)
     for r, name in enumerate(out.names):
-        parts = series.spending_by_source(out, name)
+        parts = every[name]
         n_teachers = series.teachers(out, name)
         sc = out.scenario(name)
         grant_years = sc.get("district.grant_years") or 0
@@ -373,7 +376,6 @@ def funding_figure(out: RunOutput) -> Figure:
             ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True, nbins=7))
             ax.set_xlabel("year")
             ax.grid(axis="x", visible=False)
-            top = float(parts["total"].max()) if len(parts) else 0
             ax.set_ylim(0, max(top, 1) * 1.12)
             if grant > 0 and 0 < grant_years < out.horizon:
                 ax.axvline(grant_years + 0.5, color="0.3", lw=1, ls="--")

@@ -46,6 +46,14 @@ class FigureBlock:
     caption: str
     png: bytes = b""  # filled by render_png
 
+    def smallest_text_pt(self) -> float:
+        """The smallest font size (points) of any visible text in the figure: with the DPI
+        and the width the page shows it at, how small its smallest words are on screen."""
+        from matplotlib.text import Text
+        sizes = [t.get_fontsize() for t in self.figure.findobj(Text)
+                 if t.get_visible() and t.get_text().strip()]
+        return min(sizes) if sizes else 0.0
+
     def render_png(self) -> bytes:
         if not self.png:
             buf = io.BytesIO()
@@ -97,14 +105,26 @@ nav a { margin-right: 14px; color: #0b5394; text-decoration: none; }
 figure { margin: 1.4em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 0.93em; color: #333; margin-top: 6px; }
-table { border-collapse: collapse; margin: 0.8em 0 1.2em; font-size: 0.9em; }
+.table-wrap { max-width: 100%; overflow-x: auto; margin: 0.8em 0 1.2em; }
+table { border-collapse: collapse; font-size: 0.9em; }
 caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
 th, td { border: 1px solid #ddd; padding: 4px 9px; text-align: left; vertical-align: top; }
-th { background: #f3f5f8; }
+th { background: #f3f5f8; overflow-wrap: anywhere; }
 td.num { text-align: right; white-space: nowrap; }
 .note { color: #555; font-size: 0.92em; }
 footer { color: #666; font-size: 0.85em; margin-top: 3em; border-top: 1px solid #e3e3e3;
          padding-top: 8px; word-break: break-word; }
+@media print {
+  body { background: #fff; font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  nav { display: none; }
+  h2 { break-after: avoid; }
+  figure, tr, .table-wrap caption { break-inside: avoid; }
+  .table-wrap { overflow: visible; }
+  table { font-size: 8.5pt; }
+  figure img { border: none; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 
@@ -132,12 +152,16 @@ def render_block(block: Block, number: dict) -> str:
         head = "".join(_cell(h, "th") for h in block.header)
         body = "\n".join("<tr>" + "".join(_cell(c, "td") for c in row) + "</tr>"
                          for row in block.rows)
-        return f"<table>{caption}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody></table>"
+        # In a box that scrolls sideways on its own when the table is wider than the
+        # page, so that the page itself never does.
+        return (f'<div class="table-wrap"><table>{caption}\n<thead><tr>{head}</tr></thead>\n'
+                f"<tbody>\n{body}\n</tbody></table></div>")
     if isinstance(block, FigureBlock):
         number["n"] += 1
         data = base64.b64encode(block.render_png()).decode("ascii")
         return (f'<figure id="fig-{_e(block.id)}">\n'
-                f'<img src="data:image/png;base64,{data}" alt="{_e(block.title)}">\n'
+                f'<img src="data:image/png;base64,{data}" alt="{_e(block.title)}" '
+                f'data-dpi="{DPI}" data-smallest-text-pt="{block.smallest_text_pt():g}">\n'
                 f"<figcaption><b>Figure {number['n']}. {_e(block.title)}.</b> "
                 f"{_e(block.caption)}</figcaption>\n</figure>")
     raise TypeError(f"unknown block {type(block).__name__}")

@@ -167,6 +167,18 @@ def fmt_diff(name_or_metric, value) -> str:
     return fmt(m, value, signed=True)
 
 
+def without_local_paths(text: str) -> str:
+    """`text` with every absolute path cut to its last part (the file or folder's name):
+    a report is mailed, and the reader's machine is not the writer's
+    ('/home/ann/runs/build.toml' -> 'build.toml'; the program -> 'districtsim')."""
+    import re
+    def name(m):
+        path = m.group(0)
+        last = path.rstrip("/").rsplit("/", 1)[-1]
+        return "districtsim" if last == "districtsim" else last
+    return re.sub(r"(?<![\w.~])/[^\s'\",;()]+", name, text)
+
+
 def money(amount) -> str:
     """$12,300 / $1.6 million; n/a when missing."""
     if is_missing(amount):

@@ -13,7 +13,7 @@ import math
 from . import bottom_line, figures, series
 from .html import Bullets, FigureBlock, Paragraph, Report, Section, Table
 from .loading import DIAL_COLUMNS, RunOutput
-from .metrics import DIALS, fmt, fmt_diff, is_missing, metric, money, usd_text
+from .metrics import DIALS, fmt, fmt_diff, is_missing, metric, money, usd_text, without_local_paths
 
 DASH = "\u2013"
 MINUS = "\u2212"
@@ -721,7 +721,7 @@ def footer(out: RunOutput) -> list[str]:
     if bits:
         lines.append(", ".join(bits))
     if m.get("command_line"):
-        lines.append(f"Command: {m['command_line']}")
+        lines.append(f"Command (paths cut to their names): {without_local_paths(m['command_line'])}")
     lines.append("Report written by analysis/report.py")
     return lines
 

@@ -181,9 +181,15 @@ def heatmap_figure(out: SweepOutput, points: pd.DataFrame, a: str, b: str,
     """Mean outcome over the points in each cell of parameter a (x) by parameter b (y)."""
     ga, la, _ = ss.bins(points[a], by_level=ss.levelled(out, a), span=ss.declared_range(out, a))
     gb, lb, _ = ss.bins(points[b], by_level=ss.levelled(out, b), span=ss.declared_range(out, b))
-    fig, axes = _new_figure(1, len(outcomes), 5.0 * len(outcomes) + 0.5,
-                            max(4.3, 0.42 * len(lb) + 2.8),
+    # Two heatmaps a row at most: four in one row shrank their numbers to about 7 pixels
+    # on a 1,200-pixel-wide page.
+    cols = min(2, len(outcomes))
+    rows = math.ceil(len(outcomes) / cols)
+    fig, axes = _new_figure(rows, cols, 5.0 * cols + 0.5,
+                            rows * max(4.3, 0.42 * len(lb) + 2.8),
                             f"{ss.parameter_label(a)} \u00d7 {ss.parameter_label(b)}")
+    for ax in list(axes.flat)[len(outcomes):]:
+        ax.set_visible(False)
     for ax, outcome in zip(axes.flat, outcomes):
         m = metric(outcome)
         k = axis_scale(m)

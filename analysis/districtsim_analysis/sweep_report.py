@@ -16,7 +16,7 @@ from . import sweep_series as ss
 from .errors import BadOption
 from .html import Bullets, FigureBlock, Paragraph, Report, Section, Table
 from .loading import SweepOutput
-from .metrics import fmt, is_missing, metric
+from .metrics import fmt, is_missing, metric, without_local_paths
 from .run_report import footer as run_footer
 
 DASH = "\u2013"
@@ -286,10 +286,11 @@ def what_section(out: SweepOutput) -> Section:
     size = (f"{schools:g} schools of {per:g} teachers" if isinstance(schools, (int, float))
             and isinstance(per, (int, float)) and not sc.get("district.schools_file")
             else "its schools")
-    sweep_file = out.manifest.get("sweep_file") or "the sweep file"
+    sweep_file = without_local_paths(out.manifest.get("sweep_file") or "the sweep file")
+    base_file = without_local_paths(out.scenario.file or "file not recorded")
     sec.blocks.append(Paragraph(
         f"Sweep file {sweep_file}; base scenario \u201c{sc.name}\u201d"
-        f"{f' ({desc})' if desc else ''}, {out.scenario.file or 'file not recorded'}; as "
+        f"{f' ({desc})' if desc else ''}, {base_file}; as "
         f"run (command-line settings included): {size}, everything not varied below as the base "
         f"scenario sets it. Design: "
         f"{DESIGN_WORDS.get(out.design, out.design)}. {len(out.points):,} points \u00d7 "

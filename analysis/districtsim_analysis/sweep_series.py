@@ -150,10 +150,22 @@ def bins(values: pd.Series, count: int = 5, by_level: bool | None = None,
     group = np.clip(np.searchsorted(edges, values.to_numpy(dtype=float), side="right") - 1,
                     0, count - 1)
     whole = bool(np.all(np.mod(values.dropna().to_numpy(dtype=float), 1) == 0))
-    show = (lambda e: f"{e:,.0f}") if whole else value_text  # integer parameters: whole edges
-    labels = [f"{show(edges[i])}\u2013{show(edges[i + 1])}" for i in range(count)]
+    labels = [f"{edges[i]:,.0f}\u2013{edges[i + 1]:,.0f}" if whole  # integer parameters
+              else range_text(edges[i], edges[i + 1]) for i in range(count)]
     centres = [(edges[i] + edges[i + 1]) / 2 for i in range(count)]
     return pd.Series(group, index=values.index), labels, centres
+
+
+def range_text(lo: float, hi: float) -> str:
+    """'0.07\u20130.32', '146\u2013194': a bin's or a third's ends, rounded to the decimals its
+    width needs (one more than its first significant digit), never in scientific notation
+    (a raw quantile printed '2.74e-05\u20130.334')."""
+    width = abs(hi - lo)
+    decimals = 0 if width >= 10 or width == 0 else max(0, 1 - math.floor(math.log10(width)))
+    def show(v: float) -> str:
+        text = f"{v:,.{decimals}f}"
+        return "0" if float(text.replace(",", "")) == 0 and decimals == 0 else text
+    return f"{show(lo)}\u2013{show(hi)}"
 
 
 def value_text(v) -> str:
@@ -222,8 +234,8 @@ def swing(points: pd.DataFrame, parameter: str, outcome: str,
     else:
         q1, q2 = x.quantile(1 / 3), x.quantile(2 / 3)
         low_mask, high_mask = x <= q1, x >= q2
-        low_label = f"{value_text(x.min())}\u2013{value_text(q1)}"
-        high_label = f"{value_text(q2)}\u2013{value_text(x.max())}"
+        low_label = range_text(float(x.min()), float(q1))
+        high_label = range_text(float(q2), float(x.max()))
     low = float(y[low_mask].mean()) if y[low_mask].notna().any() else math.nan
     high = float(y[high_mask].mean()) if y[high_mask].notna().any() else math.nan
     a, b = y[low_mask].dropna(), y[high_mask].dropna()
