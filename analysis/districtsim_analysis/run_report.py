@@ -584,8 +584,8 @@ def plan_section(out: RunOutput) -> Section:
     for name in out.names:
         prefix = f"{name}: " if out.kind == "compare" else ""
         sec.blocks.append(Bullets(staffing_words(out, name),
-                                  lead=f"{prefix}Roles to staff (median over runs, 10{DASH}90% in "
-                                       f"brackets):"))
+                                  lead=f"{prefix}Roles to staff (median over the runs still running "
+                                       f"the initiative, 10{DASH}90% in brackets):"))
     sec.blocks.append(Paragraph(
         f"Where the people come from: internal coaches are the district's own teachers. The most "
         f"skilled and committed teachers of practising schools become teacher-leaders "
@@ -611,8 +611,8 @@ def plan_section(out: RunOutput) -> Section:
         caption=(
             "Teacher-leaders (people, the pool internal coaches are trained from), internal "
             "coaches (full-time equivalents paid by the district, averaged over the year) and "
-            "partner coaches (full-time equivalents under contract) per year: median over runs "
-            "with the 10\u201390% band. The dotted lines mark years 3 and 5.")))
+            "partner coaches (full-time equivalents under contract) per year: median over the runs "
+            "still running the initiative, with the 10\u201390% band. The dotted lines mark years 3 and 5.")))
     sec.blocks.append(FigureBlock(
         "funding", "Spending by source", figures.funding_figure(out),
         caption=(
@@ -652,8 +652,8 @@ def dials_section(out: RunOutput) -> Section:
     sec.blocks.append(FigureBlock(
         "dials", "Strategy dials over time", figures.dials_figure(out, moving),
         caption=(
-            "The dials that moved in some run, year by year: median over runs with the "
-            "10\u201390% band. Each change costs teachers some fatigue and the board some "
+            "The dials that moved in some run, year by year: median over the runs still running "
+            "the initiative, with the 10\u201390% band. Each change costs teachers some fatigue and the board some "
             "momentum (churn). Dials not shown stayed where the scenario set them.")))
     return sec
 
