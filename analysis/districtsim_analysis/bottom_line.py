@@ -73,7 +73,9 @@ class Change:
     key: str            # capacity, self_sufficiency, ...
     sign: int           # the paired difference's sign (+1 or -1)
     good: bool          # in the compared scenario's favour
-    text: str           # "6.0 points more capacity (95% CI +4.1 to +7.9)"
+    text: str           # "15.7 points more capacity at year 5 (95% CI ...; material from ...)"
+    year: int           # where the difference is largest
+    span: tuple         # (first, last) year of the material stretch around it
 
 
 def _threshold(key: str, t: dict, base_median: float) -> float:
@@ -112,91 +114,106 @@ def _ci(name: str, d: dict) -> str:
     return f"95% CI {lo.removesuffix(' points')} to {hi}"
 
 
-def compare_changes(out: RunOutput, other: str, year: int, t: dict) -> list[Change]:
-    """The material differences of `other` from the baseline at `year`."""
-    base = out.names[0]
+def _yearly(out: RunOutput, name: str, other: str) -> list[dict]:
+    """The paired differences of `name` at each year end (year >= 1), with the baseline's
+    median that year (for a relative threshold)."""
+    d = series.difference(out, name, other)
+    d = d[(d["t"] == d["year"]) & (d["year"] >= 1)]
+    rows = []
+    for _, r in d.iterrows():
+        year = int(r["year"])
+        base = series.at_year(out, name, out.names[0], year)["p50"]
+        rows.append({"year": year, "mean": float(r["mean"]), "ci_low": float(r["ci_low"]),
+                     "ci_high": float(r["ci_high"]), "base": base})
+    return rows
+
+
+def _describe(out: RunOutput, key: str, other: str, r: dict, sign: int) -> tuple[bool, str]:
+    """(in `other`'s favour, the words) for a material difference of `key` in row `r`."""
+    name = METRIC_OF[key]
+    mean = r["mean"]
+    size = fmt_diff(name, abs(mean)).lstrip("+")
+    if key == "capacity":
+        return sign > 0, f"{size} {'more' if sign > 0 else 'less'} capacity"
+    if key == "self_sufficiency":
+        return sign > 0, f"{size} {'more' if sign > 0 else 'less'} self-sufficiency"
+    if key == "running":
+        return sign > 0, (f"the initiative still running in {size} "
+                          f"{'more' if sign > 0 else 'fewer'} of the runs")
+    if key == "spending":
+        pct = abs(mean) / abs(r["base"]) * 100 if r["base"] else math.nan
+        good = sign < 0
+        return good, (f"{money(abs(mean))} {'less' if good else 'more'} spending per teacher "
+                      f"({chr(0x2212) if good else '+'}{pct:.0f}%)")
+    a = series.at_year(out, name, out.names[0], r["year"])["p50"]
+    b = series.at_year(out, name, other, r["year"])["p50"]
+    good = not is_missing(a) and not is_missing(b) and abs(b) < abs(a)
+    return good, (f"a {'narrower' if good else 'wider'} equity gap "
+                  f"({fmt(name, b, signed=True)} against {fmt(name, a, signed=True)})")
+
+
+def _years(span: tuple[int, int], horizon: int) -> str:
+    lo, hi = span
+    if lo == hi:
+        return f"in year {lo} only"
+    return f"from year {lo} to {'the end of the run' if hi == horizon else f'year {hi}'}"
+
+
+def compare_changes(out: RunOutput, other: str, t: dict) -> list[Change]:
+    """For each outcome and direction, the material difference of `other` from the baseline
+    at its largest, with the years around it in which it stays material."""
     changes = []
     for key, name in METRIC_OF.items():
-        d = series.difference_at(out, name, other, year)
-        a = series.at_year(out, name, base, year)
-        b = series.at_year(out, name, other, year)
-        sign = _material(d, _threshold(key, t, a["p50"]))
-        if sign == 0:
-            continue
-        mean = d["mean"]
-        if key == "capacity":
-            good = sign > 0
-            text = f"{fmt_diff(name, abs(mean))[1:]} {'more' if good else 'less'} capacity"
-        elif key == "self_sufficiency":
-            good = sign > 0
-            text = f"{fmt_diff(name, abs(mean))[1:]} {'more' if good else 'less'} self-sufficiency"
-        elif key == "running":
-            good = sign > 0
-            text = (f"the initiative still running in {fmt_diff(name, abs(mean))[1:]} "
-                    f"{'more' if good else 'fewer'} of the runs")
-        elif key == "spending":
-            good = sign < 0
-            pct = abs(mean) / abs(a["p50"]) * 100 if a["p50"] else math.nan
-            text = (f"{money(abs(mean))} {'less' if good else 'more'} spending per teacher a year "
-                    f"({chr(0x2212) if good else '+'}{pct:.0f}%; ")
-        else:  # equity: the gap's size, whichever side it favours
-            good = not is_missing(a["p50"]) and not is_missing(b["p50"]) and abs(b["p50"]) < abs(a["p50"])
-            side = "toward the least-needy schools" if mean > 0 else "toward the neediest schools"
-            text = (f"a {'narrower' if good else 'wider'} equity gap ({fmt(name, b['p50'], signed=True)} "
-                    f"against {fmt(name, a['p50'], signed=True)}, moved {fmt_diff(name, mean)} {side}; ")
-        text = f"{text}{_ci(name, d)})" if text.endswith("; ") else f"{text} ({_ci(name, d)})"
-        changes.append(Change(key, sign, good, text))
+        rows = _yearly(out, name, other)
+        signs = [_material(r, _threshold(key, t, r["base"])) for r in rows]
+        for sign in (1, -1):
+            hits = [i for i, s in enumerate(signs) if s == sign]
+            if not hits:
+                continue
+            peak = max(hits, key=lambda i: abs(rows[i]["mean"]))
+            lo = hi = peak
+            while lo - 1 >= 0 and signs[lo - 1] == sign:
+                lo -= 1
+            while hi + 1 < len(rows) and signs[hi + 1] == sign:
+                hi += 1
+            r = rows[peak]
+            good, words = _describe(out, key, other, r, sign)
+            span = (rows[lo]["year"], rows[hi]["year"])
+            text = (f"{words} at year {r['year']} ({_ci(name, r)}; material "
+                    f"{_years(span, out.horizon)})")
+            changes.append(Change(key, sign, good, text, r["year"], span))
     return changes
 
 
-def _span(out: RunOutput, other: str, key: str, sign: int, year: int, t: dict) -> str:
-    """The years around `year` in which `key`'s difference stays material in the same
-    direction: 'from year 4 to the end of the run (year 25)', 'from year 3 to year 12'."""
-    name = METRIC_OF[key]
-    d = series.difference(out, name, other)
-    d = d[d["t"] == d["year"]]  # year ends
-    years = []
-    for _, r in d.iterrows():
-        base = series.at_year(out, name, out.names[0], int(r["year"]))
-        if _material(r, _threshold(key, t, base["p50"])) == sign:
-            years.append(int(r["year"]))
-    if year not in years:
-        return ""
-    lo = hi = year
-    while lo - 1 in years:
-        lo -= 1
-    while hi + 1 in years:
-        hi += 1
-    end = f"the end of the run (year {hi})" if hi == out.horizon else f"year {hi}"
-    after = "" if hi == out.horizon else f", and is no longer material after it"
-    return f"from year {lo} to {end}{after}"
-
-
 def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
 
 
 def compare_bottom_line(out: RunOutput, other: str, t: dict) -> str:
+    """What `other` buys against the baseline, what it costs (each at its largest, with the
+    years it stays material), and where things stand at year 10 or the end, how sure."""
     base = out.names[0]
-    year = reference_year(out)
-    changes = compare_changes(out, other, year, t)
+    changes = compare_changes(out, other, t)
     gains = [c for c in changes if c.good]
     costs = [c for c in changes if not c.good]
-    when = f"By year {year}" + (" (the end of the run)" if year == out.horizon else "")
-    s1 = (f"{when}, {other} buys {_join([c.text for c in gains])} over {base}."
-          if gains else f"{when}, {other} buys nothing material over {base}.")
+    s1 = (f"Against {base}, {other} buys {_join([c.text for c in gains])}."
+          if gains else f"Against {base}, {other} buys nothing material in any year.")
     s2 = (f"It costs {_join([c.text for c in costs])}." if costs
-          else "It costs nothing material: no outcome is clearly and materially worse.")
-    head = gains[0] if gains else (costs[0] if costs else None)
-    if head is not None:
-        span = _span(out, other, head.key, head.sign, year, t)
-        s3 = (f"The {'gain' if head.good else 'cost'} in {METRIC_LABEL[head.key]} holds "
-              f"{span}. " if span else "")
+          else "It costs nothing material: no outcome is clearly and materially worse in any year.")
+    year = reference_year(out)
+    lasting = [c for c in changes if c.span[0] <= year <= c.span[1]]
+    when = f"By year {year}" + (" (the end of the run)" if year == out.horizon else "")
+    if changes and not lasting:
+        s3 = f"{when} none of these differences is material any more; "
+    elif lasting:
+        kept = ", ".join(METRIC_LABEL[c.key] + (f" (in {other}\u2019s favour)" if c.good else " (against it)")
+                         for c in lasting)
+        s3 = f"{when} what remains material: {kept}; "
     else:
         s3 = ""
-    s3 += (f"Material means clear (the 95% interval of {out.replications} paired runs excludes "
-           f"zero) and at least {thresholds_text(t)}; smaller or unclear differences count as "
-           f"none.")
+    s3 += (f"{'m' if s3 else 'M'}aterial means clear (the 95% interval of {out.replications} paired "
+           f"runs excludes zero) and at least {thresholds_text(t)}, and smaller or unclear "
+           f"differences count as none.")
     return " ".join([s1, s2, s3])
 
 

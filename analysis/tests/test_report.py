@@ -441,27 +441,31 @@ def test_compare_bottom_line_comes_first_and_every_claim_is_material(compare_htm
     assert html.index('<section id="bottom-line"') < html.index('<section id="what"')
     diffs = pd.read_csv(directory / "differences.csv")
     summary = pd.read_csv(directory / "summary.csv")
-    year = 8  # min(10, the horizon)
     paragraphs = bottom_line(html)
     assert len(paragraphs) == 2  # fast and buy, each against slow
     claims = 0
     for other, para in zip(["fast", "buy"], paragraphs):
-        assert para.startswith(f"By year {year} (the end of the run), {other} buys ")
-        assert len(sentences(para)) >= 3, para
-        for what, lo, hi in re.findall(r"(capacity|self-sufficiency|spending per teacher a year)"
-                                       r"[^()]*\((?:[^;()]*; )?95% CI ([^ ]+) to ([^ )]+)", para):
+        assert para.startswith(f"Against slow, {other} buys ")
+        assert len(sentences(para)) == 3, para
+        for what, year, lo, hi, first, last in re.findall(
+                r"(capacity|self-sufficiency|spending per teacher)(?: \([^)]*\))? at year (\d+) "
+                r"\(95% CI (\S+) to (\S+?)(?: points)?; material (?:in year (\d+) only|from year "
+                r"(\d+))", para):
+            year = int(year)
             name = {"capacity": "capacity_index", "self-sufficiency": "self_sufficiency",
-                    "spending per teacher a year": "spend_per_teacher"}[what]
-            row = diffs[(diffs.scenario == other) & (diffs.metric == name) & (diffs.year == year)].iloc[-1]
+                    "spending per teacher": "spend_per_teacher"}[what]
+            d = diffs[(diffs.scenario == other) & (diffs.metric == name) & (diffs.year == year)
+                      & (diffs.t == diffs.year if "t" in diffs.columns else True)].iloc[-1]
             scale = 100 if name != "spend_per_teacher" else 1
-            assert number(lo) == pytest.approx(row.ci_low * scale, abs=0.06 if scale == 100 else 1)
-            assert number(hi) == pytest.approx(row.ci_high * scale, abs=0.06 if scale == 100 else 1)
-            assert row.ci_low > 0 or row.ci_high < 0  # clear
+            assert number(lo) == pytest.approx(d.ci_low * scale, abs=0.06 if scale == 100 else 1)
+            assert number(hi) == pytest.approx(d.ci_high * scale, abs=0.06 if scale == 100 else 1)
+            assert d.ci_low > 0 or d.ci_high < 0  # clear
             if name == "spend_per_teacher":
-                base = summary[(summary.scenario == "slow") & (summary.metric == name) & (summary.year == year)]
-                assert abs(row["mean"]) >= 0.05 * abs(base.p50.iloc[-1])
+                base = summary[(summary.scenario == "slow") & (summary.metric == name)
+                               & (summary.year == year)]
+                assert abs(d["mean"]) >= 0.05 * abs(base.p50.iloc[-1])
             else:
-                assert abs(row["mean"]) >= (0.02 if name == "capacity_index" else 0.05)
+                assert abs(d["mean"]) >= (0.02 if name == "capacity_index" else 0.05)
             claims += 1
         assert "smaller or unclear differences count as none" in para
     assert claims > 0, "the fixture's scenarios differ materially somewhere"
@@ -471,8 +475,12 @@ def test_the_thresholds_are_settable_and_checked(compare_dir, copy_of, capsys):
     directory = copy_of(compare_dir)
     html = report(directory, "--material", "capacity=1", "--material", "spending=10")
     for para in bottom_line(html):
-        assert "capacity (95% CI" not in para and "spending per teacher a year" not in para
+        assert not re.search(r"(more|less) capacity at year", para), para
+        assert not re.search(r"(more|less) spending per teacher", para), para
         assert "at least 100 points of capacity" in para
+    default = bottom_line(report(directory))
+    assert any(re.search(r"(more|less) capacity at year", p) for p in default), \
+        "with the default thresholds the fixture has a material capacity difference"
     assert main([str(directory), "--material", "speed=2"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "capacity, self_sufficiency, equity, running, spending" in err
