@@ -137,10 +137,15 @@ def outcome_findings(out: SweepOutput, points: pd.DataFrame, outcome: str) -> st
     if not rank:
         return text + (" The sensitivity indices are empty for it (too few complete rows or "
                        "trajectories), so which parameter matters most cannot be told.")
-    name = ss.SENSITIVITY_OF.get(outcome, outcome) if out.design in ("sobol", "morris") else outcome
+    by_swing = ss.ranks_by_swing(out, outcome)
+    name = (ss.SENSITIVITY_OF.get(outcome, outcome)
+            if out.design in ("sobol", "morris") and not by_swing else outcome)
     top, value, what = rank[0]
     read_on = (f" for {metric(name).label.lower().removesuffix(' at the horizon')} (the "
                f"district's total, whose indices districtsim computes)" if name != outcome else "")
+    if by_swing and out.design in ("sobol", "morris"):
+        read_on = (" (by the swing per teacher: the indices are of the district's total "
+                   "spending, which grows with its size, varied here)")
     text += (f" What matters most{read_on}: {ss.parameter_label(top)} "
              f"({measure_text(value, what, name)}"
              f"{interval_text(out, outcome, top)})")
@@ -153,7 +158,7 @@ def outcome_findings(out: SweepOutput, points: pd.DataFrame, outcome: str) -> st
 
 
 def interval_text(out: SweepOutput, outcome: str, parameter: str) -> str:
-    s = ss.sensitivity_of(out, outcome)
+    s = ss.sensitivity_of(out, outcome) if not ss.ranks_by_swing(out, outcome) else pd.DataFrame()
     if s.empty:
         return ""
     if out.design == "sobol":

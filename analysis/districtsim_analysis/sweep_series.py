@@ -276,13 +276,25 @@ def sensitivity_of(out: SweepOutput, outcome: str) -> pd.DataFrame:
     return out.sensitivity[out.sensitivity["outcome"] == name]
 
 
+SIZE_PARAMETERS = {"district.schools", "district.teachers_per_school"}
+
+
+def ranks_by_swing(out: SweepOutput, outcome: str) -> bool:
+    """Whether `outcome`'s parameters are ranked by their swing although the design has
+    sensitivity indices: the indices are of a district total (SENSITIVITY_OF) and the
+    district's size varies, so they would name the size, which moves a total by
+    construction, not what the per-teacher outcome depends on."""
+    return outcome in SENSITIVITY_OF and any(p in SIZE_PARAMETERS for p in out.parameters)
+
+
 def ranking(out: SweepOutput, points: pd.DataFrame, outcome: str) -> list[tuple[str, float, str]]:
     """Parameters by importance for an outcome, most important first: (parameter, measure, what).
 
-    Sobol: the total index; Morris: mu*; other designs: the swing between low
-    and high values. Parameters without a value are left out.
+    Sobol: the total index; Morris: mu*; other designs, and a per-teacher outcome whose
+    indices are of a total while the district's size varies (ranks_by_swing): the swing
+    between low and high values. Parameters without a value are left out.
     """
-    s = sensitivity_of(out, outcome)
+    s = sensitivity_of(out, outcome) if not ranks_by_swing(out, outcome) else pd.DataFrame()
     if out.design == "sobol" and not s.empty:
         total = s[s["index"] == "total"].dropna(subset=["value"])
         rows = [(r.parameter, float(r.value), "total Sobol index") for r in total.itertuples()]

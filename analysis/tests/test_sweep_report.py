@@ -380,3 +380,19 @@ def test_swing_interval_is_welchs():
     assert w.size == 4
     assert w.half_width == pytest.approx(1.959963984540054 * math.sqrt(1 / 3 + 1 / 3))
     assert w.clear
+
+
+def test_spending_per_teacher_is_not_ranked_by_the_districts_total(binary, tmp_path):
+    # A Sobol sweep that varies the district's size: its indices of spending are of the
+    # district's total, which grows with the size by construction; the finding on spending
+    # per teacher ranks by the per-teacher swing and says so.
+    directory = outputs.sweep_output(binary, tmp_path / "sized", "scenarios/sweeps/dials_sobol.toml",
+                                     "sweep.samples=8", "sweep.replications=1", "district.schools=10")
+    out = load_output(directory)
+    assert "district.schools" in out.parameters
+    points = ss.point_table(out)
+    words = text(report(directory))
+    finding = words[words.index("Spending per teacher (mean of years"):].split("\n")[0]
+    top = ss.swings(out, points, ss.COST)[0]
+    assert "What matters most (by the swing per teacher" in finding
+    assert f"{ss.parameter_label(top.parameter)} (a swing of {fmt(ss.COST, top.size)}" in finding
