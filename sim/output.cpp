@@ -802,7 +802,7 @@ std::string short_number(double v) {
   if (is_empty(v)) return "-";
   if (v == 0) v = 0;
   char buf[32];
-  if (std::fabs(v) >= 1000)
+  if (std::fabs(v) >= 99.5)  // whole numbers: %.3g wrote 999.6 as "1e+03"
     std::snprintf(buf, sizeof buf, "%.0f", v);
   else
     std::snprintf(buf, sizeof buf, "%.3g", v);

@@ -75,7 +75,7 @@ class Change:
     good: bool          # in the compared scenario's favour
     text: str           # "15.7 points more capacity at year 5 (95% CI ...; material from ...)"
     year: int           # where the difference is largest
-    span: tuple         # (first, last) year of the material stretch around it
+    years: list         # every year in which it is material in this direction
 
 
 def _threshold(key: str, t: dict, base_median: float) -> float:
@@ -145,18 +145,37 @@ def _describe(out: RunOutput, key: str, other: str, r: dict, sign: int) -> tuple
         good = sign < 0
         return good, (f"{money(abs(mean))} {'less' if good else 'more'} spending per teacher "
                       f"({chr(0x2212) if good else '+'}{pct:.0f}%)")
+    # The gap's size decides (MODEL.md 5: "smaller in absolute value"); the words say which
+    # way it moved, as the key findings do (a negative move tilts it toward the neediest).
     a = series.at_year(out, name, out.names[0], r["year"])["p50"]
     b = series.at_year(out, name, other, r["year"])["p50"]
     good = not is_missing(a) and not is_missing(b) and abs(b) < abs(a)
-    return good, (f"a {'narrower' if good else 'wider'} equity gap "
-                  f"({fmt(name, b, signed=True)} against {fmt(name, a, signed=True)})")
+    toward = "the neediest" if sign < 0 else "the least-needy"
+    return good, (f"an equity gap moved {fmt_diff(name, mean)} toward {toward} schools "
+                  f"({fmt(name, b, signed=True)} against {fmt(name, a, signed=True)}, "
+                  f"{'smaller' if good else 'larger'} in size)")
 
 
-def _years(span: tuple[int, int], horizon: int) -> str:
-    lo, hi = span
-    if lo == hi:
-        return f"in year {lo} only"
-    return f"from year {lo} to {'the end of the run' if hi == horizon else f'year {hi}'}"
+def _years(years: list[int], horizon: int) -> str:
+    """'in years 1\u20134 and 6', 'in year 7 only', 'in years 8 to the end of the run'."""
+    runs, start = [], None
+    for i, y in enumerate(years):
+        if start is None:
+            start = y
+        if i + 1 == len(years) or years[i + 1] != y + 1:
+            runs.append((start, y))
+            start = None
+    if len(runs) == 1 and runs[0][0] == runs[0][1]:
+        return f"in year {runs[0][0]} only"
+    parts = [f"{lo}" if lo == hi else
+             (f"{lo} to the end of the run" if hi == horizon and len(runs) == 1 else f"{lo}{DASH}{hi}")
+             for lo, hi in runs]
+    head = "in year" if len(runs) == 1 and runs[0][0] == runs[0][1] else "in years"
+    return f"{head} {_and(parts)}"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def compare_changes(out: RunOutput, other: str, t: dict) -> list[Change]:
@@ -171,17 +190,12 @@ def compare_changes(out: RunOutput, other: str, t: dict) -> list[Change]:
             if not hits:
                 continue
             peak = max(hits, key=lambda i: abs(rows[i]["mean"]))
-            lo = hi = peak
-            while lo - 1 >= 0 and signs[lo - 1] == sign:
-                lo -= 1
-            while hi + 1 < len(rows) and signs[hi + 1] == sign:
-                hi += 1
             r = rows[peak]
             good, words = _describe(out, key, other, r, sign)
-            span = (rows[lo]["year"], rows[hi]["year"])
+            years = [rows[i]["year"] for i in hits]
             text = (f"{words} at year {r['year']} ({_ci(name, r)}; material "
-                    f"{_years(span, out.horizon)})")
-            changes.append(Change(key, sign, good, text, r["year"], span))
+                    f"{_years(years, out.horizon)})")
+            changes.append(Change(key, sign, good, text, r["year"], years))
     return changes
 
 
@@ -201,7 +215,7 @@ def compare_bottom_line(out: RunOutput, other: str, t: dict) -> str:
     s2 = (f"It costs {_join([c.text for c in costs])}." if costs
           else "It costs nothing material: no outcome is clearly and materially worse in any year.")
     year = reference_year(out)
-    lasting = [c for c in changes if c.span[0] <= year <= c.span[1]]
+    lasting = [c for c in changes if year in c.years]
     when = f"By year {year}" + (" (the end of the run)" if year == out.horizon else "")
     if changes and not lasting:
         s3 = f"{when} none of these differences is material any more; "

@@ -109,7 +109,7 @@ figcaption { font-size: 0.93em; color: #333; margin-top: 6px; }
 table { border-collapse: collapse; font-size: 0.9em; }
 caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
 th, td { border: 1px solid #ddd; padding: 4px 9px; text-align: left; vertical-align: top; }
-th { background: #f3f5f8; overflow-wrap: anywhere; }
+th { background: #f3f5f8; }
 td.num { text-align: right; white-space: nowrap; }
 .note { color: #555; font-size: 0.92em; }
 footer { color: #666; font-size: 0.85em; margin-top: 3em; border-top: 1px solid #e3e3e3;

@@ -164,6 +164,12 @@ def fmt_diff(name_or_metric, value) -> str:
         if text == "0.0":
             return "0.0 points"
         return f"{'+' if pts > 0 else chr(0x2212)}{text} points"
+    if m.unit == YEARS:  # a difference of years: "+0.3 years", not "+0 years"
+        v = float(value)
+        text = f"{abs(v):.1f}"
+        if text == "0.0":
+            return "0.0 years"
+        return f"{'+' if v > 0 else chr(0x2212)}{text} {'year' if text == '1.0' else 'years'}"
     return fmt(m, value, signed=True)
 
 

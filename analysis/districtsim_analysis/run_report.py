@@ -336,7 +336,8 @@ def sustainability_sentence(out: RunOutput, name: str, with_rule: bool = True) -
     if reached == 0:
         return (f"In none of the {s['runs']} runs did the district become sustainable{rule} "
                 f"within {out.horizon} years.")
-    span = (f"after {s['median']:.0f} years (median; {s['min']:.0f}{DASH}{s['max']:.0f})"
+    span = (f"after {s['median']:.0f} years (median; shortest {s['min']:.0f}, longest "
+            f"{s['max']:.0f})"
             if reached > 1 else f"after {s['median']:.0f} years")
     never = (f"; in the other {s['never']} it never did within {out.horizon} years"
              if s["never"] else "")
@@ -508,11 +509,13 @@ def run_differences_table(out: RunOutput) -> Table:
                 continue
             r = df.iloc[0]
             d = {"mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"]}
-            rows.append([other, metric(name).label, diff_with_ci(name, d),
+            star = " *" if verdict(d, "x", "x").startswith("clearly") else ""
+            rows.append([other, metric(name).label, diff_with_ci(name, d) + star,
                          f"{int(r['n'])}" if not is_missing(r["n"]) else "0"])
     return Table(["scenario", "per-run outcome", f"difference from {out.names[0]} (95% CI)",
                   "pairs"], rows,
-                 caption="Per-run outcomes: mean paired difference from the baseline (pairs: "
+                 caption="Per-run outcomes: mean paired difference from the baseline (* the "
+                         "95% interval excludes zero; pairs: "
                          "runs where both values exist; years to sustainability only counts runs "
                          "where both scenarios became sustainable)")
 

@@ -174,6 +174,20 @@ def interval_text(out: SweepOutput, outcome: str, parameter: str) -> str:
             f"{fmt_effect(name, r['mu_star_ci_high'].iloc[0])}")
 
 
+def close_second(out: SweepOutput, outcome: str, rank: list) -> bool:
+    """Whether the second parameter's index lies within the first's 95% interval."""
+    s = ss.sensitivity_of(out, outcome)
+    if s.empty:
+        return False
+    if out.design == "sobol":
+        r = s[(s["parameter"] == rank[0][0]) & (s["index"] == "total")]
+        low = r["ci_low"].iloc[0] if not r.empty else math.nan
+    else:
+        r = s[s["parameter"] == rank[0][0]]
+        low = r["mu_star_ci_low"].iloc[0] if not r.empty else math.nan
+    return not is_missing(low) and rank[1][1] >= low
+
+
 def bottom_line_section(out: SweepOutput, points: pd.DataFrame, front: pd.Series) -> Section:
     """Three sentences: what moves capacity most, what moves spending per teacher most (per
     teacher-year, not the district's total, which grows with its size by construction), and
@@ -186,13 +200,20 @@ def bottom_line_section(out: SweepOutput, points: pd.DataFrame, front: pd.Series
         if outcome not in points.columns or points[outcome].notna().sum() == 0:
             continue
         y = points[outcome]
-        top = ss.swings(out, points, outcome)[0]
+        # The parameter the summary ranks first (its sensitivity index, or its swing), so
+        # that the two sections agree; its swing says which way it moves the outcome.
+        rank = ss.ranking(out, points, outcome)
+        first = rank[0][0] if rank else ss.swings(out, points, outcome)[0].parameter
+        top = ss.swing(points, first, outcome, ss.levelled(out, first))
         text = (f"Across the {len(points):,} points, {what} ranges from {fmt(outcome, y.min())} to "
                 f"{fmt(outcome, y.max())}")
         if not math.isnan(top.size):
             label = ss.parameter_label(top.parameter)
             text += (f"; {label} moves it most: at {top.low_label} it averages "
                      f"{fmt(outcome, top.low)}, at {top.high_label} {fmt(outcome, top.high)}")
+            if len(rank) > 1 and rank[0][2] != "swing" and close_second(out, outcome, rank):
+                text += (f" ({ss.parameter_label(rank[1][0])} comes close: their "
+                         f"{rank[0][2]}s' 95% intervals overlap)")
             if not math.isnan(top.half_width):
                 sure.append(f"{label}'s swing of {what} is {fmt_effect(outcome, top.size)} "
                             f"\u00b1 {fmt_effect(outcome, top.half_width)} (95% interval over the "
