@@ -92,11 +92,14 @@ def claims_section(rows):
              "where the claim applies, with its Wilson 95% interval; the claim passes when the share is at",
              "least the required one. The patterns move their dial to 0.1 and 0.9 with the strategy held",
              "(adaptivity 0), as their scenarios in `scenarios/validation/` do for the reference district.",
-             "", "| claim | applies | holds in | share [95%] | required | passes |", "|---|---|---|---|---|---|"]
+             "Runs: the replications of each scenario the claim compares (80, or 320 for the claims whose",
+             "effect is a few hundredths against a spread between runs of a few tenths; tests/test_contexts.cpp).",
+             "", "| claim | applies | runs | holds in | share [95%] | required | passes |", "|---|---|---|---|---|---|---|"]
     for r in shares:
         text, _, applies = r["claim"].rpartition(" [applies: ")
         holds = sum(1 for c in per[r["group"]] if c["pass"] == "1")
-        lines.append(f"| **{cell(r['group'])}**: {cell(text)} | {cell(applies.rstrip(']'))} | {holds} of {r['n']} "
+        runs = max((int(c["n"]) for c in per[r["group"]]), default=0)
+        lines.append(f"| **{cell(r['group'])}**: {cell(text)} | {cell(applies.rstrip(']'))} | {runs} | {holds} of {r['n']} "
                      f"| {float(r['estimate']):.0%} [{float(r['low']):.0%}, {float(r['high']):.0%}] "
                      f"| {r['target'].replace('at least ', '').replace(' of applicable contexts', '')} "
                      f"| {'yes' if r['pass'] == '1' else '**no**'} |")
