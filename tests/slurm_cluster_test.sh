@@ -243,7 +243,7 @@ for k in 1 2; do
   grep -A1 "continue with:" "$log/shard-$k.log" | grep -qxF "  $resume" ||
     fail "shard $k's hint does not name $resume: $(grep -A1 'continue with' "$log/shard-$k.log")"
   grep -A1 "continue with:" "$log/shard-$k.log" | grep -q -- "--resume" && fail "shard $k's hint names districtsim --resume"
-  kept[$k]="$(grep -o 'interrupted: [0-9]* of' "$log/shard-$k.log" | grep -o '[0-9]*')"
+  kept[k]="$(grep -o 'interrupted: [0-9]* of' "$log/shard-$k.log" | grep -o '[0-9]*')"
 done
 
 # --- the documented command resumes them; the merge completes ---------------------
