@@ -7,11 +7,14 @@
 #
 # It checks, in about two minutes:
 #   - --cpus beyond the node's CPUs is refused before anything is submitted;
-#   - the job array runs the shards and the merge job (afterany) waits for
+#   - the job array runs 3 shards and the merge job (afterany) waits for
 #     them: shard 1 is cancelled (scancel) and shard 2 runs past its time
-#     limit, so the merge fails at once, naming both and the resume command;
-#   - inside the shards, the interruption hint names that command;
-#   - the command resubmits the two shards and the merge, which completes:
+#     limit; inside both, the interruption hint names DIR.slurm/resume;
+#   - DIR.slurm/resume, run while shard 2 still runs, resubmits shard 1 alone
+#     and replaces the waiting merge by one after the new and running jobs;
+#   - that merge runs when shard 2 has timed out and fails at once (it does
+#     not hang), naming shard 2 and the resume command;
+#   - DIR.slurm/resume --time=10 resubmits shard 2, and the merge completes:
 #     the merged files equal the sweep run on this machine, byte for byte,
 #     and its manifest sums the shards' resumed runs;
 #   - logs are appended across resubmissions, a merge run again after the
@@ -89,7 +92,7 @@ node="$(slurmd -C | sed -n 's/^NodeName=[^ ]* /NodeName='"$host"' /p')"
 cpus="$(sed -n 's/.* CPUs=\([0-9]*\).*/\1/p' <<<"$node")"
 cat >"$work/slurm.conf" <<CONF
 ClusterName=districtsim-test
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
 SlurmUser=root
@@ -113,7 +116,7 @@ JobCompType=jobcomp/none
 MpiDefault=none
 ReturnToService=2
 KillWait=5
-$node State=UNKNOWN
+$node NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$work/slurm.conf"
@@ -225,33 +228,47 @@ done
 kill -STOP "$shard2_pid"
 echo "shard 1 cancelled, shard 2 held until its time limit: $((SECONDS - t0)) s in"
 
-[[ "$(wait_ended "${array}_1")" == CANCELLED ]] || fail "shard 1 was not cancelled"
-[[ "$(wait_ended "${array}_2")" == TIMEOUT ]] || fail "shard 2 did not run out of time"
-[[ "$(wait_ended "${array}_3")" == COMPLETED ]] || fail "shard 3 did not complete"
-# The merge does not hang on the failed shards: it runs, fails, and says why.
-[[ "$(wait_ended "$merge")" == FAILED ]] || fail "the merge did not fail on unfinished shards"
-echo "shards ended and the merge failed as expected: $((SECONDS - t0)) s in"
 resume="$work/merged.slurm/resume"
 log="$work/merged.slurm/logs"
-grep -q "shard(s) 1,2 of 3 did not finish" "$log/merge.log" || fail "merge.log does not name shards 1 and 2"
+# Inside a job, districtsim's own hint names the job's resume command.
+hint_names_resume() {
+  grep -q "^districtsim: interrupted: " "$log/shard-$1.log" || fail "shard $1 was not interrupted cleanly"
+  grep -A1 "continue with:" "$log/shard-$1.log" | grep -qxF "  $resume" ||
+    fail "shard $1's hint does not name $resume: $(grep -A1 'continue with' "$log/shard-$1.log")"
+  grep -A1 "continue with:" "$log/shard-$1.log" | grep -q -- "--resume" && fail "shard $1's hint names districtsim --resume"
+  kept[$1]="$(grep -o 'interrupted: [0-9]* of' "$log/shard-$1.log" | grep -o '[0-9]*')"
+}
+[[ "$(wait_ended "${array}_1")" == CANCELLED ]] || fail "shard 1 was not cancelled"
+hint_names_resume 1
+
+# The documented command, while shard 2 still runs: it resubmits shard 1
+# only (shard 3 is queued, running or done), and replaces the waiting merge
+# by one after shard 1's new job and the shards still running.
+"$resume" >"$work/resume1.out"
+cat "$work/resume1.out"
+grep -qx "cancelled the waiting merge job(s) $merge" "$work/resume1.out" || fail "resume did not replace the waiting merge"
+grep -q "^resubmitted shard(s) 1 of 3 as job" "$work/resume1.out" || fail "resume did not resubmit shard 1 alone"
+merge2="$(sed -n 's/^the merge is job \([0-9]*\);.*/\1/p' "$work/resume1.out")"
+[[ "$(wait_ended "$merge")" == CANCELLED ]] || fail "the first merge job was not cancelled"
+
+[[ "$(wait_ended "${array}_2")" == TIMEOUT ]] || fail "shard 2 did not run out of time"
+[[ "$(wait_ended "${array}_3")" == COMPLETED ]] || fail "shard 3 did not complete"
+grep -q "DUE TO TIME LIMIT" "$log/shard-2.log" || fail "shard 2's log does not show its time limit"
+hint_names_resume 2
+# The merge does not hang on the shard that ran out of time: it runs, fails,
+# and says which shard and what to do.
+[[ "$(wait_ended "$merge2")" == FAILED ]] || fail "the merge did not fail on an unfinished shard"
+echo "shard 2 ran out of time and the merge failed as expected: $((SECONDS - t0)) s in"
+grep -q "shard(s) 2 of 3 did not finish" "$log/merge.log" || fail "merge.log does not name shard 2"
 grep -qxF "  $resume" "$log/merge.log" || fail "merge.log does not give the resume command"
 [[ ! -e "$work/merged" ]] || fail "a failed merge left results"
-grep -q "DUE TO TIME LIMIT" "$log/shard-2.log" || fail "shard 2's log does not show its time limit"
-# Inside the job, districtsim's own hint names the job's resume command.
-for k in 1 2; do
-  grep -q "^districtsim: interrupted: " "$log/shard-$k.log" || fail "shard $k was not interrupted cleanly"
-  grep -A1 "continue with:" "$log/shard-$k.log" | grep -qxF "  $resume" ||
-    fail "shard $k's hint does not name $resume: $(grep -A1 'continue with' "$log/shard-$k.log")"
-  grep -A1 "continue with:" "$log/shard-$k.log" | grep -q -- "--resume" && fail "shard $k's hint names districtsim --resume"
-  kept[k]="$(grep -o 'interrupted: [0-9]* of' "$log/shard-$k.log" | grep -o '[0-9]*')"
-done
 
-# --- the documented command resumes them; the merge completes ---------------------
-"$resume" --time=10 >"$work/resume.out"
-cat "$work/resume.out"
-grep -q "resubmitted shard(s) 1,2 of 3 as job" "$work/resume.out" || fail "resume did not resubmit shards 1 and 2"
-merge2="$(sed -n 's/^the merge is job \([0-9]*\);.*/\1/p' "$work/resume.out")"
-[[ "$(wait_ended "$merge2")" == COMPLETED ]] || fail "the merge after the resume did not complete"
+# --- the documented command again, with a longer limit; the merge completes -------
+"$resume" --time=10 >"$work/resume2.out"
+cat "$work/resume2.out"
+grep -q "^resubmitted shard(s) 2 of 3 as job" "$work/resume2.out" || fail "resume did not resubmit shard 2"
+merge3="$(sed -n 's/^the merge is job \([0-9]*\);.*/\1/p' "$work/resume2.out")"
+[[ "$(wait_ended "$merge3")" == COMPLETED ]] || fail "the merge after the resume did not complete"
 echo "resumed and merged: $((SECONDS - t0)) s in"
 for f in points.csv runs.csv point_summary.csv sensitivity.csv; do
   cmp "$work/whole/$f" "$work/merged/$f" || fail "$f of the merge differs from the sweep run on this machine"
