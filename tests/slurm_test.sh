@@ -59,6 +59,7 @@ refused "--qos must be a name" --out "$work/r" --shards 2 --qos 'x;y'
 refused "--sbatch --array=1-3: slurm-sweep sets that itself" --out "$work/r" --shards 2 --sbatch --array=1-3
 refused "--sbatch --open-mode=truncate: slurm-sweep sets that itself" --out "$work/r" --shards 2 --sbatch --open-mode=truncate
 refused "--sbatch takes one sbatch option" --out "$work/r" --shards 2 --sbatch constraint=avx2
+refused "without spaces" --out "$work/r" --shards 2 --sbatch '--comment=a b'
 refused "--out needs a value" --shards 2 --out
 refused "unknown option: --nodes" --out "$work/r" --shards 2 --nodes 2
 mkdir -p "$work/r" && touch "$work/r/manifest.json"
