@@ -62,6 +62,7 @@ refused "--sbatch takes one sbatch option" --out "$work/r" --shards 2 --sbatch c
 refused "without spaces" --out "$work/r" --shards 2 --sbatch '--comment=a b'
 refused "--out needs a value" --shards 2 --out
 refused "unknown option: --nodes" --out "$work/r" --shards 2 --nodes 2
+refused "a results path with spaces" --out "$work/r s" --shards 2
 mkdir -p "$work/r" && touch "$work/r/manifest.json"
 refused "already exists and is not empty" --out "$work/r" --shards 2
 rm -rf "$work/r"
