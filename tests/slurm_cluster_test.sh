@@ -44,10 +44,19 @@ t0=$SECONDS
 work="$(mktemp -d)"
 chmod 755 "$work"  # jobs run as root, but the daemons check their folders
 pids=()
+shard2_pid=""
 stop_cluster() {
   local rc=$?
-  if [[ -f "$work/slurm.conf" ]] && ((${#pids[@]} > 0)); then
-    SLURM_CONF="$work/slurm.conf" scancel --quiet --user=root 2>/dev/null || true
+  # Jobs first, while slurmd and munged are there to end them (a slurmstepd
+  # whose slurmd is gone waits for it forever).
+  if [[ -f "$work/slurm.conf" ]] && ((${#pids[@]} > 2)); then
+    export SLURM_CONF="$work/slurm.conf"
+    scancel --quiet --user=root 2>/dev/null || true
+    for _ in $(seq 100); do
+      [[ -z "$(squeue -h 2>/dev/null)" ]] && break
+      [[ -n "$shard2_pid" ]] && { kill -CONT "$shard2_pid" 2>/dev/null || true; }
+      sleep 0.2
+    done
   fi
   # The daemons this test started, by their ids, youngest first (munged
   # last: the others need it to shut down cleanly).
