@@ -442,8 +442,11 @@ void print_sweep_files(const std::string& out, const ds::SweepSpec& spec, const 
   std::cout << '\n';
 }
 
-// The command that continues this sweep.
+// The command that continues this sweep: DISTRICTSIM_RESUME_COMMAND where the
+// sweep runs inside a job that is resumed by resubmitting it (the shard jobs of
+// scripts/slurm-sweep set it to their own resume command), else the sweep's.
 std::string resume_command(const SweepArgs& a) {
+  if (const char* job = std::getenv("DISTRICTSIM_RESUME_COMMAND"); job != nullptr && *job != '\0') return job;
   std::string cmd = ds::program_command() + " sweep " + ds::shell_quote(a.file) + " --out " + ds::shell_quote(a.out);
   for (const std::string& s : a.sets) cmd += " --set " + ds::shell_quote(s);
   if (!a.shard.empty()) cmd += " --shard " + a.shard;
@@ -685,6 +688,7 @@ int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv) {
         ds::write_sweep_results(spec, design, shards.journals, out->staging(), 1000, &g_interrupted);
     ds::SweepManifestExtra extra;
     extra.merged_shards = shards.count;
+    extra.resumed_runs = shards.resumed_runs;
     const ds::RunManifest m = sweep_manifest(spec, argv, inv.sets, 1, t.teacher_steps, started_at, start);
     ds::write_sweep_manifest(out->staging() / "manifest.json", spec, design.points, m, extra);
     out->commit();

@@ -1,6 +1,7 @@
 #include "sweep_run.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <memory>
@@ -396,30 +397,91 @@ SweepInvocation read_invocation(const fs::path& dir) {
   return inv;
 }
 
+namespace {
+
+// A finished shard directory has its journal and invocation; an unfinished
+// one has them in its work directory (DIR.partial) only.
+bool is_shard_dir(const fs::path& d) {
+  std::error_code ec;
+  return fs::exists(d / "journal.bin", ec) && fs::exists(d / "invocation.txt", ec);
+}
+
+// The command that runs shard `name` (K/N) of the sweep `inv` into `dir`;
+// with --resume, the one that finishes a shard begun there.
+std::string shard_command(const std::string& dir, const SweepInvocation& inv, const std::string& name,
+                          bool resume) {
+  std::string cmd = program_command() + " sweep " + shell_quote(inv.file.string()) + " --out " + dir +
+                    " --shard " + name;
+  for (const std::string& s : inv.sets) cmd += " --set " + shell_quote(s);
+  return resume ? cmd + " --resume" : cmd;
+}
+
+// Reads "resumed_runs" from a shard's manifest.json (this program's own
+// format, matched as written); 0 when the manifest or the field is absent.
+std::size_t manifest_resumed_runs(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_regular_file(dir / "manifest.json", ec)) return 0;
+  const std::string text = read_text(dir / "manifest.json");
+  const std::string key = "\n  \"resumed_runs\": ";
+  const std::size_t at = text.find(key);
+  if (at == std::string::npos) return 0;
+  return static_cast<std::size_t>(std::strtoull(text.c_str() + at + key.size(), nullptr, 10));
+}
+
+}  // namespace
+
 SweepInvocation shard_invocation(const std::vector<fs::path>& dirs) {
-  for (const fs::path& d : dirs)
-    if (!fs::exists(d / "journal.bin") || !fs::exists(d / "invocation.txt"))
+  // The sweep is read from the first directory that is a shard, finished or
+  // not; check_shards then says what each of the others lacks.
+  std::string absent;
+  for (const fs::path& d : dirs) {
+    std::error_code ec;
+    if (is_shard_dir(d)) return read_invocation(d);
+    if (is_shard_dir(sweep_work_dir(d))) return read_invocation(sweep_work_dir(d));
+    if (fs::exists(d, ec))
       throw SweepInputError(d.string() +
                             " is not a sweep shard (shards are the results of districtsim sweep "
                             "--shard K/N)");
-  return read_invocation(dirs.at(0));
+    absent += (absent.empty() ? "" : ", ") + d.string();
+  }
+  throw SweepInputError("no shard folder exists (" + absent +
+                        ", nor their .partial work folders): run the shards first, each with " +
+                        program_command() + " sweep SWEEP.toml --shard K/N --out FOLDER");
 }
 
 MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spec,
                          const Design& design) {
   MergeShards shards;
   std::vector<std::string> owner;  // shard directory by shard index
-  std::string first_program;       // the build that ran the first shard
-  for (const fs::path& d : dirs) {
+  const fs::path* first_finished = nullptr;  // and the build that ran it:
+  std::string first_program;
+  const fs::path* first = nullptr;  // the first directory that is a shard, finished or not
+  std::vector<std::string> unfinished;  // what each unfinished shard lacks, and its command
+  std::vector<fs::path> absent;         // neither a shard folder nor its work folder
+  for (const fs::path& given : dirs) {
+    std::error_code ec;
+    // An unfinished shard is its work folder: it is checked as a finished
+    // one is, then counted.
+    const bool finished = is_shard_dir(given);
+    if (!finished && !is_shard_dir(sweep_work_dir(given))) {
+      if (fs::exists(given, ec))
+        throw SweepInputError(given.string() +
+                              " is not a sweep shard (shards are the results of districtsim sweep "
+                              "--shard K/N)");
+      absent.push_back(given);
+      continue;
+    }
+    const fs::path d = finished ? given : sweep_work_dir(given);
     if (std::string why = sweep_definition_mismatch(d, spec); !why.empty()) {
       // The sweep is loaded from the first shard's invocation: if that shard
       // disagrees with it, the files changed since, not the shard.
-      if (&d == &dirs[0])
+      if (first == nullptr)
         throw SweepInputError("the sweep that " + d.string() + " ran (" + spec.file + ") changed since: " + why +
                               "; merge needs the sweep file and base scenario as the shards ran them");
-      throw SweepInputError(d.string() + " is a shard of another sweep than " + dirs[0].string() +
+      throw SweepInputError(d.string() + " is a shard of another sweep than " + first->string() +
                             ": " + why);
     }
+    if (first == nullptr) first = &given;
     JournalScan scan;
     try {
       scan = scan_journal(d / "journal.bin");
@@ -432,7 +494,7 @@ MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spe
     // (another seed, say) would otherwise be merged.
     if (!(h == journal_header(spec, design, {h.shard_index, h.shard_count})))
       throw SweepInputError((d / "journal.bin").string() + " is the journal of another sweep than " +
-                            dirs[0].string() + " (its header does not match this sweep's definition)");
+                            first->string() + " (its header does not match this sweep's definition)");
     if (shards.count == 0) {
       shards.count = h.shard_count;
       owner.assign(shards.count, "");
@@ -440,13 +502,21 @@ MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spe
     const std::string name =
         std::to_string(h.shard_index + 1) + "/" + std::to_string(h.shard_count);
     if (h.shard_count != shards.count)
-      throw SweepInputError(d.string() + " is shard " + name + ", but " + dirs[0].string() +
+      throw SweepInputError(d.string() + " is shard " + name + ", but " + first->string() +
                             " is one of " + std::to_string(shards.count) + " shards");
     if (!owner[h.shard_index].empty())
-      throw SweepInputError(owner[h.shard_index] + " and " + d.string() + " are both shard " +
+      throw SweepInputError(owner[h.shard_index] + " and " + given.string() + " are both shard " +
                             name);
+    owner[h.shard_index] = given.string();
     const std::size_t expected =
         shard_size(design.points * spec.replications, {h.shard_index, shards.count});
+    if (!finished) {
+      const std::size_t have = std::min(scan.records.size(), expected);
+      unfinished.push_back("shard " + name + " in " + given.string() + " is unfinished: " + d.string() + " holds " + std::to_string(have) + " of its " + std::to_string(expected) +
+                           " runs (" + std::to_string(expected - have) + " to run); finish it with\n    " +
+                           shard_command(shell_quote(given.string()), read_invocation(d), name, true));
+      continue;
+    }
     // Damage in a finished shard is not an unfinished shard: its folder
     // cannot be resumed, and what follows the damage cannot be read.
     if (scan.valid_end < scan.file_size && fs::exists(d / "manifest.json"))
@@ -463,26 +533,42 @@ MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spe
     // One build for every shard: two builds of the model in one result
     // would be mixed silently.
     const std::string program = read_invocation(d).program;
-    if (&d == &dirs[0])
+    if (first_finished == nullptr) {
+      first_finished = &given;
       first_program = program;
-    else if (program != first_program)
+    } else if (program != first_program) {
       throw SweepInputError(d.string() + " was run by " + (program.empty() ? "an older districtsim" : program) +
-                            ", " + dirs[0].string() + " by " +
+                            ", " + first_finished->string() + " by " +
                             (first_program.empty() ? "an older districtsim" : first_program) +
                             ": run the shards with one build, then merge");
-    owner[h.shard_index] = d.string();
-    shards.journals.push_back(d / "journal.bin");
-  }
-  std::string missing;
-  std::size_t missing_count = 0;
-  for (std::size_t k = 0; k < shards.count; ++k)
-    if (owner[k].empty()) {
-      missing += (missing.empty() ? "" : ", ") + std::to_string(k + 1) + "/" +
-                 std::to_string(shards.count);
-      ++missing_count;
     }
-  if (!missing.empty())
-    throw SweepInputError((missing_count > 1 ? "missing shards " : "missing shard ") + missing);
+    shards.journals.push_back(d / "journal.bin");
+    shards.resumed_runs += manifest_resumed_runs(d);
+  }
+  // Shards that never started: no folder to name them by, unless one
+  // missing shard goes with one absent folder.
+  std::vector<std::string> missing;
+  for (std::size_t k = 0; k < shards.count; ++k)
+    if (owner[k].empty()) missing.push_back(std::to_string(k + 1) + "/" + std::to_string(shards.count));
+  std::vector<std::string> problems = unfinished;
+  const SweepInvocation inv = read_invocation(is_shard_dir(*first) ? *first : sweep_work_dir(*first));
+  if (missing.size() == 1 && absent.size() == 1) {
+    problems.push_back("shard " + missing[0] + " never started: neither " + absent[0].string() + " nor " +
+                       sweep_work_dir(absent[0]).string() + " exists; run it with\n    " +
+                       shard_command(shell_quote(absent[0].string()), inv, missing[0], false));
+  } else {
+    for (const fs::path& d : absent)
+      problems.push_back("no such shard folder: " + d.string() + " (nor " + sweep_work_dir(d).string() + ")");
+    for (const std::string& m : missing)
+      problems.push_back("missing shard " + m + ": run it with " + shard_command("FOLDER", inv, m, false) +
+                         ", then merge every shard's folder");
+  }
+  if (problems.size() == 1 && unfinished.empty() && absent.empty()) throw SweepInputError(problems[0]);
+  if (!problems.empty()) {
+    std::string msg = "not every shard is finished; nothing merged:";
+    for (const std::string& p : problems) msg += "\n  " + p;
+    throw SweepInputError(msg);
+  }
   return shards;
 }
 

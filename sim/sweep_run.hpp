@@ -190,21 +190,25 @@ std::string sweep_definition_mismatch(const std::filesystem::path& dir, const Sw
 SweepInvocation read_invocation(const std::filesystem::path& dir);
 
 // The invocation of the sweep that shard directories `dirs` (as given to
-// `districtsim merge`) come from: read_invocation of the first, once every
-// one is checked to be a shard directory (SweepInputError naming the first
-// that is not).
+// `districtsim merge`) come from: read_invocation of the first that is a
+// shard, finished or begun (its work directory DIR.partial); a folder that
+// exists but is neither is refused (SweepInputError naming it), as is a list
+// where no folder exists.
 SweepInvocation shard_invocation(const std::vector<std::filesystem::path>& dirs);
 
 // The shards of one sweep, ready to merge.
 struct MergeShards {
   std::vector<std::filesystem::path> journals;  // journal.bin of each of `dirs`, in their order
   std::size_t count = 0;                        // N: the sweep was split into N shards
+  std::size_t resumed_runs = 0;                 // the shards' resumed_runs, summed
 };
 
 // Checks that shard directories `dirs` are together the whole sweep
 // `spec`: each ran this definition, all of them split it into the same
 // number of shards, no shard comes twice or is missing, and each finished
-// all its runs. SweepInputError saying what is wrong otherwise.
+// all its runs. SweepInputError saying what is wrong otherwise: every
+// unfinished shard (its work directory DIR.partial), with the runs it lacks
+// and the command that finishes it, and every shard that never started.
 MergeShards check_shards(const std::vector<std::filesystem::path>& dirs, const SweepSpec& spec,
                          const Design& design);
 

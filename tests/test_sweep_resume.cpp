@@ -77,10 +77,11 @@ ds::SweepSpec load(const std::string& file) {
 // consumed, as SIGINT would: an interrupted sweep whose journal holds at
 // least those `n` runs.
 ds::SweepRunResult run_then_cancel(const ds::SweepSpec& spec, const ds::Design& design,
-                                   ds::SweepWork& work, std::size_t n) {
+                                   ds::SweepWork& work, std::size_t n, ds::SweepShard shard = {}) {
   std::atomic<bool> cancel{false};
   std::size_t consumed = 0;
   ds::SweepRunOptions opts;
+  opts.shard = shard;
   opts.cancel = &cancel;
   opts.on_run = [&] {
     if (++consumed == n) cancel = true;
@@ -389,6 +390,27 @@ TEST_CASE("sweep: SIGINT and SIGTERM keep the finished runs, say how to resume, 
   }
 }
 
+TEST_CASE("sweep: inside a job, the hint names the job's own resume command", "[sweep][cli]") {
+  // scripts/slurm-sweep's shard jobs set DISTRICTSIM_RESUME_COMMAND: a shard
+  // that fails or is interrupted says to resubmit, not to run districtsim
+  // --resume by hand beside the scheduler. A journal that cannot grow past
+  // 100 KB fails the sweep after a few dozen runs.
+  ResumeDir d;
+  ChildOptions o;
+  o.env = {{"DISTRICTSIM_RESUME_COMMAND", "/results/x.slurm/resume"}};
+  o.file_size_limit = 100 * 1024;
+  const CommandResult r = run_districtsim_in({"sweep", d.file(), "--out", d.out("f"), "-q", "--shard", "1/2"}, o);
+  INFO(r.err);
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "continue with:\n  /results/x.slurm/resume)"));
+  CHECK_FALSE(contains(r.err, "--resume"));
+  // Outside such a job: the sweep's own command.
+  o.env = {{"DISTRICTSIM_RESUME_COMMAND", ""}};
+  const CommandResult plain = run_districtsim_in({"sweep", d.file(), "--out", d.out("g"), "-q", "--shard", "1/2"}, o);
+  CHECK(plain.status == 1);
+  CHECK(contains(plain.err, cat(" sweep ", d.file(), " --out ", d.out("g"), " --shard 1/2 --resume")));
+}
+
 TEST_CASE("sweep: writing the results (a merge's whole work) stops when interrupted",
           "[sweep][journal]") {
   // merge and the end of a sweep pass the signal flag: Ctrl-C and SIGTERM
@@ -513,6 +535,65 @@ TEST_CASE("sweep: merged shards equal the unsharded sweep, file for file", "[swe
     CHECK(r.status == 2);
     CHECK(contains(r.err, "missing shard 2/3"));
     CHECK_FALSE(fs::exists(d.dir / "x"));
+  }
+  SECTION("an unfinished shard is named, with the runs it lacks and the command that finishes it") {
+    // Shard 2/3 begun in u2 and stopped after 10 runs: its runs are in
+    // u2.partial, and u2 does not exist (merge said "is not a sweep shard").
+    const ds::SweepSpec spec = load(d.file());
+    const ds::Design design = ds::make_design(spec);
+    ds::SweepWork work = ds::prepare_sweep_work(ds::sweep_work_dir(d.out("u2")), spec, design, {1, 3},
+                                                {d.file(), {}}, false, true);
+    REQUIRE(run_then_cancel(spec, design, work, 10, {1, 3}).cancelled);
+    const std::size_t kept = ds::scan_journal(work.journal_file()).records.size();
+    REQUIRE(kept >= 10);
+    REQUIRE(kept < 64);
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("u2"), d.out("s3"), "--out", d.out("x")});
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK_FALSE(contains(r.err, "is not a sweep shard"));
+    CHECK(contains(r.err, cat("shard 2/3 in ", d.out("u2"), " is unfinished: ", d.out("u2"), ".partial holds ",
+                              std::to_string(kept), " of its 64 runs (", std::to_string(64 - kept), " to run)")));
+    const std::string finish = cat(" sweep ", d.file(), " --out ", d.out("u2"), " --shard 2/3 --resume");
+    CHECK(contains(r.err, finish));
+    CHECK_FALSE(fs::exists(d.dir / "x"));
+    // The command it names finishes the shard; the merge then equals the
+    // whole sweep, and its manifest counts the shard's resumed runs.
+    const CommandResult rest = run_districtsim({"sweep", d.file(), "--out", d.out("u2"), "--shard", "2/3", "--resume", "-q"});
+    INFO(rest.err);
+    REQUIRE(rest.status == 0);
+    CHECK(contains(read_file(d.dir / "u2" / "manifest.json"), cat("\"resumed_runs\": ", std::to_string(kept), ",")));
+    const CommandResult m2 = run_districtsim({"merge", d.out("s1"), d.out("u2"), d.out("s3"), "--out", d.out("m2")});
+    INFO(m2.err);
+    REQUIRE(m2.status == 0);
+    require_same_results(d.dir / "full", d.dir / "m2");
+    CHECK(contains(read_file(d.dir / "m2" / "manifest.json"), cat("\"resumed_runs\": ", std::to_string(kept), ",")));
+    CHECK(contains(manifest, "\"resumed_runs\": 0,"));
+  }
+  SECTION("a shard folder that does not exist is named, with the command that runs it") {
+    const CommandResult r =
+        run_districtsim({"merge", d.out("s1"), d.out("never"), d.out("s3"), "--out", d.out("x")});
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK_FALSE(contains(r.err, "is not a sweep shard"));
+    CHECK(contains(r.err, cat("shard 2/3 never started: neither ", d.out("never"), " nor ", d.out("never"),
+                              ".partial exists")));
+    CHECK(contains(r.err, cat(" sweep ", d.file(), " --out ", d.out("never"), " --shard 2/3")));
+    CHECK_FALSE(fs::exists(d.dir / "x"));
+  }
+  SECTION("unfinished and absent shards are all named at once") {
+    const ds::SweepSpec spec = load(d.file());
+    const ds::Design design = ds::make_design(spec);
+    ds::SweepWork work = ds::prepare_sweep_work(ds::sweep_work_dir(d.out("u3")), spec, design, {2, 3},
+                                                {d.file(), {}}, false, true);
+    REQUIRE(run_then_cancel(spec, design, work, 5, {2, 3}).cancelled);
+    const CommandResult r =
+        run_districtsim({"merge", d.out("gone"), d.out("s2"), d.out("u3"), "--out", d.out("x")});
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "not every shard is finished; nothing merged"));
+    CHECK(contains(r.err, "shard 3/3 in "));
+    CHECK(contains(r.err, "shard 1/3 never started"));
   }
   SECTION("the same shard twice is refused") {
     const CommandResult r =
