@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "observe.hpp"
 #include "params.hpp"
@@ -183,6 +184,49 @@ TEST_CASE("tools are paid before coaching and cut when the money is short", "[re
     REQUIRE(1000 * 200 - office < tools);
     CHECK(d.tools_funded == Approx((1000 * 200 - office) / tools));
     CHECK(d.internal_pool == 0.0);
+  }
+}
+
+TEST_CASE("a contract the year's money cannot pay is cut to what it can, and no coaching goes unpaid",
+          "[revision]") {
+  Scenario sc = district(10, 20);  // 200 teachers, every school practising: no launch money
+  sc.strategy.external_sourcing = 0.9;
+  sc.strategy.centralization = 0.5;
+  const Partner& partner = sc.partners[0];
+  const double c = sc.strategy.centralization;
+  const double price = partner.cost_per_coach_year * (1.0 - sc.model.central_discount * c) *
+                       (1.0 + sc.model.coordination_cost * (1.0 - c));  // 6.4
+  // A contract signed in a richer year: 3 coach FTE for 2 more years.
+  auto year_with_contract = [&](double budget) {
+    Scenario s = sc;
+    s.district.budget_per_teacher = budget;
+    State st = initial_state(s, Rng{3});
+    practise(st, 1u);
+    st.clock.year = 2;
+    st.partners.fte[0] = 3;
+    st.partners.contract_left[0] = 2;
+    st.partners.contracts[0] = 1;
+    budget_and_contracts(s, st, Rng{3});
+    const double pool = st.district.grant_budget + st.district.recurring_budget;  // what the office and tools left
+    for (int month = 0; month < 12; ++month) {
+      st.clock.month = month;
+      partner_transfer(s, st, Rng{3});
+    }
+    return std::make_tuple(st.partners.fte[0], pool, st.district.spend.external, st.partners.contract_left[0]);
+  };
+  SECTION("short money: the contract shrinks to the pool, and every month of it is paid") {
+    const auto [fte, pool, paid, left] = year_with_contract(1500);  // 300,000 a year
+    REQUIRE(pool > 0);
+    REQUIRE(pool < 3 * price);
+    CHECK(fte == Approx(pool / price));
+    CHECK(paid == Approx(fte * price));
+    CHECK(left == 2);  // the contract runs on, smaller
+  }
+  SECTION("ample money: the contract is kept as signed") {
+    const auto [fte, pool, paid, left] = year_with_contract(6000);
+    REQUIRE(pool > 3 * price);
+    CHECK(fte == 3.0);
+    CHECK(paid == Approx(3 * price));
   }
 }
 

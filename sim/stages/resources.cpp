@@ -229,6 +229,16 @@ void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
     any_partner = any_partner || partner_available(sc, st, p) || st.partners.contract_left[p] > 0;
     if (st.partners.contract_left[p] > 0) obligated += st.partners.fte[p] * partner_price(sc, st, p);
   }
+  // Contracts the pool cannot pay are cut to what it can: public multi-year
+  // contracts carry a non-appropriation clause, and a partner does not coach
+  // unpaid (the coaching a district gets is what it pays for, as its own
+  // coaches are, 6.6).
+  if (obligated > pool) {
+    const double keep = pool / obligated;
+    for (std::size_t p = 0; p < st.partners.size(); ++p)
+      if (st.partners.contract_left[p] > 0) st.partners.fte[p] *= keep;
+    obligated = pool;
+  }
   // With no partner to buy from, the whole pool builds internal capacity.
   const double external = any_partner ? d.strategy.external_sourcing * pool : 0.0;
   if (external > obligated && !d.paused) sign_contracts(sc, st, external - obligated);
