@@ -276,6 +276,10 @@ std::vector<Claim> claims() {
       [=](Context& x) { return above(paired(fast(x), slow(x), metric(Metric::fatigue_mean, 3))); });
   add("P4 depth", "slow has a higher depth_mean at year 5", "", everywhere,
       [=](Context& x) { return above(paired(slow(x), fast(x), metric(Metric::depth_mean, 5))); });
+  // A dial at `value`, held, 13 years, at kSmallEffect replications.
+  const auto powered = [](Context& x, const std::string& dial, double value) -> const Runs& {
+    return x.fixed("", dial, value, {}, Context::Horizon::thirteen_years, kSmallEffect);
+  };
   // P5 targeting.
   const auto need = [](Context& x) -> const Runs& { return x.fixed("", "need_priority", 0.9); };
   const auto ready = [](Context& x) -> const Runs& { return x.fixed("", "need_priority", 0.1); };
@@ -285,9 +289,7 @@ std::vector<Claim> claims() {
       [=](Context& x) { return above(paired(ready(x), need(x), metric(Metric::capacity_index, 3))); });
   add("P5 early abandonment", "readiness-first has a lower abandoned_share_early", "", everywhere,
       [=](Context& x) {
-        const auto y13 = Context::Horizon::thirteen_years;
-        return above(paired(x.fixed("", "need_priority", 0.9, {}, y13, kSmallEffect),
-                            x.fixed("", "need_priority", 0.1, {}, y13, kSmallEffect),
+        return above(paired(powered(x, "need_priority", 0.9), powered(x, "need_priority", 0.1),
                             output(RunOutput::abandoned_share_early)));
       });
   // P6 centralization.
@@ -377,9 +379,7 @@ std::vector<Claim> claims() {
                             x.fixed("", "failure_sharing", 0.9, {}, whole), output(RunOutput::abandoned_share_later)));
       });
   add("P9 capacity", "sharing failures raises capacity by year 10", "", everywhere, [=](Context& x) {
-    const auto y13 = Context::Horizon::thirteen_years;
-    return above(paired(x.fixed("", "failure_sharing", 0.9, {}, y13, kSmallEffect),
-                        x.fixed("", "failure_sharing", 0.1, {}, y13, kSmallEffect),
+    return above(paired(powered(x, "failure_sharing", 0.9), powered(x, "failure_sharing", 0.1),
                         metric(Metric::capacity_index, 10)));
   });
   add("P9 momentum", "sharing failures costs momentum at year 2", "", everywhere,
@@ -388,9 +388,8 @@ std::vector<Claim> claims() {
   add("P10 small", "buying costs less per capable teacher at year 10 (ratio of means, build - buy)",
       "10 or fewer schools", [](Context& x) { return x.scenario().district.schools <= 10; },
       [=](Context& x) {
-        const auto y13 = Context::Horizon::thirteen_years;
-        return above(cost_per_capable_difference(x.fixed("", "external_sourcing", 0.1, {}, y13, kSmallEffect),
-                                                 x.fixed("", "external_sourcing", 0.9, {}, y13, kSmallEffect)));
+        return above(cost_per_capable_difference(powered(x, "external_sourcing", 0.1),
+                                                 powered(x, "external_sourcing", 0.9)));
       });
   add("P10 large", "building costs less per capable teacher at year 10 (ratio of means, buy - build)",
       "80 or more schools", [](Context& x) { return x.scenario().district.schools >= 80; },
