@@ -61,18 +61,7 @@ TEST_CASE("calibration: realized rates", "[validation]") {
   // full_implementation_share): per run, the median over the schools launched
   // in years 1-15 that got there (ten years or more to do it).
   expect_within("years from launch to full implementation in a school (median per run)",
-                each(ref,
-                     [](const ds::RunResult& r) {
-                       std::vector<double> y;
-                       for (const ds::SchoolOutcome& s : r.schools)
-                         if (s.launch_year >= 1 && s.launch_year <= 15 && s.months_to_full_implementation > 0)
-                           y.push_back(s.months_to_full_implementation / 12.0);
-                       if (y.empty()) return std::nan("");
-                       std::sort(y.begin(), y.end());
-                       const std::size_t h = y.size() / 2;
-                       return y.size() % 2 ? y[h] : 0.5 * (y[h - 1] + y[h]);
-                     }),
-                2.0, 4.0, "2-4 years (NIRN)");
+                each(ref, median_years_to_full_implementation), 2.0, 4.0, "2-4 years (NIRN)");
 
   // Principals and superintendents over the same whole runs (the reference
   // has no scheduled leadership events; no superintendent hazard in year 1,

@@ -243,6 +243,14 @@ std::vector<Claim> claims() {
         const Interval med = bootstrap_median(y);
         return Verdict{med, med.low >= 10 && med.high <= 25};
       });
+  // NIRN's 2-4 years from launch to full implementation in a school, the
+  // calibration fact test_calibration_runs.cpp checks in the reference, here in
+  // every context as it is.
+  add("NIRN full implementation", "years from launch to full implementation in a school within [2, 4] (median per run)",
+      "", everywhere, [](Context& x) {
+        const Interval iv = each(x.base(), median_years_to_full_implementation);
+        return Verdict{iv, iv.n >= 2 && iv.low >= 2 && iv.high <= 4};
+      });
   // P2 buy fast, build last.
   const auto buy = [](Context& x) -> const Runs& { return x.fixed("", "external_sourcing", 0.9); };
   const auto build = [](Context& x) -> const Runs& { return x.fixed("", "external_sourcing", 0.1); };

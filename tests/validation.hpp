@@ -106,6 +106,20 @@ inline Value output(ds::RunOutput o) {
   return [o](const ds::RunResult& r) { return r.per_run[static_cast<int>(o)]; };
 }
 
+// Years from launch to full implementation in a school (NIRN), per run: the
+// median over the schools launched in years 1-15 that got there (ten years or
+// more to do it); empty when none did.
+inline double median_years_to_full_implementation(const ds::RunResult& r) {
+  std::vector<double> y;
+  for (const ds::SchoolOutcome& s : r.schools)
+    if (s.launch_year >= 1 && s.launch_year <= 15 && s.months_to_full_implementation > 0)
+      y.push_back(s.months_to_full_implementation / 12.0);
+  if (y.empty()) return std::nan("");
+  std::sort(y.begin(), y.end());
+  const std::size_t h = y.size() / 2;
+  return y.size() % 2 ? y[h] : 0.5 * (y[h - 1] + y[h]);
+}
+
 // Paired difference value(a) - k * value(b), replication by replication.
 inline Interval paired(const std::vector<ds::RunResult>& a, const std::vector<ds::RunResult>& b,
                        const Value& value, double k = 1.0) {
