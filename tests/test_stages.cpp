@@ -215,3 +215,157 @@ TEST_CASE("a district building internally recruits its early adopters into the c
   CHECK(training > 0);
   CHECK(training <= static_cast<int>(st.district.internal_pool / sc.model.internal_coach_cost));
 }
+
+TEST_CASE("commitment moves toward its target, and fatigue comes only from practice (commitment_fatigue)",
+          "[stages]") {
+  Scenario sc = two_need_district(2, 20);
+  State st = initial_state(sc, Rng{3});
+  const ModelParams& m = sc.model;
+  const double c = st.district.strategy.centralization;
+  std::fill(st.teachers.fatigue.begin(), st.teachers.fatigue.end(), 0.0f);
+  // Nobody practises: no fatigue, and commitment settles at the base target
+  // (docs/model.md 6.9), a rate of commitment_rate a month toward it.
+  for (int month = 0; month < 400; ++month) commitment_fatigue(sc, st, Rng{3});
+  CHECK(st.district.dip_share == 0);
+  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+    const SchoolId s = st.teachers.school[i];
+    const double target = m.commitment_base + m.commitment_autonomy * (1 - c) +
+                          m.commitment_principal * (st.schools.principal_support[s] - 0.5) +
+                          (st.teachers.role[i] != Role::Teacher ? m.commitment_role_bonus : 0.0);
+    CHECK(st.teachers.fatigue[i] == 0);
+    CHECK(st.teachers.commitment[i] == Approx(clamp01(target)).margin(1e-5));
+  }
+
+  // Practising below Routine, past the dip: thin support tires a teacher to
+  // the fixed point of f = (f + thin)(1 - recovery), and costs commitment.
+  launch_all(sc, st);
+  for (SchoolId s = 0; s < st.schools.size(); ++s) {
+    st.schools.dose[s] = s % 2 == 0 ? 0.0 : 1.0;
+    st.schools.months_launched[s] = 24;
+    st.schools.principal_support[s] = 0.5;  // alike, so that only support differs
+  }
+  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+    st.teachers.skill[i] = 0.2f;
+    st.teachers.months_practice[i] = 24;
+  }
+  for (int month = 0; month < 400; ++month) commitment_fatigue(sc, st, Rng{3});
+  const double thin = m.thin_support_fatigue * (1 - m.fatigue_recovery) / m.fatigue_recovery;
+  double commitment[2] = {0, 0}, n[2] = {0, 0};
+  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+    const int unsupported = st.teachers.school[i] % 2 == 0 ? 1 : 0;
+    CHECK(st.teachers.fatigue[i] == Approx(unsupported ? thin : 0.0).margin(1e-5));
+    commitment[unsupported] += st.teachers.commitment[i], n[unsupported] += 1;
+  }
+  CHECK(commitment[1] / n[1] < commitment[0] / n[0] - 0.5 * m.commitment_fatigue_loss * thin);
+
+  // Half the district's teachers in their first dip_months: dip_share is 0.5.
+  st.schools.months_launched[0] = 0;
+  st.schools.months_launched[1] = static_cast<std::uint16_t>(m.dip_months - 1);
+  commitment_fatigue(sc, st, Rng{3});
+  CHECK(st.district.dip_share == Approx(0.5));
+}
+
+TEST_CASE("lessons accumulate by the kind the district shares, and trust by its safety (knowledge_sharing)",
+          "[stages]") {
+  Scenario sc = two_need_district(2, 20);
+  const auto one_month = [&](double failure_sharing) {
+    State st = initial_state(sc, Rng{4});
+    launch_all(sc, st);
+    st.district.strategy.failure_sharing = failure_sharing;
+    std::fill(st.schools.dose.begin(), st.schools.dose.end(), 1.0);
+    st.district.new_routine = 0.05 * static_cast<double>(st.teachers.size());  // success 0.05
+    knowledge_sharing(sc, st, Rng{4});
+    return st;
+  };
+  const State best = one_month(0.0), failures = one_month(1.0);
+  // Sharing best practices writes up successes; sharing process and failures
+  // writes up how things went (docs/model.md 6.10).
+  CHECK(best.district.kb_practice ==
+        Approx(sc.model.knowledge_rate * (1 - sc.model.knowledge_decay)));
+  CHECK(best.district.kb_process == 0);
+  CHECK(failures.district.kb_practice == 0);
+  CHECK(failures.district.kb_process > 0);
+
+  // Trust settles at 0.2 + 0.6 fs ps + 0.1 (1 - c) in practising schools; a
+  // school that does not practise keeps its trust.
+  State st = initial_state(sc, Rng{4});
+  launch_all(sc, st);
+  st.district.strategy.failure_sharing = 1.0;
+  st.schools.phase[3] = Phase::Waiting;
+  const double waiting_trust = st.schools.trust[3];
+  for (int month = 0; month < 400; ++month) knowledge_sharing(sc, st, Rng{4});
+  const double c = st.district.strategy.centralization;
+  for (SchoolId s = 0; s < 3; ++s)
+    CHECK(st.schools.trust[s] == Approx(0.2 + 0.6 * st.schools.principal_support[s] + 0.1 * (1 - c)).margin(1e-6));
+  CHECK(st.schools.trust[3] == waiting_trust);
+
+  // A school abandoning costs momentum.
+  State calm = initial_state(sc, Rng{4}), shaken = calm;
+  launch_all(sc, calm);
+  launch_all(sc, shaken);
+  shaken.district.abandoned_now = 1;
+  knowledge_sharing(sc, calm, Rng{4});
+  knowledge_sharing(sc, shaken, Rng{4});
+  CHECK(shaken.district.momentum < calm.district.momentum - 0.4 / static_cast<double>(sc.district.schools));
+}
+
+TEST_CASE("the strategy review moves only the dial its indicator calls for, and churn is felt (strategy_review)",
+          "[stages]") {
+  Scenario sc = two_need_district(2, 20);
+  sc.model.indicator_noise = 0;  // read the indicators exactly
+  State st = initial_state(sc, Rng{5});
+  launch_all(sc, st);
+  st.clock.year = 4;
+  st.district.strategy.adaptivity = 1;
+  st.district.capacity_history = {0.1, 0.2, 0.3};  // growing: no stall, no speed-up
+  st.district.abandoned_history = {0, 0, 0};
+  st.district.self_sufficiency_history = {0.1, 0.2, 0.3};
+  for (SchoolId s = 0; s < st.schools.size(); ++s) {
+    st.schools.fatigue[s] = 0.5;     // above review_fatigue_high: slow down
+    st.schools.commitment[s] = 0.6;  // owned: no loosening
+    st.schools.depth[s] = 0.5;       // deep, and alike across need: no package or equity move
+  }
+  std::fill(st.teachers.fatigue.begin(), st.teachers.fatigue.end(), 0.1f);
+  const Strategy before = st.district.strategy;
+  const double momentum = st.district.momentum;
+
+  State fixed = st;
+  fixed.district.strategy.adaptivity = 0;
+  const Strategy fixed_before = fixed.district.strategy;
+  strategy_review(sc, fixed, Rng{5});
+  for (int k = 0; k < kDialCount; ++k) CHECK(dial(fixed.district.strategy, k) == dial(fixed_before, k));
+  CHECK(fixed.teachers.fatigue[0] == 0.1f);
+
+  strategy_review(sc, st, Rng{5});
+  const double step = sc.model.adapt_step;
+  CHECK(st.district.strategy.pace == Approx(before.pace - step));
+  for (int k = 0; k < kDialCount; ++k)
+    if (&dial(st.district.strategy, k) != &st.district.strategy.pace)
+      CHECK(dial(st.district.strategy, k) == dial(before, k));
+  CHECK(st.teachers.fatigue[0] == Approx(0.1 + sc.model.churn_fatigue * step));
+  CHECK(st.district.momentum == Approx(momentum - sc.model.churn_momentum_cost * step));
+}
+
+TEST_CASE("contracts run out and relationships mature under contract and fade without (contract_ends)",
+          "[stages]") {
+  Scenario sc;
+  sc.partners = {default_partner(), default_partner(), default_partner()};
+  sc.partners[2].kind = PartnerKind::University;
+  sc.district.schools = 4;
+  State st = initial_state(sc, Rng{6});
+  st.partners.fte = {5, 5, 5};
+  st.partners.contract_left = {1, 0, 2};
+  st.partners.relationship = {0.2, 0.5, 0.2};
+  contract_ends(sc, st, Rng{6});
+  const double years = sc.model.relationship_years;
+  // The last year of a contract: it matures a year, then the FTE goes.
+  CHECK(st.partners.contract_left[0] == 0);
+  CHECK(st.partners.fte[0] == 0);
+  CHECK(st.partners.relationship[0] == Approx(1 - 0.8 * std::exp(-1 / years)));
+  // No contract: the relationship fades.
+  CHECK(st.partners.relationship[1] == Approx(0.5 * sc.model.lapsed_relationship_retention));
+  // A university's relationship matures faster; a year is left.
+  CHECK(st.partners.contract_left[2] == 1);
+  CHECK(st.partners.fte[2] == 5);
+  CHECK(st.partners.relationship[2] == Approx(1 - 0.8 * std::exp(-sc.model.university_relationship_speed / years)));
+}
