@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "output.hpp"
 #include "scenario_loader.hpp"
 #include "schedule.hpp"
 
@@ -114,10 +115,8 @@ inline double median_years_to_full_implementation(const ds::RunResult& r) {
   for (const ds::SchoolOutcome& s : r.schools)
     if (s.launch_year >= 1 && s.launch_year <= 15 && s.months_to_full_implementation > 0)
       y.push_back(s.months_to_full_implementation / 12.0);
-  if (y.empty()) return std::nan("");
   std::sort(y.begin(), y.end());
-  const std::size_t h = y.size() / 2;
-  return y.size() % 2 ? y[h] : 0.5 * (y[h - 1] + y[h]);
+  return ds::quantile_type7(y, 0.5);  // empty when none
 }
 
 // Paired difference value(a) - k * value(b), replication by replication.
@@ -169,8 +168,7 @@ inline Interval bootstrap_median(const std::vector<double>& x) {
     std::vector<double> v(idx.size());
     for (std::size_t k = 0; k < idx.size(); ++k) v[k] = x[idx[k]];
     std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    return ds::quantile_type7(v, 0.5);
   });
 }
 
