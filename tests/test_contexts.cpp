@@ -112,6 +112,19 @@ int replications() {
 // claim's side (docs/validation.md says which).
 constexpr int kSmallEffect = 320;
 
+// DISTRICTSIM_SET="model.KEY=VALUE ..." (space-separated, as `--set` takes
+// them) applies the same overrides to every context: how a parameter moves
+// each claim's share over the whole family (for working on a mechanism; the
+// report never sets it).
+std::vector<std::string> overrides() {
+  std::vector<std::string> sets;
+  const char* given = std::getenv("DISTRICTSIM_SET");
+  if (!given) return sets;
+  std::istringstream in(given);
+  for (std::string item; in >> item;) sets.push_back(item);
+  return sets;
+}
+
 bool selected(const std::vector<std::string>& prefixes, const std::string& id) {
   if (prefixes.empty()) return true;
   return std::any_of(prefixes.begin(), prefixes.end(),
@@ -122,7 +135,7 @@ bool selected(const std::vector<std::string>& prefixes, const std::string& id) {
 class Context {
  public:
   explicit Context(const std::string& file) {
-    const ds::LoadResult loaded = ds::load_scenario(file);
+    const ds::LoadResult loaded = ds::load_scenario(file, overrides());
     if (!loaded.ok()) throw std::runtime_error(file + ": " + loaded.diagnostics.front().to_string());
     sc_ = *loaded.scenario;
   }
