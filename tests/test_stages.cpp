@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "params.hpp"
 #include "population.hpp"
@@ -368,4 +369,180 @@ TEST_CASE("contracts run out and relationships mature under contract and fade wi
   CHECK(st.partners.contract_left[2] == 1);
   CHECK(st.partners.fte[2] == 5);
   CHECK(st.partners.relationship[2] == Approx(1 - 0.8 * std::exp(-sc.model.university_relationship_speed / years)));
+}
+
+TEST_CASE("coaching goes where the district steers it, no more than is asked, at the partner's quality (allocate_support)",
+          "[stages]") {
+  // Four schools of 20 teachers, two needy and two not, alike otherwise; no
+  // internal coaches, so all coaching is the partner's.
+  Scenario sc = two_need_district(2, 20);
+  State st = initial_state(sc, Rng{8});
+  launch_all(sc, st);
+  st.district.internal_pool = 0;
+  for (TeacherId i = 0; i < st.teachers.size(); ++i) st.teachers.role[i] = Role::Teacher;
+  update_school_aggregates(sc, st);
+  const auto served = [&] {  // teachers' worth of coaching handed out
+    double n = 0;
+    for (SchoolId s = 0; s < st.schools.size(); ++s) n += st.schools.dose[s] * st.schools.count[s];
+    return n;
+  };
+  const auto dose = [&](bool needy) {
+    double d = 0;
+    for (SchoolId s = 0; s < st.schools.size(); ++s) d += (st.schools.need[s] > 0.5) == needy ? st.schools.dose[s] / 2 : 0.0;
+    return d;
+  };
+  // Every teacher is below Routine, so each asks for full coaching. Scarce
+  // coaching is all handed out, in proportion to the partner's FTE.
+  st.district.strategy.centralization = 1;
+  st.district.strategy.need_priority = 0;
+  st.partners.fte[0] = 0.2;
+  allocate_support(sc, st, Rng{8});
+  const double small = served();
+  REQUIRE(small > 0);
+  CHECK(small < 80);
+  // Steered by readiness, alike schools get alike doses.
+  CHECK(dose(true) == Approx(dose(false)));
+  st.partners.fte[0] = 0.4;
+  allocate_support(sc, st, Rng{8});
+  CHECK(served() == Approx(2 * small));
+  // Steered by need, the needy schools get more of the same coaching.
+  st.district.strategy.need_priority = 1;
+  allocate_support(sc, st, Rng{8});
+  CHECK(served() == Approx(2 * small));
+  CHECK(dose(true) > 1.5 * dose(false));
+  // The quality is the partner's, diluted by the size of the program.
+  for (SchoolId s = 0; s < st.schools.size(); ++s) {
+    CHECK(st.schools.external_share[s] == 1);
+    CHECK(st.schools.quality[s] == Approx(sc.partners[0].quality * program_size_factor(sc, served(), 1.0)));
+  }
+  // Ample coaching: nobody gets more than they ask; a school that has not
+  // launched gets none.
+  st.partners.fte[0] = 100;
+  st.schools.phase[3] = Phase::Waiting;
+  update_school_aggregates(sc, st);
+  allocate_support(sc, st, Rng{8});
+  for (SchoolId s = 0; s < 3; ++s) CHECK(st.schools.dose[s] == Approx(1));
+  CHECK(st.schools.dose[3] == 0);
+  CHECK(served() == Approx(60));
+}
+
+TEST_CASE("schools install, implement, reach full implementation at half Routine, and can slip back (school_phases)",
+          "[stages]") {
+  Scenario sc = two_need_district(2, 10);
+  const ModelParams& m = sc.model;
+  State st = initial_state(sc, Rng{9});
+  launch_all(sc, st);
+  // Conditions under which a school almost never gives up, so that the
+  // phases alone are seen: held by a mandate, committed, rested, supported.
+  st.district.strategy.centralization = 1;
+  for (SchoolId s = 0; s < st.schools.size(); ++s) {
+    st.schools.phase[s] = Phase::Launching;
+    st.schools.months_launched[s] = 0;
+    st.schools.dose[s] = 1;
+    st.schools.fit[s] = 1;
+    st.schools.opt_in_threshold[s] = 0;
+  }
+  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+    st.teachers.commitment[i] = 1;
+    st.teachers.fatigue[i] = 0;
+    st.teachers.skill[i] = 0.2f;
+    st.teachers.months_practice[i] = 0;
+  }
+  const auto all = [&](Phase p) {
+    for (SchoolId s = 0; s < st.schools.size(); ++s)
+      if (st.schools.phase[s] != p) return false;
+    return true;
+  };
+  st.clock.year = 3;
+  // Installation: implementing once installation_months have passed.
+  for (int month = 1; month < m.installation_months; ++month) school_phases(sc, st, Rng{9});
+  CHECK(all(Phase::Launching));
+  school_phases(sc, st, Rng{9});
+  CHECK(all(Phase::Implementing));
+  // Half the teachers at Routine (skill and months of use): full
+  // implementation, recorded once with its month and year.
+  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+    st.teachers.months_practice[i] = static_cast<std::uint16_t>(m.routine_min_months);
+    if (i % 2 == 0) st.teachers.skill[i] = static_cast<float>(m.routine_skill);
+  }
+  st.clock.year = 4;
+  school_phases(sc, st, Rng{9});
+  CHECK(all(Phase::Sustaining));
+  for (SchoolId s = 0; s < st.schools.size(); ++s) {
+    CHECK(st.schools.routine_share[s] == Approx(0.5));
+    CHECK(st.schools.months_to_full[s] == m.installation_months + 1);
+    CHECK(st.schools.full_year[s] == 4);
+    CHECK(st.schools.depth[s] > 0);
+  }
+  // Slipping a little keeps the phase (a band of 0.15); slipping further
+  // goes back to implementing, and the first full implementation stays recorded.
+  for (TeacherId i = 0; i < st.teachers.size(); i += 10) st.teachers.skill[i] = 0.2f;  // 0.4 at Routine
+  school_phases(sc, st, Rng{9});
+  CHECK(all(Phase::Sustaining));
+  for (TeacherId i = 2; i < st.teachers.size(); i += 10) st.teachers.skill[i] = 0.2f;  // 0.3
+  st.clock.year = 5;
+  school_phases(sc, st, Rng{9});
+  CHECK(all(Phase::Implementing));
+  for (SchoolId s = 0; s < st.schools.size(); ++s) CHECK(st.schools.full_year[s] == 4);
+  // Abandoning: depth gone, months of use reset.
+  abandon_school(st, 0);
+  update_school_aggregates(sc, st);
+  CHECK(st.schools.phase[0] == Phase::Abandoned);
+  CHECK(st.schools.abandon_year[0] == 5);
+  CHECK(st.schools.depth[0] == 0);
+  CHECK(st.teachers.months_practice[st.schools.first[0]] == 0);
+}
+
+TEST_CASE("partners are paid by the month and co-delivery turns a teacher-leader into an experienced coach (partner_transfer)",
+          "[stages]") {
+  Scenario sc = two_need_district(1, 10);
+  sc.partners[0].knowledge_transfer = 0.5;
+  State st = initial_state(sc, Rng{4});
+  launch_all(sc, st);
+  for (TeacherId i = 0; i < st.teachers.size(); ++i) st.teachers.role[i] = Role::Teacher;
+  st.teachers.role[3] = Role::Leader;
+  st.teachers.skill[3] = 0.7f;
+  st.partners.fte[0] = 2;
+  st.partners.relationship[0] = 0.5;
+  st.district.internal_fte = 0;
+  // Paid from the grant first, then the recurring budget, up to what they hold.
+  st.district.grant_budget = 10000;
+  st.district.recurring_budget = 1e9;
+  st.district.spend = Spending{};
+  const double c = st.district.strategy.centralization;
+  const double price = sc.partners[0].cost_per_coach_year * (1 - sc.model.central_discount * c) *
+                       (1 + sc.model.coordination_cost * (1 - c));
+  partner_transfer(sc, st, Rng{4});
+  CHECK(st.district.spend.external == Approx(2 * price / 12.0));
+  CHECK(st.district.spend.grant == Approx(10000));
+  CHECK(st.district.spend.recurring == Approx(2 * price / 12.0 - 10000));
+  CHECK(st.district.partner_fte_months == Approx(2.0));
+  // Credit per month: FTE x transfer x relationship x transfer_rate / 12;
+  // a whole credit trains the most skilled teacher-leader.
+  const double credit = 2 * 0.5 * 0.5 * sc.model.transfer_rate / 12.0;
+  REQUIRE(credit > 0);
+  REQUIRE(credit < 0.5);
+  int months = 1;
+  while (st.teachers.role[3] == Role::Leader && months < 1000) partner_transfer(sc, st, Rng{4}), ++months;
+  CHECK(months >= static_cast<int>(std::floor(1.0 / credit)));
+  CHECK(months <= static_cast<int>(std::ceil(1.0 / credit)) + 1);
+  CHECK(st.teachers.role[3] == Role::Coach);
+  CHECK(st.teachers.training_left[3] == 0);
+  CHECK(st.district.coaching_expertise == Approx(1));
+  CHECK(st.district.transfer_credit == Approx(months * credit - 1).margin(1e-9));
+  // Nobody left to train (no leader, nobody at Routine): the credit waits at 1.
+  st.district.transfer_credit = 0.99;
+  for (int month = 0; month < 24; ++month) partner_transfer(sc, st, Rng{4});
+  CHECK(st.district.transfer_credit == Approx(1));
+  CHECK(std::count(st.teachers.role.begin(), st.teachers.role.end(), Role::Coach) == 1);
+  // A paid coach at work gains experience toward the corps (already full here);
+  // a second, unexperienced coach grows it, at no more than expertise_rate a year.
+  st.teachers.role[5] = Role::Coach;
+  st.district.internal_fte = 2;
+  st.partners.fte[0] = 0;
+  const double before = st.district.coaching_expertise;
+  for (int month = 0; month < 12; ++month) partner_transfer(sc, st, Rng{4});
+  CHECK(st.district.coaching_expertise > before);
+  CHECK(st.district.coaching_expertise < 2);
+  CHECK(st.district.coaching_expertise - before <= sc.model.expertise_rate * 2 + 1e-9);
 }
