@@ -1,9 +1,14 @@
 #include "metrics.hpp"
 
+#include <algorithm>
+
+#include "dials.hpp"
+
 namespace ds {
 
-const std::array<MetricInfo, kMetricCount>& metric_info() {
-  static const std::array<MetricInfo, kMetricCount> info = {{
+namespace {
+// Every metric before the dials' block; the dials are named from kDials.
+const std::array<MetricInfo, kFirstDialMetric> kStateMetrics = {{
       {"capacity_index", "share", "share of all district teachers at Routine use (CBAM IVA) or above"},
       {"teacher_skill_mean", "skill 0..1", "mean skill of all teachers"},
       {"skill_mean_reached", "skill 0..1", "mean skill of teachers in schools ever launched (empty before any launch)"},
@@ -31,14 +36,19 @@ const std::array<MetricInfo, kMetricCount>& metric_info() {
       {"partner_coach_fte", "FTE", "partner coaches under contract, averaged over the months of the year so far"},
       {"grant_share_of_spend", "share", "share of this year's spending paid by the grant"},
       {"external_share_of_spend", "share", "share of this year's spending paid to partners"},
-      {"centralization", "dial", "centralization dial this year"},
-      {"pace", "dial", "pace dial this year"},
-      {"need_priority", "dial", "need_priority dial this year"},
-      {"external_sourcing", "dial", "external_sourcing dial this year"},
-      {"adaptivity", "dial", "adaptivity dial this year"},
-      {"bundling", "dial", "bundling dial this year"},
-      {"failure_sharing", "dial", "failure_sharing dial this year"},
-  }};
+}};
+}  // namespace
+
+const std::array<MetricInfo, kMetricCount>& metric_info() {
+  static const std::array<MetricInfo, kMetricCount> info = [] {
+    std::array<MetricInfo, kMetricCount> all{};
+    std::copy(kStateMetrics.begin(), kStateMetrics.end(), all.begin());
+    for (int k = 0; k < kDialCount; ++k) {
+      const DialInfo& d = kDials[static_cast<std::size_t>(k)];
+      all[static_cast<std::size_t>(kFirstDialMetric + k)] = {d.name.data(), "dial", d.definition.data()};
+    }
+    return all;
+  }();
   return info;
 }
 

@@ -129,7 +129,7 @@ void observe(const Scenario& sc, const State& st, double* row) {
   set(Metric::grant_share_of_spend, spend > 0 ? d.spend.grant / spend : 0.0);
   set(Metric::external_share_of_spend, spend > 0 ? d.spend.external / spend : 0.0);
   for (int k = 0; k < kDialCount; ++k)
-    row[static_cast<int>(Metric::centralization) + k] = dial(d.strategy, k);
+    row[static_cast<int>(dial_metric(k))] = dial(d.strategy, k);
 }
 
 }  // namespace ds

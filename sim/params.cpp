@@ -33,10 +33,6 @@ ParamSpec integer(std::string key, double min, double max, std::string unit, std
   return spec<Scenario>(std::move(key), ParamType::Int, min, max, std::move(unit),
                         std::move(meaning), std::move(source), f);
 }
-ParamSpec dial_param(std::string name, std::string meaning, std::string source, int index) {
-  return real("strategy." + name, 0, 1, "dial 0..1", std::move(meaning), std::move(source),
-              [index](Scenario& s) { return &dial(s.strategy, index); });
-}
 
 const char* kAssume = "model assumption (docs/model.md)";
 
@@ -113,22 +109,11 @@ std::vector<ParamSpec> build_scenario_params() {
                      "CSV of real schools: name,teachers,need,readiness (relative to the scenario)",
                      "-", [](Scenario& s) { return &s.district.schools_file; }));
   // [strategy]
-  p.push_back(dial_param("centralization",
-                         "decentralized (0) .. centralized (1): hold tight vs loose",
-                         "seeds: Look Both Ways tension 1", 0));
-  p.push_back(dial_param("pace", "slow and steady (0) .. fast and furious (1)",
-                         "seeds: tension 2; survey 68% slow vs 16% fast", 1));
-  p.push_back(
-      dial_param("need_priority", "readiness first (0) .. need first (1)", "seeds: tension 3", 2));
-  p.push_back(dial_param("external_sourcing", "build internally (0) .. buy externally (1)",
-                         "seeds: tension 4; survey 52% build vs 22% buy", 3));
-  p.push_back(dial_param("adaptivity", "fixed strategy (0) .. adapt with experience (1)",
-                         "seeds: tension 5; survey 67% adaptive vs 14% fixed", 4));
-  p.push_back(dial_param("bundling", "a-la-carte modules (0) .. prix fixe model (1)",
-                         "seeds: tension 6; survey 51% modular vs 27% packaged", 5));
-  p.push_back(dial_param("failure_sharing",
-                         "share best practices (0) .. share process and failures (1)",
-                         "seeds: tension 7; survey 53% best practices vs 12% failures", 6));
+  for (int k = 0; k < kDialCount; ++k) {
+    const DialInfo& d = kDials[static_cast<std::size_t>(k)];
+    p.push_back(real("strategy." + std::string(d.name), 0, 1, "dial 0..1", std::string(d.meaning),
+                     std::string(d.source), [k](Scenario& s) { return &dial(s.strategy, k); }));
+  }
   // [output]
   {
     ParamSpec f = spec<Scenario>("output.frequency", ParamType::Choice, 0, 0, "year|month",
@@ -828,18 +813,6 @@ const char* to_string(PartnerKind k) { return partner_kind_names()[static_cast<i
 const char* to_string(EventKind k) { return event_kind_names()[static_cast<int>(k)].c_str(); }
 const char* to_string(Frequency f) { return frequency_names()[static_cast<int>(f)].c_str(); }
 
-const std::vector<std::string>& dial_names() {
-  static const std::vector<std::string> n = {"centralization",    "pace",       "need_priority",
-                                             "external_sourcing", "adaptivity", "bundling",
-                                             "failure_sharing"};
-  return n;
-}
-double& dial(Strategy& s, int i) {
-  double* d[] = {&s.centralization, &s.pace,     &s.need_priority,  &s.external_sourcing,
-                 &s.adaptivity,     &s.bundling, &s.failure_sharing};
-  return *d[i];
-}
-double dial(const Strategy& s, int i) { return dial(const_cast<Strategy&>(s), i); }
 
 Partner default_partner() { return Partner{}; }
 

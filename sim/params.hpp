@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "dials.hpp"
 #include "scenario.hpp"
 
 namespace ds {
@@ -59,10 +60,6 @@ const std::vector<std::string>& partner_kind_names();
 const std::vector<std::string>& event_kind_names();
 const std::vector<std::string>& frequency_names();
 
-// The dial values of a Strategy as an array, in the order of dial_names().
-const std::vector<std::string>& dial_names();
-double& dial(Strategy& s, int i);
-double dial(const Strategy& s, int i);
 
 // The default partner on offer when a scenario lists none.
 Partner default_partner();

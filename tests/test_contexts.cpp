@@ -53,11 +53,6 @@ namespace {
 
 using Mod = std::function<void(ds::Scenario&)>;
 
-int dial_index(const std::string& dial) {
-  const auto& names = ds::dial_names();
-  return static_cast<int>(std::find(names.begin(), names.end(), dial) - names.begin());
-}
-
 // The context files to run: every fourth by default, all with
 // DISTRICTSIM_CONTEXTS=all.
 std::vector<std::string> context_files() {
@@ -162,7 +157,7 @@ class Context {
   // year 10 (retained_capacity).
   const Runs& pole(const std::string& dial, double value) {
     return runs(dial + "=" + std::to_string(value), [&](ds::Scenario& s) {
-      ds::dial(s.strategy, dial_index(dial)) = value;
+      ds::dial(s.strategy, ds::dial_index(dial)) = value;
       s.output.withdrawal_probe_years = {10};
     });
   }
@@ -182,7 +177,7 @@ class Context {
         [&](ds::Scenario& s) {
           if (extra) extra(s);
           s.strategy.adaptivity = 0;
-          ds::dial(s.strategy, dial_index(dial)) = value;
+          ds::dial(s.strategy, ds::dial_index(dial)) = value;
           if (horizon == Horizon::whole) s.output.withdrawal_probe_years.clear();
           else short_run(s);
         },
@@ -373,7 +368,7 @@ std::vector<Claim> claims() {
         good_start(at_start);
         bool fits = true;
         for (const char* dial : {"centralization", "pace", "need_priority", "external_sourcing", "bundling", "failure_sharing"}) {
-          const double here = ds::dial(at_start.strategy, dial_index(dial));
+          const double here = ds::dial(at_start.strategy, ds::dial_index(dial));
           for (const double side : {-0.2, 0.2}) {
             const double v = std::clamp(here + side, 0.0, 1.0);
             if (std::abs(v - here) < 0.05) continue;  // at the edge: nothing next to it on this side
@@ -504,7 +499,8 @@ TEST_CASE("every claim in every context, and each pole of each dial winning some
                    all_claims.end());
   REQUIRE(!all_claims.empty());
   const auto all_outcomes = leader_outcomes();
-  const auto& dials = ds::dial_names();
+  std::vector<std::string> dials;
+  for (const ds::DialInfo& d : ds::kDials) dials.emplace_back(d.name);
   std::vector<int> applicable(all_claims.size()), holding(all_claims.size());
   std::vector<std::vector<std::string>> failing(all_claims.size());
   // wins[dial][pole 0 = 0.1, 1 = 0.9][outcome]: contexts won.

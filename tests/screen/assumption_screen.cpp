@@ -106,13 +106,15 @@ std::vector<Conclusion> conclusions() {
     c.push_back({"pattern", p.group + ": " + p.text + (p.screened ? kLogRatio : ""), [p](const RunsOf& runs) {
                    return p.screened ? p.screened(runs) : p.margin(p.measure(runs));
                  }});
-  for (const std::string& dial : ds::dial_names())
-    for (const LeaderOutcome& o : leader_outcomes())
+  for (const ds::DialInfo& d : ds::kDials)
+    for (const LeaderOutcome& o : leader_outcomes()) {
+      const std::string dial(d.name);
       c.push_back({"dominance", dial + " 0.9 over 0.1 in the reference: " + o.name + (o.screened ? kLogRatio : ""),
                    [dial, o](const RunsOf& runs) {
                      const Runs &high = runs(pole_name(dial, 0.9)), &low = runs(pole_name(dial, 0.1));
                      return o.screened ? o.screened(high, low) : o.advantage(high, low);
                    }});
+    }
   return c;
 }
 
@@ -148,9 +150,7 @@ ds::Scenario scenario_named(const std::string& name) {
   ds::Scenario s = load(name.substr(0, bar));
   const std::string setting = name.substr(bar + 1);
   const auto eq = setting.find('=');
-  const auto& dials = ds::dial_names();
-  const int i = static_cast<int>(std::find(dials.begin(), dials.end(), setting.substr(0, eq)) - dials.begin());
-  ds::dial(s.strategy, i) = std::stod(setting.substr(eq + 1));
+  ds::dial(s.strategy, ds::dial_index(setting.substr(0, eq))) = std::stod(setting.substr(eq + 1));
   return s;
 }
 

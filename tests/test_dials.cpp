@@ -1,0 +1,43 @@
+// The dials' table (sim/dials.hpp) is the one declaration the parameter
+// listing, the metric block and the accessors read.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+
+#include "dials.hpp"
+#include "params.hpp"
+
+using namespace ds;
+
+TEST_CASE("each dial is a [strategy] parameter, a metric and a Strategy member, named once", "[dials]") {
+  std::set<std::string> names;
+  for (int k = 0; k < kDialCount; ++k) {
+    const DialInfo& d = kDials[static_cast<std::size_t>(k)];
+    const std::string name(d.name);
+    INFO(name);
+    names.insert(name);
+    // The metric of the same name, in the dials' block.
+    const MetricInfo& m = metric_info()[static_cast<std::size_t>(dial_metric(k))];
+    CHECK(std::string(m.name) == name);
+    CHECK(std::string(m.unit) == "dial");
+    CHECK(std::string(m.definition) == std::string(d.definition));
+    // The parameter strategy.NAME, 0..1, writes the member the table names.
+    const ParamSpec* p = find_param("strategy." + name);
+    REQUIRE(p != nullptr);
+    CHECK(p->min == 0);
+    CHECK(p->max == 1);
+    CHECK(p->meaning == std::string(d.meaning));
+    Scenario sc;
+    *std::get<double*>(p->ref(sc)) = 0.25 + 0.05 * k;
+    CHECK(sc.strategy.*d.member == 0.25 + 0.05 * k);
+    CHECK(dial(sc.strategy, k) == 0.25 + 0.05 * k);
+    CHECK(dial_index(d.name) == k);
+    // Both poles in words, different.
+    CHECK_FALSE(d.low.empty());
+    CHECK_FALSE(d.high.empty());
+    CHECK(d.low != d.high);
+  }
+  CHECK(names.size() == static_cast<std::size_t>(kDialCount));
+  CHECK(dial_index("not_a_dial") == -1);
+}
