@@ -35,11 +35,11 @@
 #include <string>
 #include <vector>
 
-#include "design.hpp"
+#include "runs/design.hpp"
 #include "fixture.hpp"
-#include "sweep_journal.hpp"
-#include "sweep_run.hpp"
-#include "sweep_spec.hpp"
+#include "runs/sweep_journal.hpp"
+#include "runs/sweep_run.hpp"
+#include "input/sweep_spec.hpp"
 
 namespace fs = std::filesystem;
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "fixture.hpp"
-#include "scenario_loader.hpp"
+#include "input/scenario_loader.hpp"
 
 namespace {
 

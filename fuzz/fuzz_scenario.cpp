@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "fixture.hpp"
-#include "scenario_loader.hpp"
+#include "input/scenario_loader.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   fuzz::fixture_dir();

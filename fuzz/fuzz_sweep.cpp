@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "fixture.hpp"
-#include "sweep_spec.hpp"
+#include "input/sweep_spec.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   fuzz::fixture_dir();

@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "output.hpp"
+#include "output/output.hpp"
 
 namespace ds::test {
 

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <vector>
 
-#include "stages/stages.hpp"
+#include "engine/stages/stages.hpp"
 #include "validation.hpp"
 
 using ds::Metric;

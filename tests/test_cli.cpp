@@ -8,7 +8,7 @@
 #include <chrono>
 #include <thread>
 
-#include "params.hpp"
+#include "model/params.hpp"
 #include "support.hpp"
 
 using namespace ds::test;

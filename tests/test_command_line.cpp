@@ -2,8 +2,8 @@
 // parser refuses a command line, decided without the parser.
 #include <catch2/catch.hpp>
 
-#include "command_line.hpp"
-#include "text.hpp"
+#include "cli/command_line.hpp"
+#include "input/text.hpp"
 #include "support.hpp"
 
 using ds::CommandInfo;

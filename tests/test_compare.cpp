@@ -5,9 +5,9 @@
 #include <map>
 #include <regex>
 
-#include "compare.hpp"
-#include "scenario_loader.hpp"
-#include "schedule.hpp"
+#include "runs/compare.hpp"
+#include "input/scenario_loader.hpp"
+#include "engine/schedule.hpp"
 #include "support.hpp"
 
 using namespace ds::test;

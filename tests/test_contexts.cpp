@@ -42,7 +42,7 @@
 #include <map>
 #include <sstream>
 
-#include "params.hpp"
+#include "model/params.hpp"
 #include "claims.hpp"
 
 using ds::Metric;

@@ -1,4 +1,4 @@
-// Unit tests of the sampling designs and run orders (sim/design.cpp): sizes,
+// Unit tests of the sampling designs and run orders (sim/runs/design.cpp): sizes,
 // structure of each design, determinism, value mapping, point scenarios and
 // the coverage order.
 #include <algorithm>
@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "design.hpp"
-#include "schedule.hpp"
+#include "runs/design.hpp"
+#include "engine/schedule.hpp"
 #include "support.hpp"
 
 using namespace ds;

@@ -1,12 +1,12 @@
-// The dials' table (sim/dials.hpp) is the one declaration the parameter
+// The dials' table (sim/model/dials.hpp) is the one declaration the parameter
 // listing, the metric block and the accessors read.
 #include <catch2/catch.hpp>
 
 #include <set>
 #include <string>
 
-#include "dials.hpp"
-#include "params.hpp"
+#include "model/dials.hpp"
+#include "model/params.hpp"
 
 using namespace ds;
 

@@ -5,8 +5,8 @@
 #include <mutex>
 #include <thread>
 
-#include "ensemble.hpp"
-#include "params.hpp"
+#include "runs/ensemble.hpp"
+#include "model/params.hpp"
 
 using namespace ds;
 

@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "scenario_loader.hpp"
+#include "input/scenario_loader.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-// Unit tests of the scenario loader (sim/scenario_loader.cpp): defaults,
+// Unit tests of the scenario loader (sim/input/scenario_loader.cpp): defaults,
 // values, base inheritance, schools files, --set, each class of error, limits.
 #include <unistd.h>
 
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "params.hpp"
-#include "scenario_loader.hpp"
-#include "sweep_spec.hpp"
+#include "model/params.hpp"
+#include "input/scenario_loader.hpp"
+#include "input/sweep_spec.hpp"
 
 namespace fs = std::filesystem;
 using namespace ds;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "network.hpp"
-#include "rng.hpp"
+#include "engine/network.hpp"
+#include "engine/rng.hpp"
 
 namespace {
 ds::NetworkSpec spec(int schools, std::uint32_t teachers, double cross) {

@@ -6,9 +6,9 @@
 #include <fstream>
 #include <map>
 
-#include "output.hpp"
-#include "text.hpp"
-#include "params.hpp"
+#include "output/output.hpp"
+#include "input/text.hpp"
+#include "model/params.hpp"
 #include "support.hpp"
 
 using namespace ds;

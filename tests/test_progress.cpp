@@ -5,7 +5,7 @@
 
 #include <sstream>
 
-#include "progress.hpp"
+#include "cli/progress.hpp"
 #include "support.hpp"
 
 using ds::Progress;

@@ -1,4 +1,4 @@
-// Unit tests of the resource guard (sim/resource_guard.cpp): the estimates
+// Unit tests of the resource guard (sim/cli/resource_guard.cpp): the estimates
 // against what real runs write and use, how they scale, reading what the
 // machine has (and faking it), and the refusal messages. The CLI's use of it
 // (exit 2, nothing written, --no-resource-check) is tested in test_cli.cpp.
@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "metrics.hpp"
-#include "output.hpp"
-#include "resource_guard.hpp"
-#include "scenario_loader.hpp"
+#include "model/metrics.hpp"
+#include "output/output.hpp"
+#include "cli/resource_guard.hpp"
+#include "input/scenario_loader.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

@@ -7,11 +7,11 @@
 #include <cmath>
 #include <tuple>
 
-#include "observe.hpp"
-#include "params.hpp"
-#include "population.hpp"
-#include "schedule.hpp"
-#include "stages/stages.hpp"
+#include "engine/observe.hpp"
+#include "model/params.hpp"
+#include "engine/population.hpp"
+#include "engine/schedule.hpp"
+#include "engine/stages/stages.hpp"
 
 using namespace ds;
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "rng.hpp"
+#include "engine/rng.hpp"
 
 using ds::Draws;
 using ds::Rng;

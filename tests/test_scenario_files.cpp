@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "params.hpp"
-#include "scenario_loader.hpp"
+#include "model/params.hpp"
+#include "input/scenario_loader.hpp"
 
 namespace fs = std::filesystem;
 

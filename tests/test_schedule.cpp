@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "params.hpp"
-#include "schedule.hpp"
+#include "model/params.hpp"
+#include "engine/schedule.hpp"
 
 using namespace ds;
 

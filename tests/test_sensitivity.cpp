@@ -1,4 +1,4 @@
-// Unit tests of the sensitivity measures (sim/sensitivity.cpp) on functions
+// Unit tests of the sensitivity measures (sim/stats/sensitivity.cpp) on functions
 // with known answers: the Ishigami function (Ishigami & Homma 1990; analytic
 // indices in Saltelli et al. 2008, Global Sensitivity Analysis: The Primer),
 // a linear model, and a function with an inert parameter for Morris.
@@ -7,8 +7,8 @@
 #include <functional>
 #include <vector>
 
-#include "design.hpp"
-#include "sensitivity.hpp"
+#include "runs/design.hpp"
+#include "stats/sensitivity.hpp"
 
 using namespace ds;
 

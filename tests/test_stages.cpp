@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "params.hpp"
-#include "population.hpp"
-#include "stages/stages.hpp"
+#include "model/params.hpp"
+#include "engine/population.hpp"
+#include "engine/stages/stages.hpp"
 
 using namespace ds;
 

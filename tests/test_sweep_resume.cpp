@@ -1,4 +1,4 @@
-// Sweeps never lose a finished run (sim/sweep_journal.*, sim/sweep_run.cpp,
+// Sweeps never lose a finished run (sim/sweep_journal.*, sim/runs/sweep_run.cpp,
 // `districtsim sweep --resume / --shard`, `districtsim merge`): the journal
 // format and its damage handling, coverage-order execution, resume after
 // SIGKILL at many moments, SIGINT/SIGTERM, refusals of a changed definition,
@@ -12,10 +12,10 @@
 #include <set>
 #include <thread>
 
-#include "design.hpp"
+#include "runs/design.hpp"
 #include "support.hpp"
-#include "sweep_journal.hpp"
-#include "sweep_run.hpp"
+#include "runs/sweep_journal.hpp"
+#include "runs/sweep_run.hpp"
 
 using namespace ds::test;
 namespace fs = std::filesystem;

@@ -1,11 +1,11 @@
-// `districtsim sweep` end to end (sim/sweep_run.cpp, sim/main.cpp): the
+// `districtsim sweep` end to end (sim/runs/sweep_run.cpp, sim/cli/main.cpp): the
 // files and their columns, row order, determinism across thread counts,
 // sensitivity output, and that bad input and --dry-run write nothing. Runs
 // the real binary on a tiny base scenario.
 #include <catch2/catch.hpp>
 
 #include "support.hpp"
-#include "sweep_run.hpp"
+#include "runs/sweep_run.hpp"
 
 using namespace ds::test;
 namespace fs = std::filesystem;

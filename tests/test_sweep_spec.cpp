@@ -1,4 +1,4 @@
-// Unit tests of sweep files (sim/sweep_spec.cpp): the forms of a parameter,
+// Unit tests of sweep files (sim/input/sweep_spec.cpp): the forms of a parameter,
 // defaults taken from the base scenario, --set, canonical text, warnings, the
 // shipped examples, and the corpus of invalid sweeps: each
 // tests/sweeps/invalid/NAME.toml must give exactly NAME.expected (paths
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "support.hpp"
-#include "sweep_spec.hpp"
+#include "input/sweep_spec.hpp"
 
 namespace fs = std::filesystem;
 using namespace ds;

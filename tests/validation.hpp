@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "output.hpp"
-#include "scenario_loader.hpp"
-#include "schedule.hpp"
+#include "output/output.hpp"
+#include "input/scenario_loader.hpp"
+#include "engine/schedule.hpp"
 
 namespace validation {
 

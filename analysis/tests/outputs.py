@@ -5,7 +5,7 @@
 `report` writes the report of an output directory, in this process.
 `build_compare_dir` assembles a compare-shaped output directory from run
 outputs of the same seed, as `districtsim compare` writes it (issue 3 item 1,
-sim/compare.hpp): the run files with a leading `scenario` column, ordered by
+sim/runs/compare.hpp): the run files with a leading `scenario` column, ordered by
 scenario; `differences.csv` (`scenario,year[,month],metric,mean,ci_low,ci_high`)
 and `run_differences.csv` (`scenario,output,mean,ci_low,ci_high,n`) with the
 paired difference of each scenario from the first and its 95% Student t

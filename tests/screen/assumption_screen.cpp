@@ -37,9 +37,9 @@
 #include <set>
 
 #include "claims.hpp"
-#include "design.hpp"
-#include "params.hpp"
-#include "sensitivity.hpp"
+#include "runs/design.hpp"
+#include "model/params.hpp"
+#include "stats/sensitivity.hpp"
 
 using namespace validation;
 

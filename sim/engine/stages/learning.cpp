@@ -1,0 +1,152 @@
+// The monthly teacher loop: learning (coaching, peers, shared knowledge,
+// decay), then commitment and fatigue. Runs over columns of teacher state.
+#include <algorithm>
+#include <cmath>
+
+#include "engine/stages/stages.hpp"
+
+namespace ds {
+
+LevelOfUse level_of_use(const Scenario& sc, const State& st, TeacherId i) {
+  const float skill = st.teachers.skill[i];
+  if (!practising(st.schools.phase[st.teachers.school[i]]))
+    return skill >= 0.2f ? LevelOfUse::Orientation : LevelOfUse::NonUse;
+  if (st.teachers.months_practice[i] < 2) return LevelOfUse::Preparation;
+  if (!at_routine(sc, st, i)) return LevelOfUse::Mechanical;
+  const double r = sc.model.routine_skill;
+  const double above = (skill - r) / std::max(1e-9, 1.0 - r);  // 0..1 past Routine
+  if (above < 0.25) return LevelOfUse::Routine;
+  if (above < 0.5) return LevelOfUse::Refinement;
+  if (above < 0.75) return LevelOfUse::Integration;
+  return LevelOfUse::Renewal;
+}
+
+void learning(const Scenario& sc, State& st, const Rng&) {
+  Teachers& t = st.teachers;
+  const Schools& s = st.schools;
+  const ModelParams& m = sc.model;
+  DistrictState& d = st.district;
+  const AdviceNetwork& net = st.network;
+  const float routine = routine_threshold(sc);
+  // Synchronous update: every slot reads last month's skills of its ties, and
+  // the new skills replace them together at the end.
+  std::vector<float>& next_skill = st.next_skill;
+  next_skill.resize(t.size());
+  double new_routine = 0;
+  for (SchoolId sid = 0; sid < s.size(); ++sid) {
+    const bool active = practising(s.phase[sid]);
+    const double dose = s.dose[sid];
+    const double coach =
+        m.coach_learning_rate *
+        (m.uncoached_transfer + (1.0 - m.uncoached_transfer) * dose * s.quality[sid] *
+                                    (s.setback_months[sid] > 0 ? m.setback_coaching_factor : 1.0));
+    // A best practice transfers as far as the school's context resembles the
+    // one it worked in (its fit); others' failures and processes are taken up
+    // as far as the school feels safe to look at its own (its trust).
+    const double alike = clamp01((s.fit[sid] - m.best_practice_fit) / (1.0 - m.best_practice_fit));
+    const double transfer = m.best_practice_transfer + (1.0 - m.best_practice_transfer) * alike;
+    const double push =
+        coach + m.knowledge_learning_rate *
+                    (transfer * d.kb_practice + std::min(1.0, s.trust[sid] / m.trust_needed) * d.kb_process);
+    // Fit, and readiness (leadership, infrastructure, a culture of trying
+    // things): both make the same support go further.
+    // Coherence: the components run as one model (6.8; Newmann et al. 2001).
+    const double coverage = static_cast<double>(__builtin_popcount(s.components[sid])) / m.components;
+    const double coherence = coverage * coverage;
+    const double fit = (m.fit_learning_floor + (1.0 - m.fit_learning_floor) * s.fit[sid]) *
+                       (1.0 + m.readiness_learning * (s.readiness[sid] - 0.5)) *
+                       (1.0 + m.coherence_learning * coherence);
+    const double hub = s.leader_skill[sid];
+    const double decay_support = std::max(0.0, 1.0 - dose / m.decay_support_dose);
+    // Drift of routine practice without upkeep: faster under weak leadership,
+    // slower in a coherent model.
+    const double drift = m.drift_rate * (1.0 - s.upkeep[sid]) *
+                         (m.drift_principal_base - s.principal_support[sid]) *
+                         (1.0 - m.coherence_drift_protection * coherence);
+    const float floor = static_cast<float>(m.initial_skill_mean);
+    const TeacherId end = s.first[sid] + s.count[sid];
+    for (TeacherId i = s.first[sid]; i < end; ++i) {
+      // Advice ties: the static network plus a carried and a convening tie.
+      double peer = 0;
+      std::uint32_t n = 0;
+      for (std::uint32_t e = net.offsets[i]; e < net.offsets[i + 1]; ++e, ++n) peer += t.skill[net.targets[e]];
+      for (int k = 0; k < 2; ++k)
+        if (const TeacherId j = t.extra_tie[2 * i + static_cast<std::size_t>(k)]; j != kNone) peer += t.skill[j], ++n;
+      peer = n > 0 ? peer / n : 0.0;
+      if (hub > 0)
+        peer = (1.0 - m.hub_weight) * peer + m.hub_weight * hub;  // leaders and coaches are hubs
+      const double skill = t.skill[i];
+      const double gap = std::max(0.0, peer - skill);
+      double next;
+      if (active) {
+        const double motivation = (1.0 - m.motivation_commitment_weight +
+                                   m.motivation_commitment_weight * t.commitment[i]) *
+                                  (1.0 - m.motivation_fatigue_weight * t.fatigue[i]);
+        next = skill + t.learn_rate[i] * motivation * fit *
+                           ((1.0 - skill) * push + m.peer_learning_rate * gap);
+        // Without support, what is not yet routine fades.
+        if (skill < routine) next -= m.skill_decay * skill * decay_support;
+        else next -= drift * (skill - floor);
+        if (t.months_practice[i] < 65535) ++t.months_practice[i];
+      } else {
+        // Not practising: orientation from ties, and disuse.
+        next = skill + m.orientation_peer_share * m.peer_learning_rate * gap -
+               m.disuse_decay * std::max(0.0, skill - m.disuse_skill_floor);
+      }
+      const auto nf = static_cast<float>(std::clamp(next, 0.0, 1.0));
+      if (active && skill < routine && nf >= routine) new_routine += 1;
+      next_skill[i] = nf;
+    }
+  }
+  t.skill.swap(next_skill);
+  d.new_routine = new_routine;
+  st.teacher_steps += t.size();
+}
+
+void commitment_fatigue(const Scenario& sc, State& st, const Rng&) {
+  Teachers& t = st.teachers;
+  const Schools& s = st.schools;
+  const ModelParams& m = sc.model;
+  DistrictState& d = st.district;
+  const Strategy& g = d.strategy;
+  // Many teachers in the dip at once: the district feels it everywhere.
+  double in_dip = 0;
+  for (SchoolId sid = 0; sid < s.size(); ++sid)
+    if (practising(s.phase[sid]) && s.months_launched[sid] < m.dip_months) in_dip += s.count[sid];
+  d.dip_share = in_dip / static_cast<double>(std::max<std::size_t>(1, t.size()));
+  const double pace_load = m.pace_fatigue * d.dip_share;
+  const float routine = routine_threshold(sc);
+  for (SchoolId sid = 0; sid < s.size(); ++sid) {
+    const bool active = practising(s.phase[sid]);
+    const double fit = s.fit[sid];
+    const double dip_load = m.dip_fatigue * s.load[sid];
+    const double thin = m.thin_support_fatigue * (1.0 - s.dose[sid]);
+    // Will: ownership when schools choose, compliance when told; designing
+    // rather than receiving; bending to tools that do not fit.
+    double base = m.commitment_base + m.commitment_autonomy * (1.0 - g.centralization) +
+                  m.commitment_principal * (s.principal_support[sid] - 0.5);
+    if (active)
+      base += -m.commitment_mandate_misfit * g.centralization * (1.0 - fit) +
+              m.commitment_build * (1.0 - g.external_sourcing) -
+              m.commitment_external_misfit * s.external_share[sid] * (1.0 - fit);
+    const TeacherId end = s.first[sid] + s.count[sid];
+    for (TeacherId i = s.first[sid]; i < end; ++i) {
+      double f = t.fatigue[i];
+      if (active) {
+        if (t.months_practice[i] < m.dip_months) f += dip_load;
+        if (t.skill[i] < routine) f += thin;
+        f += pace_load;
+      }
+      f -= m.fatigue_recovery * f;
+      const double progress = active ? std::min(1.0, t.skill[i] / m.routine_skill) : 0.0;
+      const double target = base + m.commitment_progress * progress -
+                            m.commitment_fatigue_loss * f +
+                            (t.role[i] != Role::Teacher ? m.commitment_role_bonus : 0.0);
+      const double c = t.commitment[i] + m.commitment_rate * (target - t.commitment[i]);
+      t.fatigue[i] = static_cast<float>(std::clamp(f, 0.0, 1.0));
+      t.commitment[i] = static_cast<float>(std::clamp(c, 0.0, 1.0));
+    }
+  }
+}
+
+}  // namespace ds

@@ -1,0 +1,123 @@
+#include "input/text.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+namespace ds {
+
+std::size_t utf8_length_at(std::string_view s, std::size_t i) {
+  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = at(i);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c == 0xE0) n = 3, lo = 0xA0;           // no overlong forms
+  else if (c >= 0xE1 && c <= 0xEC) n = 3;
+  else if (c == 0xED) n = 3, hi = 0x9F;           // no surrogates
+  else if (c >= 0xEE && c <= 0xEF) n = 3;
+  else if (c == 0xF0) n = 4, lo = 0x90;           // no overlong forms
+  else if (c >= 0xF1 && c <= 0xF3) n = 4;
+  else if (c == 0xF4) n = 4, hi = 0x8F;           // nothing past U+10FFFF
+  else return 0;
+  if (i + n > s.size()) return 0;
+  if (at(i + 1) < lo || at(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
+  return n;
+}
+
+namespace {
+
+std::string hex_byte(unsigned char c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%02X", c);
+  return buf;
+}
+
+}  // namespace
+
+std::optional<TextProblem> check_text(std::string_view text) {
+  const std::string save = "UTF-8 text; save the file as UTF-8";
+  const auto starts = [&](std::string_view bom) { return text.substr(0, bom.size()) == bom; };
+  // UTF-32 first: its little-endian mark begins with UTF-16's.
+  if (starts(std::string_view("\xFF\xFE\0\0", 4)) || starts(std::string_view("\0\0\xFE\xFF", 4)))
+    return TextProblem{1, 1, "the file is UTF-32 text", save};
+  if (starts("\xFF\xFE") || starts("\xFE\xFF")) return TextProblem{1, 1, "the file is UTF-16 text", save};
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0)
+      return TextProblem{line, column, "a NUL byte (a binary file, or UTF-16 text without a byte-order mark)",
+                         save};
+    if (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))
+      return TextProblem{line, column, "a line ends in a lone carriage return (old Mac line endings)",
+                         "lines ending in LF or CR LF"};
+    const std::size_t n = utf8_length_at(text, i);
+    if (n == 0) return TextProblem{line, column, "byte " + hex_byte(c) + " is not UTF-8", save};
+    if (c == '\n') ++line, column = 1;
+    else ++column;
+    i += n;
+  }
+  return std::nullopt;
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  char buf[8];
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = utf8_length_at(s, i);
+    if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (n == 0 || c < 0x20 || c == 0x7F) {
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    } else if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+      // C1 control characters (U+0080..U+009F) move terminals too.
+      std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned char>(s[i + 1]));
+      out += buf;
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n == 0 ? 1 : n;
+  }
+  return out;
+}
+
+std::string shell_quote(std::string_view s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::strchr("_-+=./:,@%", c) != nullptr;
+  });
+  if (plain) return std::string(s);
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+namespace {
+std::string& program_command_storage() {
+  static std::string command = "districtsim";
+  return command;
+}
+}  // namespace
+
+void set_program_command(std::string_view argv0) {
+  if (!argv0.empty()) program_command_storage() = shell_quote(argv0);
+}
+
+const std::string& program_command() { return program_command_storage(); }
+
+}  // namespace ds
