@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "output/output.hpp"
+#include "stats/quantiles.hpp"
 #include "engine/rng.hpp"
 
 namespace ds {
