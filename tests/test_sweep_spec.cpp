@@ -201,6 +201,19 @@ TEST_CASE("command-line overrides reach the sweep table and the base scenario", 
           std::vector<std::string>{"--set: sweep.samples: value nested deeper than 64 levels",
                                    "--set: sweep.seed: cannot read \"7\xC2\xA7\" as a TOML value"});
   }
+  SECTION("override values are one line of at most 64 KiB, as the scenario's are") {
+    // One parser serves both loaders (loader::parse_set_value).
+    std::string long_value(70002, 'x');  // (not "\"" + ...: GCC 12 -Wrestrict false positive)
+    long_value.front() = long_value.back() = '"';
+    const SweepLoadResult r = d.load(text, {"sweep.seed=7\n8", "sweep.design=" + long_value});
+    CHECK(messages(r.diagnostics) ==
+          std::vector<std::string>{"--set: sweep.seed: value must be one line of at most 64 KiB",
+                                   "--set: sweep.design: value must be one line of at most 64 KiB"});
+    // A design taken unquoted is checked as UTF-8 text.
+    const SweepLoadResult bad = d.load(text, {"sweep.design=lh\xe9"});
+    CHECK(messages(bad.diagnostics) ==
+          std::vector<std::string>{"--set: sweep.design: character 3: byte 0xE9 is not UTF-8 (expected UTF-8 text)"});
+  }
 }
 
 TEST_CASE("sweep text over 1 MiB is refused before parsing", "[sweep][limits]") {

@@ -3,6 +3,7 @@
 // diagnostics, "did you mean" suggestions, bounded file reading and the
 // guard (prescan) that runs before toml++ parses anything.
 #include "input/loader_support.hpp"
+#include "input/text.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -557,6 +558,48 @@ std::string syntax_expected(std::string_view description, std::string_view text,
   if (rest.size() > 60) return "text in double quotes";
   if (rest.find('"') != std::string_view::npos) return "text in double quotes";
   return "text in double quotes: \"" + std::string(rest) + "\"";
+}
+
+std::optional<toml::table> parse_document(std::string_view text, const std::string& name,
+                                          std::vector<Diagnostic>& diags) {
+  if (auto refused = prescan(text, kMaxScenarioBytes)) {
+    add(diags, {name, refused->line, refused->column}, "", refusal_problem(*refused), refusal_expected(*refused));
+    return std::nullopt;
+  }
+  try {
+    return toml::parse(text, std::string_view(name));
+  } catch (const toml::parse_error& e) {
+    const auto& at = e.source().begin;
+    add(diags, {name, static_cast<int>(at.line), static_cast<int>(at.column)}, "", syntax_problem(e.description()),
+        syntax_expected(e.description(), text, at.line, at.column));
+    return std::nullopt;
+  }
+}
+
+std::optional<SetValueProblem> parse_set_value(const std::string& value, bool bare_text, toml::table& holder) {
+  using P = SetValueProblem;
+  if (value.find_first_of("\r\n") != std::string::npos || value.size() > kMaxSetValueBytes)
+    return P{"value must be one line of at most 64 KiB", ""};
+  if (bare_text && (value.empty() || (value[0] != '"' && value[0] != '\''))) {
+    // Taken as it stands, so checked here as toml++ checks a quoted one.
+    if (const auto bad = check_text(value))
+      return P{"character " + std::to_string(bad->column) + ": " + bad->problem, "UTF-8 text"};
+    holder.insert("v", value);
+    return std::nullopt;
+  }
+  const std::string text = "v = " + value;
+  if (auto refused = prescan(text, kMaxSetValueBytes + 8)) {
+    return P{refused->kind == Refusal::TooDeep ? "value nested deeper than " + std::to_string(kMaxNesting) + " levels"
+                                               : "cannot read " + quoted(value) + " as a TOML value",
+             ""};
+  }
+  try {
+    holder = toml::parse(text);
+  } catch (const toml::parse_error&) {
+    return P{"cannot read " + quoted(value) + " as a TOML value", ""};
+  }
+  if (holder.size() != 1 || !holder.get("v")) return P{"cannot read " + quoted(value) + " as one TOML value", ""};
+  return std::nullopt;
 }
 
 }  // namespace ds::loader

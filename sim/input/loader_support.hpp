@@ -15,9 +15,23 @@
 #include <variant>
 #include <vector>
 
+#include "input/scenario_loader.hpp"
 #include "model/params.hpp"
 
 namespace ds::loader {
+
+// Where a problem is: the file as named, and its 1-based line and column
+// (0 when it has no position, as for a --set value).
+struct Where {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+inline void add(std::vector<Diagnostic>& out, const Where& w, std::string key, std::string problem,
+                std::string expected = {}) {
+  out.push_back(Diagnostic{w.file, w.line, w.column, std::move(key), std::move(problem), std::move(expected)});
+}
 
 // Files need three or four levels of brackets; 64 leaves room for anything
 // reasonable while staying far from toml++'s recursion limits.
@@ -125,5 +139,26 @@ std::string syntax_problem(std::string_view description);
 // text that needs quotes. "" otherwise.
 std::string syntax_expected(std::string_view description, std::string_view text, std::size_t line,
                             std::size_t column);
+
+// A whole scenario or sweep file: the prescan guard (size, nesting, the
+// characters toml++ 3.3 cannot survive), then toml++. A refusal or a syntax
+// error is reported in `diags` at its position in `name`, and nothing is
+// returned.
+std::optional<toml::table> parse_document(std::string_view text, const std::string& name,
+                                          std::vector<Diagnostic>& diags);
+
+// A `--set KEY=VALUE` value, for both loaders: one line of at most 64 KiB,
+// in TOML value syntax (0.8, "x", [3, 6], true), read into holder["v"].
+// With `bare_text` (strings and choices) an unquoted value is taken as it
+// stands, checked as UTF-8 text, so that `--set output.frequency=month`
+// needs no shell-quoted quotes. Returns the problem, or nothing when read;
+// the caller reports it under its key, with `expected` when that is given
+// and its own expected text otherwise.
+inline constexpr std::size_t kMaxSetValueBytes = 65536;
+struct SetValueProblem {
+  std::string problem;
+  std::string expected;  // "" when the caller's expected text applies
+};
+std::optional<SetValueProblem> parse_set_value(const std::string& value, bool bare_text, toml::table& holder);
 
 }  // namespace ds::loader

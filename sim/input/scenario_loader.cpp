@@ -71,14 +71,12 @@ constexpr std::size_t kMaxBaseChain = 32;
 // Diagnostics about --set values carry this in place of a file name.
 constexpr const char* kSetName = "--set";
 
+// Shared helpers (positions, diagnostics, text, values, files) live in
+// loader_support.*.
+using namespace loader;
+
 // ---------------------------------------------------------------------------
 // Positions and diagnostics
-
-struct Where {
-  std::string file;
-  int line = 0;  // 0: no position
-  int column = 0;
-};
 
 // One TOML document being applied: how diagnostics name it, and the folder its
 // relative paths (base, schools_file) resolve against.
@@ -93,14 +91,6 @@ struct Source {
   }
 };
 
-void add(std::vector<Diagnostic>& out, const Where& w, std::string key, std::string problem,
-         std::string expected = {}) {
-  out.push_back(Diagnostic{w.file, w.line, w.column, std::move(key), std::move(problem),
-                           std::move(expected)});
-}
-
-// Shared helpers (text, values, files) live in loader_support.*.
-using namespace loader;
 
 // Reads one TOML value into the field `ref` points at, if it is valid for
 // `rule`; otherwise reports why and leaves the field alone.
@@ -512,21 +502,10 @@ class Loader {
   }
 
   void apply_text(std::string_view text, const Source& src) {
-    if (auto refused = prescan(text, kMaxScenarioBytes)) {
-      add(diags_, {src.name, refused->line, refused->column}, "", refusal_problem(*refused),
-          refusal_expected(*refused));
-      return;
-    }
-    toml::table doc;
-    try {
-      doc = toml::parse(text, std::string_view(src.name));
-    } catch (const toml::parse_error& e) {
-      add(diags_, src.at(e.source()), "", syntax_problem(e.description()),
-          syntax_expected(e.description(), text, e.source().begin.line, e.source().begin.column));
-      return;
-    }
-    follow_base(doc, src);
-    apply_document(doc, src);
+    const std::optional<toml::table> doc = parse_document(text, src.name, diags_);
+    if (!doc) return;
+    follow_base(*doc, src);
+    apply_document(*doc, src);
   }
 
   // Applies the base file (recursively) before this file's own values.
@@ -787,40 +766,10 @@ class Loader {
   // `--set output.frequency=month` works without shell-quoting the quotes.
   bool parse_set_value(const std::string& value, const Rule& rule, const std::string& key,
                        const Where& at, toml::table& holder) {
-    constexpr std::size_t kMaxValue = 65536;
-    if (value.find_first_of("\r\n") != std::string::npos || value.size() > kMaxValue) {
-      add(diags_, at, key, "value must be one line of at most 64 KiB", expected_text(rule));
-      return false;
-    }
-    const bool stringish = rule.type == ParamType::String || rule.type == ParamType::Choice;
-    if (stringish && (value.empty() || (value[0] != '"' && value[0] != '\''))) {
-      // Taken as it stands, so checked here as toml++ checks a quoted one.
-      if (const auto bad = check_text(value)) {
-        add(diags_, at, key, "character " + std::to_string(bad->column) + ": " + bad->problem, "UTF-8 text");
-        return false;
-      }
-      holder.insert("v", value);
-      return true;
-    }
-    const std::string text = "v = " + value;
-    if (auto refused = prescan(text, kMaxScenarioBytes)) {
-      add(diags_, at, key,
-          refused->kind == Refusal::TooDeep
-              ? "value nested deeper than " + std::to_string(kMaxNesting) + " levels"
-              : "cannot read " + quoted(value) + " as a TOML value",
-          expected_text(rule));
-      return false;
-    }
-    try {
-      holder = toml::parse(text);
-    } catch (const toml::parse_error&) {
-      add(diags_, at, key, "cannot read " + quoted(value) + " as a TOML value",
-          expected_text(rule));
-      return false;
-    }
-    if (holder.size() != 1 || !holder.get("v")) {
-      add(diags_, at, key, "cannot read " + quoted(value) + " as one TOML value",
-          expected_text(rule));
+    const bool bare_text = rule.type == ParamType::String || rule.type == ParamType::Choice;
+    if (auto problem = loader::parse_set_value(value, bare_text, holder)) {
+      add(diags_, at, key, std::move(problem->problem),
+          problem->expected.empty() ? expected_text(rule) : std::move(problem->expected));
       return false;
     }
     return true;

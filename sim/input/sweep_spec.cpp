@@ -54,12 +54,6 @@ const char* kDomainForms =
     "a list [a, b, ...], a range { min = .., max = .. [, weights = [..]] } or weighted values "
     "{ values = [..], weights = [..] }";
 
-struct Where {
-  std::string file;
-  int line = 0;
-  int column = 0;
-};
-
 std::size_t saturating_mul(std::size_t a, std::size_t b) {
   if (a != 0 && b > std::numeric_limits<std::size_t>::max() / a)
     return std::numeric_limits<std::size_t>::max();
@@ -192,12 +186,10 @@ class SweepLoader {
   // ------------------------------------------------------------ diagnostics
 
   void add(const Where& w, std::string key, std::string problem, std::string expected = {}) {
-    diags_.push_back(Diagnostic{w.file, w.line, w.column, std::move(key), std::move(problem),
-                                std::move(expected)});
+    loader::add(diags_, w, std::move(key), std::move(problem), std::move(expected));
   }
   void warn(const Where& w, std::string key, std::string problem, std::string expected = {}) {
-    warnings_.push_back(Diagnostic{w.file, w.line, w.column, std::move(key), std::move(problem),
-                                   std::move(expected)});
+    loader::add(warnings_, w, std::move(key), std::move(problem), std::move(expected));
   }
   Where at(const toml::source_region& r) const {
     return {name_, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
@@ -215,19 +207,9 @@ class SweepLoader {
     // Size, nesting (dotted keys and headers included) and the non-ASCII
     // characters toml++ 3.3 classifies with undefined behaviour: refused
     // before toml++ sees the text, worded as for scenario files.
-    if (auto refused = prescan(text, kMaxScenarioBytes)) {
-      add({name_, refused->line, refused->column}, "", refusal_problem(*refused),
-          refusal_expected(*refused));
-      return;
-    }
-    toml::table doc;
-    try {
-      doc = toml::parse(text, std::string_view(name_));
-    } catch (const toml::parse_error& e) {
-      add(at(e.source()), "", syntax_problem(e.description()),
-          syntax_expected(e.description(), text, e.source().begin.line, e.source().begin.column));
-      return;
-    }
+    std::optional<toml::table> parsed = parse_document(text, name_, diags_);
+    if (!parsed) return;
+    toml::table& doc = *parsed;
     check_top_level(doc);
     toml::table* sweep = doc.get_as<toml::table>("sweep");
     if (!sweep) {
@@ -304,30 +286,12 @@ class SweepLoader {
         continue;
       }
       toml::table holder;
-      if (leaf == "design" && (value.empty() || (value[0] != '"' && value[0] != '\''))) {
-        holder.insert("v", value);  // --set sweep.design=lhs, no shell-quoted quotes needed
-      } else if (value.find_first_of("\r\n") != std::string::npos) {
-        add(w, key, "cannot read " + quoted(value) + " as one TOML value");
+      // --set sweep.design=lhs: a choice, taken as it stands unquoted.
+      if (auto problem = parse_set_value(value, leaf == "design", holder)) {
+        add(w, key, std::move(problem->problem), std::move(problem->expected));
         continue;
-      } else if (auto refused = prescan("v = " + value, kMaxScenarioBytes)) {
-        add(w, key,
-            refused->kind == Refusal::TooDeep
-                ? "value nested deeper than " + std::to_string(kMaxNesting) + " levels"
-                : "cannot read " + quoted(value) + " as a TOML value");
-        continue;
-      } else {
-        try {
-          holder = toml::parse("v = " + value);
-        } catch (const toml::parse_error&) {
-          add(w, key, "cannot read " + quoted(value) + " as a TOML value");
-          continue;
-        }
       }
       const toml::node* v = holder.get("v");
-      if (holder.size() != 1 || !v) {
-        add(w, key, "cannot read " + quoted(value) + " as one TOML value");
-        continue;
-      }
       sweep.insert_or_assign(leaf, *v);
       set_keys_.insert(leaf);
     }
