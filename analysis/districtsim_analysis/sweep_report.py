@@ -139,11 +139,11 @@ def outcome_findings(out: SweepOutput, points: pd.DataFrame, outcome: str) -> st
                        "trajectories), so which parameter matters most cannot be told.")
     by_swing = ss.ranks_by_swing(out, outcome)
     name = (ss.SENSITIVITY_OF.get(outcome, outcome)
-            if out.design in ("sobol", "morris") and not by_swing else outcome)
+            if out.sensitivity is not None and not by_swing else outcome)
     top, value, what = rank[0]
     read_on = (f" for {metric(name).label.lower().removesuffix(' at the horizon')} (the "
                f"district's total, whose indices districtsim computes)" if name != outcome else "")
-    if by_swing and out.design in ("sobol", "morris"):
+    if by_swing and out.sensitivity is not None:
         read_on = (" (by the swing per teacher: the indices are of the district's total "
                    "spending, which grows with its size, varied here)")
     text += (f" What matters most{read_on}: {ss.parameter_label(top)} "

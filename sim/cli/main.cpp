@@ -437,8 +437,7 @@ ds::RunManifest sweep_manifest(const ds::SweepSpec& spec, const std::vector<std:
 void print_sweep_files(const std::string& out, const ds::SweepSpec& spec, const ds::Design& d) {
   std::cout << "results in " << out << ": points.csv runs.csv point_summary.csv manifest.json";
   if (spec.base.output.trajectories) std::cout << " trajectories.csv";
-  if (d.kind == ds::DesignKind::Sobol || d.kind == ds::DesignKind::Morris)
-    std::cout << " sensitivity.csv";
+  if (ds::has_sensitivity_indices(d.kind)) std::cout << " sensitivity.csv";
   std::cout << '\n';
 }
 

@@ -181,8 +181,7 @@ ResourceEstimate estimate_sweep(const SweepSpec& spec, std::size_t points, std::
   const Scenario& base = spec.base;
   const u64 C = sweep_outcome_names(base.meta.years).size();
   const bool trajectories = base.output.trajectories;
-  const bool sensitivity =
-      spec.design.kind == DesignKind::Sobol || spec.design.kind == DesignKind::Morris;
+  const bool sensitivity = has_sensitivity_indices(spec.design.kind);
   // The largest district any point runs: the varied school and teacher
   // counts at their largest.
   Scenario largest = base;

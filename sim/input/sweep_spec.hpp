@@ -39,6 +39,11 @@ namespace ds {
 
 enum class DesignKind : std::uint8_t { Factorial, Lhs, Sobol, Morris, Random };
 
+// Whether a design yields sensitivity indices (sensitivity.csv; Sobol'
+// indices or Morris elementary effects, docs/sweeps.md section 9): the one
+// place that says so.
+constexpr bool has_sensitivity_indices(DesignKind k) { return k == DesignKind::Sobol || k == DesignKind::Morris; }
+
 // Names as written in sweep files, in enum order.
 const std::vector<std::string>& design_names();
 const char* to_string(DesignKind d);

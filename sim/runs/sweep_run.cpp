@@ -654,7 +654,7 @@ SweepTotals write_sweep_results(const SweepSpec& spec, const Design& design,
   const std::size_t R = spec.replications, P = design.points;
   const bool monthly = spec.base.output.frequency == Frequency::Month;
   const bool trajectories = spec.base.output.trajectories;
-  const bool sensitivity = design.kind == DesignKind::Sobol || design.kind == DesignKind::Morris;
+  const bool sensitivity = has_sensitivity_indices(design.kind);
   const std::vector<std::string> names = sweep_outcome_names(spec.base.meta.years);
   const std::size_t C = names.size();
 
