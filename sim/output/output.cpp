@@ -533,6 +533,40 @@ std::string runs_header() {
   return h + '\n';
 }
 
+// schools.csv, declared once: each column's name and how a school's row
+// writes it (after `replication`). A year or count of -1 ("never") is an
+// empty field.
+void append_count(std::string& out, int v) {
+  if (v >= 0) out += std::to_string(v);
+}
+struct SchoolColumn {
+  const char* name;
+  void (*write)(std::string& out, const SchoolOutcome& s);
+};
+constexpr SchoolColumn kSchoolColumns[] = {
+    {"name", [](std::string& o, const SchoolOutcome& s) { o += csv_field(s.name); }},
+    {"need", [](std::string& o, const SchoolOutcome& s) { append_number(o, s.need); }},
+    {"readiness", [](std::string& o, const SchoolOutcome& s) { append_number(o, s.readiness); }},
+    {"launch_year", [](std::string& o, const SchoolOutcome& s) { append_count(o, s.launch_year); }},
+    {"phase", [](std::string& o, const SchoolOutcome& s) { o += csv_field(s.phase); }},
+    {"depth", [](std::string& o, const SchoolOutcome& s) { append_number(o, s.depth); }},
+    {"teachers_routine", [](std::string& o, const SchoolOutcome& s) { o += std::to_string(s.teachers_routine); }},
+    {"abandon_year", [](std::string& o, const SchoolOutcome& s) { append_count(o, s.abandon_year); }},
+    {"full_implementation_year",
+     [](std::string& o, const SchoolOutcome& s) { append_count(o, s.full_implementation_year); }},
+    {"months_to_full_implementation",
+     [](std::string& o, const SchoolOutcome& s) { append_count(o, s.months_to_full_implementation); }},
+    {"teachers", [](std::string& o, const SchoolOutcome& s) { append_count(o, s.teachers); }},
+    {"teachers_left", [](std::string& o, const SchoolOutcome& s) { append_count(o, s.teachers_left); }},
+    {"principal_changes", [](std::string& o, const SchoolOutcome& s) { append_count(o, s.principal_changes); }},
+};
+
+std::string schools_header() {
+  std::string h = "replication";
+  for (const SchoolColumn& c : kSchoolColumns) (h += ',') += c.name;
+  return h + '\n';
+}
+
 }  // namespace
 
 RunWriter::RunWriter(const fs::path& dir, const Scenario& scenario, std::size_t summary_budget)
@@ -544,9 +578,7 @@ RunWriter::RunWriter(const fs::path& dir, const Scenario& scenario, std::size_t 
       summary_(dir / ".summary-values.bin", summary_budget) {
   trajectories_.write(trajectories_header(monthly_));
   runs_.write(runs_header());
-  schools_.write("replication,name,need,readiness,launch_year,phase,depth,teachers_routine,abandon_year,"
-                 "full_implementation_year,months_to_full_implementation,teachers,teachers_left,"
-                 "principal_changes\n");
+  schools_.write(schools_header());
 }
 
 void RunWriter::add(std::size_t replication, const RunResult& r) {
@@ -586,24 +618,9 @@ void RunWriter::add(std::size_t replication, const RunResult& r) {
 
   for (const SchoolOutcome& s : r.schools) {
     line_ = rep;
-    line_ += ',';
-    line_ += csv_field(s.name);
-    line_ += ',';
-    append_number(line_, s.need);
-    line_ += ',';
-    append_number(line_, s.readiness);
-    line_ += ',';
-    if (s.launch_year >= 0) line_ += std::to_string(s.launch_year);
-    line_ += ',';
-    line_ += csv_field(s.phase);
-    line_ += ',';
-    append_number(line_, s.depth);
-    line_ += ',';
-    line_ += std::to_string(s.teachers_routine);
-    for (int v : {s.abandon_year, s.full_implementation_year, s.months_to_full_implementation,
-                  s.teachers, s.teachers_left, s.principal_changes}) {
+    for (const SchoolColumn& c : kSchoolColumns) {
       line_ += ',';
-      if (v >= 0) line_ += std::to_string(v);  // -1: never (empty)
+      c.write(line_, s);
     }
     line_ += '\n';
     schools_.write(line_);
