@@ -2,6 +2,9 @@
 // at any thread count, and manifest.json differs only in its timing and
 // thread fields. Runs the real districtsim binary.
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <regex>
 
@@ -62,6 +65,22 @@ TEST_CASE("CSV outputs are byte-identical at 1, 2 and 8 threads", "[determinism]
   CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator{}) == 2);
 
   const std::uint64_t hash = fnv1a(one.files.at("trajectories.csv"));
+  // The hash is pinned beside the golden summary: a change of the model's
+  // numbers shows here too, and scripts/update-golden rewrites both
+  // (DISTRICTSIM_UPDATE_GOLDEN=1 makes this test write the pin).
+  {
+    const fs::path pin = fs::path(DISTRICTSIM_SOURCE_DIR) / "tests" / "golden" / "determinism_trajectories.fnv1a";
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    const char* update = std::getenv("DISTRICTSIM_UPDATE_GOLDEN");
+    if (update != nullptr && std::string(update) == "1") {
+      std::ofstream(pin) << hex << '\n';
+    } else {
+      INFO("pinned in " << pin.string() << "; if the model's numbers changed on purpose, run scripts/update-golden");
+      REQUIRE(fs::is_regular_file(pin));
+      CHECK(read_file(pin) == std::string(hex) + "\n");
+    }
+  }
   CHECK(lines_of(one.files.at("runs.csv")).size() == 1 + 8);
   CHECK(lines_of(one.files.at("trajectories.csv")).size() == 1 + 8 * 9);  // years 0..8
 
