@@ -15,7 +15,9 @@
 #include <Random123/philox.h>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 
 namespace ds {
@@ -32,27 +34,47 @@ constexpr std::uint32_t stream_id(std::string_view name) {
 
 // The named streams of the model. Keep names stable: changing one changes
 // the draws of that purpose (and only that purpose).
+// Declared once, as (constant, name) pairs: the constants below and the
+// list every stream id is checked against come from this one list.
+#define DS_STREAMS(X)                                   \
+  X(kSchoolNeed, "school.need")                         \
+  X(kSchoolReadiness, "school.readiness")               \
+  X(kComponentFit, "school.component_fit")              \
+  X(kPartnerFit, "school.partner_fit")                  \
+  X(kOptIn, "school.opt_in")                            \
+  X(kMandate, "school.mandate_threshold")               \
+  X(kLaunchNoise, "school.launch_noise")                \
+  X(kAbandon, "school.abandon")                         \
+  X(kPrincipal, "school.principal_turnover")            \
+  X(kSchoolRelaunch, "school.relaunch")                 \
+  X(kTeacherInit, "teacher.initial")                    \
+  X(kTeacherTurnover, "teacher.turnover")               \
+  X(kTeacherMove, "teacher.move")                       \
+  X(kHire, "teacher.hire")                              \
+  X(kCoachExit, "coach.role_exit")                      \
+  X(kNetwork, "network.build")                          \
+  X(kConvening, "network.convening")                    \
+  X(kSuperintendent, "district.superintendent")         \
+  X(kInitiativeDrop, "district.initiative_drop")        \
+  X(kIndicator, "district.indicator_noise")
+
 namespace streams {
-inline constexpr std::uint32_t kSchoolNeed = stream_id("school.need");
-inline constexpr std::uint32_t kSchoolReadiness = stream_id("school.readiness");
-inline constexpr std::uint32_t kComponentFit = stream_id("school.component_fit");
-inline constexpr std::uint32_t kPartnerFit = stream_id("school.partner_fit");
-inline constexpr std::uint32_t kOptIn = stream_id("school.opt_in");
-inline constexpr std::uint32_t kMandate = stream_id("school.mandate_threshold");
-inline constexpr std::uint32_t kLaunchNoise = stream_id("school.launch_noise");
-inline constexpr std::uint32_t kAbandon = stream_id("school.abandon");
-inline constexpr std::uint32_t kPrincipal = stream_id("school.principal_turnover");
-inline constexpr std::uint32_t kSchoolRelaunch = stream_id("school.relaunch");
-inline constexpr std::uint32_t kTeacherInit = stream_id("teacher.initial");
-inline constexpr std::uint32_t kTeacherTurnover = stream_id("teacher.turnover");
-inline constexpr std::uint32_t kTeacherMove = stream_id("teacher.move");
-inline constexpr std::uint32_t kHire = stream_id("teacher.hire");
-inline constexpr std::uint32_t kCoachExit = stream_id("coach.role_exit");
-inline constexpr std::uint32_t kNetwork = stream_id("network.build");
-inline constexpr std::uint32_t kConvening = stream_id("network.convening");
-inline constexpr std::uint32_t kSuperintendent = stream_id("district.superintendent");
-inline constexpr std::uint32_t kInitiativeDrop = stream_id("district.initiative_drop");
-inline constexpr std::uint32_t kIndicator = stream_id("district.indicator_noise");
+#define DS_STREAM_CONSTANT(name, text) inline constexpr std::uint32_t name = stream_id(text);
+DS_STREAMS(DS_STREAM_CONSTANT)
+#undef DS_STREAM_CONSTANT
+
+#define DS_STREAM_ENTRY(name, text) name,
+inline constexpr std::uint32_t kAll[] = {DS_STREAMS(DS_STREAM_ENTRY)};
+#undef DS_STREAM_ENTRY
+
+// Two purposes with one id would draw the same numbers: refused at compile time.
+constexpr bool distinct() {
+  for (std::size_t i = 0; i < std::size(kAll); ++i)
+    for (std::size_t j = i + 1; j < std::size(kAll); ++j)
+      if (kAll[i] == kAll[j]) return false;
+  return true;
+}
+static_assert(distinct(), "two random streams share an id");
 }  // namespace streams
 
 // One sequence of draws for (stream, step, agent). Cheap to create; each
