@@ -1,7 +1,7 @@
-// Every file districtsim writes, and how: CSV and JSON formatting, the
-// summary statistics over replications, the all-or-nothing output
-// directory and the run manifest. Engine code never picks a file format;
-// it fills a MetricTable, and this module writes it.
+// Every file districtsim writes, and how: CSV formatting, the summary
+// statistics over replications, the all-or-nothing output directory and the
+// run files (manifest.json: output/manifest.hpp). Engine code never picks a
+// file format; it fills a MetricTable, and this module writes it.
 //
 // Numbers: every CSV number is printed like C's "%.10g" (10 significant
 // digits, shortest of fixed and scientific), through std::to_chars, so the
@@ -25,6 +25,7 @@
 #include "model/scenario.hpp"
 #include "engine/schedule.hpp"
 #include "input/text.hpp"
+#include "output/manifest.hpp"
 
 namespace ds {
 
@@ -32,14 +33,8 @@ namespace ds {
 
 // Appends `v` as "%.10g" would print it in the C locale; nothing when empty.
 void append_number(std::string& out, double v);
-std::string format_number(double v);
-// Shortest text that reads back as exactly `v` (JSON, the manifest); "null"
-// for NaN and infinities, which JSON cannot hold.
-std::string format_exact(double v);
 // A CSV field: quoted (with "" for ") only when it holds , " CR or LF.
 std::string csv_field(std::string_view s);
-// A JSON string literal, quotes included; control characters escaped.
-std::string json_string(std::string_view s);
 
 // ---------------------------------------------------------------- statistics
 
@@ -227,35 +222,6 @@ class RunWriter {
   std::string line_;
 };
 
-// Everything manifest.json records about a run besides the scenario.
-struct RunManifest {
-  std::vector<std::string> argv;       // the command line, as given
-  std::vector<std::string> overrides;  // --set values, in order
-  std::vector<std::uint64_t> seeds;    // per replication
-  int threads = 1;
-  double wall_seconds = 0;
-  std::uint64_t teacher_steps = 0;
-  std::string started_at;  // ISO 8601 UTC
-};
-
-// Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
-std::string utc_timestamp();
-
-// manifest.json. One key per line, so line-based tools can diff it; the
-// fields that may differ between identical runs are `command_line` (only
-// in its --threads), `threads`, `started_at` and `wall_seconds`.
-void write_manifest(const std::filesystem::path& file, const Scenario& scenario,
-                    const RunManifest& m);
-
-// The CSV files in `dir` and their sizes as a JSON object, {"runs.csv":
-// 1234, ...} in name order: manifest.json records them so that a reader can
-// tell a file cut short or changed after the run (analysis/ refuses it).
-std::string output_files_json(const std::filesystem::path& dir);
-
-// The scenario as a JSON object: every parameter of scenario_params() under
-// its dotted key, then `partners`, `events` and (if any) `school_list`.
-// `indent` is prepended to every line after the first.
-std::string scenario_json(const Scenario& scenario, const std::string& indent);
 
 // ---------------------------------------------------------------- text for people
 

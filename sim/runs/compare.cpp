@@ -289,59 +289,22 @@ Comparison run_comparison(const std::vector<Scenario>& sc, const fs::path& dir,
 
 // ================================================================ manifest
 
-namespace {
-
-template <class T, class F>
-std::string json_list(const std::vector<T>& items, F&& item_json) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += item_json(items[i]);
-  }
-  return out + "]";
-}
-
-}  // namespace
-
 void write_compare_manifest(const fs::path& file, const std::vector<Scenario>& scenarios,
                             const RunManifest& m) {
   if (scenarios.empty()) throw std::invalid_argument("compare manifest without scenarios");
-  std::string cmd;
-  for (std::size_t i = 0; i < m.argv.size(); ++i) {
-    if (i > 0) cmd += ' ';
-    cmd += shell_quote(m.argv[i]);
-  }
   const Scenario& first = scenarios[0];
-  std::string j = "{\n";
-  j += "  \"kind\": \"compare\",\n";
-  j += "  \"version\": " + json_string(DISTRICTSIM_VERSION) + ",\n";
-  j += "  \"git_commit\": " + json_string(DISTRICTSIM_GIT_COMMIT) + ",\n";
-  j += "  \"command_line\": " + json_string(cmd) + ",\n";
-  j += "  \"scenario_files\": " +
-       json_list(scenarios, [](const Scenario& s) { return json_string(s.meta.source_file); }) +
-       ",\n";
-  j += "  \"baseline\": " + json_string(first.meta.name) + ",\n";
-  j += "  \"overrides\": " +
-       json_list(m.overrides, [](const std::string& s) { return json_string(s); }) + ",\n";
-  j += "  \"seed\": " + std::to_string(first.meta.seed) + ",\n";
-  j += "  \"replications\": " + std::to_string(first.meta.replications) + ",\n";
-  j += "  \"seeds\": " + json_list(m.seeds, [](std::uint64_t s) { return std::to_string(s); }) +
-       ",\n";
-  j += "  \"teacher_steps\": " + std::to_string(m.teacher_steps) + ",\n";
-  j += "  \"threads\": " + std::to_string(m.threads) + ",\n";
-  j += "  \"started_at\": " + json_string(m.started_at) + ",\n";
-  j += "  \"wall_seconds\": " + format_exact(m.wall_seconds) + ",\n";
-  j += "  \"files\": " + output_files_json(file.parent_path()) + ",\n";
-  j += "  \"scenarios\": [\n";
-  for (std::size_t i = 0; i < scenarios.size(); ++i) {
-    j += "    " + scenario_json(scenarios[i], "    ");
-    j += i + 1 < scenarios.size() ? ",\n" : "\n";
+  Json j = manifest_head("compare", m);
+  Json files = Json::array(), all = Json::array();
+  for (const Scenario& s : scenarios) {
+    files.push_back(s.meta.source_file);
+    all.push_back(scenario_json(s));
   }
-  j += "  ]\n";
-  j += "}\n";
-  OutFile out(file);
-  out.write(j);
-  out.close();
+  j["scenario_files"] = std::move(files);
+  j["baseline"] = first.meta.name;
+  j["overrides"] = m.overrides;
+  j["seed"] = first.meta.seed;
+  j["replications"] = first.meta.replications;
+  write_manifest_file(file, std::move(j), m, "scenarios", std::move(all));
 }
 
 // ================================================================ terminal table

@@ -163,7 +163,7 @@ std::string sweep_definition(const SweepSpec& spec) {
   d += ")\n";
   d += canonical_text(spec);
   d += "\n# base scenario, resolved\n";
-  d += scenario_json(spec.base, "");
+  d += scenario_json(spec.base).dump(2, ' ', false, Json::error_handler_t::replace);
   d += '\n';
   return d;
 }
@@ -265,19 +265,15 @@ std::string definition_mismatch(const fs::path& dir, const std::string& definiti
 bool sweep_is_complete(const fs::path& out, const SweepSpec& spec, const SweepShard& shard) {
   std::error_code ec;
   if (fs::exists(sweep_work_dir(out), ec) || !fs::is_regular_file(out / "manifest.json", ec)) return false;
-  std::string manifest;
-  try {
-    manifest = read_text(out / "manifest.json");
-  } catch (const std::exception&) {
-    return false;
-  }
-  // The manifest is this program's own (write_sweep_manifest): its lines are
-  // matched as written.
-  const bool kind = manifest.find(shard.sharded() ? "\n  \"kind\": \"sweep-shard\",\n" : "\n  \"kind\": \"sweep\",\n") !=
-                    std::string::npos;
-  const bool same = manifest.find("\n  \"sweep\": " + json_string(canonical_text(spec)) + ",\n") != std::string::npos;
-  const bool part = !shard.sharded() || manifest.find("\n  \"shard\": \"" + std::to_string(shard.index + 1) + "/" +
-                                                      std::to_string(shard.count) + "\",\n") != std::string::npos;
+  // The manifest of this sweep (write_sweep_manifest): its kind, its
+  // definition and, for a shard, which part.
+  const Json m = read_manifest(out);
+  if (!m.is_object()) return false;
+  const auto field = [&m](const char* key) { return m.contains(key) && m[key].is_string() ? m[key].get<std::string>() : ""; };
+  const bool kind = field("kind") == (shard.sharded() ? "sweep-shard" : "sweep");
+  const bool same = field("sweep") == canonical_text(spec);
+  const bool part =
+      !shard.sharded() || field("shard") == std::to_string(shard.index + 1) + "/" + std::to_string(shard.count);
   return kind && same && part;
 }
 
@@ -416,16 +412,12 @@ std::string shard_command(const std::string& dir, const SweepInvocation& inv, co
   return resume ? cmd + " --resume" : cmd;
 }
 
-// Reads "resumed_runs" from a shard's manifest.json (this program's own
-// format, matched as written); 0 when the manifest or the field is absent.
+// "resumed_runs" of a shard's manifest.json; 0 when the manifest or the
+// field is absent.
 std::size_t manifest_resumed_runs(const fs::path& dir) {
-  std::error_code ec;
-  if (!fs::is_regular_file(dir / "manifest.json", ec)) return 0;
-  const std::string text = read_text(dir / "manifest.json");
-  const std::string key = "\n  \"resumed_runs\": ";
-  const std::size_t at = text.find(key);
-  if (at == std::string::npos) return 0;
-  return static_cast<std::size_t>(std::strtoull(text.c_str() + at + key.size(), nullptr, 10));
+  const Json m = read_manifest(dir);
+  if (!m.is_object() || !m.contains("resumed_runs") || !m["resumed_runs"].is_number_unsigned()) return 0;
+  return m["resumed_runs"].get<std::size_t>();
 }
 
 }  // namespace
@@ -784,54 +776,23 @@ SweepTotals write_shard_results(const SweepWork& work, const fs::path& dir) {
 
 void write_sweep_manifest(const fs::path& file, const SweepSpec& spec, std::size_t points,
                           const RunManifest& m, const SweepManifestExtra& extra) {
-  std::string cmd;
-  for (std::size_t i = 0; i < m.argv.size(); ++i) {
-    if (i > 0) cmd += ' ';
-    cmd += shell_quote(m.argv[i]);
-  }
-  auto list = [](const auto& items, auto&& item) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i > 0) out += ", ";
-      out += item(items[i]);
-    }
-    return out + "]";
-  };
-  std::string j = "{\n";
-  j += extra.shard ? "  \"kind\": \"sweep-shard\",\n" : "  \"kind\": \"sweep\",\n";
-  j += "  \"version\": " + json_string(DISTRICTSIM_VERSION) + ",\n";
-  j += "  \"git_commit\": " + json_string(DISTRICTSIM_GIT_COMMIT) + ",\n";
-  j += "  \"command_line\": " + json_string(cmd) + ",\n";
-  j += "  \"sweep_file\": " + json_string(spec.file) + ",\n";
-  j += "  \"scenario_file\": " + json_string(spec.scenario_file.string()) + ",\n";
-  j +=
-      "  \"overrides\": " + list(m.overrides, [](const std::string& s) { return json_string(s); }) +
-      ",\n";
-  j += "  \"sweep\": " + json_string(canonical_text(spec)) + ",\n";
-  j += "  \"design\": " + json_string(to_string(spec.design.kind)) + ",\n";
-  j += "  \"parameters\": " +
-       list(spec.params, [](const SweepParam& p) { return json_string(p.key); }) + ",\n";
-  j += "  \"points\": " + std::to_string(points) + ",\n";
-  j += "  \"replications\": " + std::to_string(spec.replications) + ",\n";
-  j += "  \"runs\": " + std::to_string(points * spec.replications) + ",\n";
-  j += "  \"seed\": " + std::to_string(spec.design.seed) + ",\n";
-  if (extra.shard)
-    j += "  \"shard\": \"" + std::to_string(extra.shard->index + 1) + "/" +
-         std::to_string(extra.shard->count) + "\",\n";
-  if (extra.merged_shards > 0)
-    j += "  \"merged_shards\": " + std::to_string(extra.merged_shards) + ",\n";
-  j += "  \"resumed_runs\": " + std::to_string(extra.resumed_runs) + ",\n";
-  j += "  \"seeds\": " + list(m.seeds, [](std::uint64_t s) { return std::to_string(s); }) + ",\n";
-  j += "  \"teacher_steps\": " + std::to_string(m.teacher_steps) + ",\n";
-  j += "  \"threads\": " + std::to_string(m.threads) + ",\n";
-  j += "  \"started_at\": " + json_string(m.started_at) + ",\n";
-  j += "  \"wall_seconds\": " + format_exact(m.wall_seconds) + ",\n";
-  j += "  \"files\": " + output_files_json(file.parent_path()) + ",\n";
-  j += "  \"scenario\": " + scenario_json(spec.base, "  ") + "\n";
-  j += "}\n";
-  OutFile out(file);
-  out.write(j);
-  out.close();
+  Json j = manifest_head(extra.shard ? "sweep-shard" : "sweep", m);
+  j["sweep_file"] = spec.file;
+  j["scenario_file"] = spec.scenario_file.string();
+  j["overrides"] = m.overrides;
+  j["sweep"] = canonical_text(spec);
+  j["design"] = to_string(spec.design.kind);
+  Json parameters = Json::array();
+  for (const SweepParam& p : spec.params) parameters.push_back(p.key);
+  j["parameters"] = std::move(parameters);
+  j["points"] = points;
+  j["replications"] = spec.replications;
+  j["runs"] = points * spec.replications;
+  j["seed"] = spec.design.seed;
+  if (extra.shard) j["shard"] = std::to_string(extra.shard->index + 1) + "/" + std::to_string(extra.shard->count);
+  if (extra.merged_shards > 0) j["merged_shards"] = extra.merged_shards;
+  j["resumed_runs"] = extra.resumed_runs;
+  write_manifest_file(file, std::move(j), m, "scenario", scenario_json(spec.base));
 }
 
 }  // namespace ds

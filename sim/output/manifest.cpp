@@ -1,0 +1,130 @@
+#include "output/manifest.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <variant>
+
+#include "model/params.hpp"
+#include "output/output.hpp"
+
+namespace ds {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A parameter's value as JSON (its pointer into the object it belongs to).
+struct JsonValue {
+  Json operator()(int* v) const { return *v; }
+  Json operator()(double* v) const { return *v; }
+  Json operator()(bool* v) const { return *v; }
+  Json operator()(std::string* v) const { return *v; }
+  Json operator()(std::uint64_t* v) const { return *v; }
+  Json operator()(std::vector<int>* v) const { return *v; }
+  Json operator()(Frequency* v) const { return to_string(*v); }
+  Json operator()(PartnerKind* v) const { return to_string(*v); }
+  Json operator()(EventKind* v) const { return to_string(*v); }
+};
+
+template <class Spec, class T>
+Json fields_json(const std::vector<Spec>& specs, T& item) {
+  Json j = Json::object();
+  for (const auto& f : specs) j[f.key] = std::visit(JsonValue{}, f.ref(item));
+  return j;
+}
+
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string cmd;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    if (i > 0) cmd += ' ';
+    cmd += shell_quote(argv[i]);
+  }
+  return cmd;
+}
+
+Json output_files(const fs::path& dir) {
+  std::vector<std::pair<std::string, std::uintmax_t>> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".csv")
+      files.emplace_back(e.path().filename().string(), e.file_size());
+  std::sort(files.begin(), files.end());
+  Json j = Json::object();
+  for (const auto& [name, size] : files) j[name] = size;
+  return j;
+}
+
+}  // namespace
+
+std::string utc_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Json scenario_json(const Scenario& scenario) {
+  Scenario s = scenario;  // the declaration hands out mutable references
+  Json j = Json::object();
+  for (const auto& p : scenario_params()) j[p.key] = std::visit(JsonValue{}, p.ref(s));
+  Json partners = Json::array();
+  for (Partner& p : s.partners) partners.push_back(fields_json(partner_fields(), p));
+  j["partners"] = std::move(partners);
+  Json events = Json::array();
+  for (Event& e : s.events) events.push_back(fields_json(event_fields(), e));
+  j["events"] = std::move(events);
+  if (!s.district.school_list.empty()) {
+    Json list = Json::array();
+    for (const SchoolSpec& x : s.district.school_list)
+      list.push_back(Json{{"name", x.name}, {"teachers", x.teachers}, {"need", x.need}, {"readiness", x.readiness}});
+    j["school_list"] = std::move(list);
+  }
+  return j;
+}
+
+Json manifest_head(const char* kind, const RunManifest& m) {
+  Json j = Json::object();
+  j["kind"] = kind;
+  j["version"] = DISTRICTSIM_VERSION;
+  j["git_commit"] = DISTRICTSIM_GIT_COMMIT;
+  j["command_line"] = command_line(m.argv);
+  return j;
+}
+
+void write_manifest_file(const fs::path& file, Json j, const RunManifest& m, const char* inputs_key, Json inputs) {
+  j["seeds"] = m.seeds;
+  j["teacher_steps"] = m.teacher_steps;
+  j["threads"] = m.threads;
+  j["started_at"] = m.started_at;
+  j["wall_seconds"] = m.wall_seconds;
+  j["files"] = output_files(file.parent_path());
+  j[inputs_key] = std::move(inputs);
+  // Text that is not UTF-8 (a file name, a --set value) is written with
+  // U+FFFD in its place, so that the file stays valid JSON.
+  OutFile out(file);
+  out.write(j.dump(2, ' ', false, Json::error_handler_t::replace));
+  out.write("\n");
+  out.close();
+}
+
+void write_manifest(const fs::path& file, const Scenario& scenario, const RunManifest& m) {
+  Json j = manifest_head("run", m);
+  j["scenario_file"] = scenario.meta.source_file;
+  j["overrides"] = m.overrides;
+  j["seed"] = scenario.meta.seed;
+  j["replications"] = scenario.meta.replications;
+  write_manifest_file(file, std::move(j), m, "scenario", scenario_json(scenario));
+}
+
+Json read_manifest(const fs::path& dir) {
+  std::ifstream in(dir / "manifest.json", std::ios::binary);
+  if (!in) return Json(Json::value_t::discarded);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return Json::parse(text.str(), nullptr, false);
+}
+
+}  // namespace ds
