@@ -22,6 +22,7 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 share="$prefix/share/districtsim"
 for f in bin/districtsim share/districtsim/analysis/report.py \
          share/districtsim/analysis/districtsim_analysis/report.py \
+         share/districtsim/analysis/districtsim_analysis/engine_tables.json \
          share/districtsim/scenarios/reference.toml share/districtsim/scenarios/sweeps/dials_factorial.toml; do
   [[ -f "$prefix/$f" ]] || fail "no $f under the prefix"
 done

@@ -268,7 +268,12 @@ TEST_CASE("manifest.json is valid JSON with the required keys", "[output][manife
   for (const auto& [key, value] : ordered.items()) order.push_back(key);
   CHECK(order == std::vector<std::string>{"kind", "version", "git_commit", "command_line", "scenario_file", "overrides",
                                           "seed", "replications", "seeds", "teacher_steps", "threads", "started_at",
-                                          "wall_seconds", "files", "scenario"});
+                                          "wall_seconds", "files", "outputs", "scenario"});
+  // The outputs' declarations travel with them.
+  REQUIRE(j["outputs"]["metrics"].size() == static_cast<std::size_t>(kMetricCount));
+  CHECK(j["outputs"]["metrics"][0]["name"] == "capacity_index");
+  CHECK(j["outputs"]["metrics"][0]["label"] == "Capacity");
+  CHECK(j["outputs"]["dials"].size() == static_cast<std::size_t>(kDialCount));
 }
 
 TEST_CASE("output directory: all or nothing", "[output][outdir]") {

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import NotAnOutput, UnsupportedOutput
+from .metrics import DIALS
 
 MANIFEST = "manifest.json"
 
@@ -37,8 +38,7 @@ KEY_METRICS = [
     "internal_coach_fte", "partner_coach_fte", "grant_share_of_spend",
     "external_share_of_spend",
 ]
-DIAL_COLUMNS = ["centralization", "pace", "need_priority", "external_sourcing", "adaptivity",
-                "bundling", "failure_sharing"]
+DIAL_COLUMNS = list(DIALS)  # the engine's dials, in its order
 REQUIRED_COLUMNS = {
     "trajectories.csv": ["replication", "year"] + KEY_METRICS,
     "summary.csv": ["year", "metric", "mean", "p10", "p50", "p90"],

@@ -1,14 +1,17 @@
 """What each output column means, in words and units, and how to print its values.
 
-The definitions follow docs/model.md section 7; this module only adds the
-plain-language labels a report needs. A metric missing here still loads and
-plots (under its column name), so a new engine output does not break reports.
+Names, units, labels and axis titles are the engine's own declarations
+(engine_tables.json, generated from `districtsim params --metrics`); this
+module adds how to print values. A column missing from them still loads and
+plots (under its column name).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 # Unit kinds, which decide formatting and axis labels.
 SHARE = "share"  # 0..1, shown as a percentage; differences in percentage points
@@ -30,78 +33,29 @@ class Metric:
     flow: bool = False  # a per-year flow: in monthly output only year-end rows are whole years
 
 
-METRICS: dict[str, Metric] = {
-    m.name: m
-    for m in [
-        Metric("capacity_index", "Capacity", SHARE,
-               "teachers at Routine use or above (%)"),
-        Metric("teacher_skill_mean", "Mean teacher skill", SCALE, "skill (0-1)"),
-        Metric("skill_mean_reached", "Skill in launched schools", SCALE, "skill (0-1)"),
-        Metric("schools_launched_share", "Schools launched", SHARE, "schools launched (%)"),
-        Metric("schools_full_implementation_share", "Schools in full implementation", SHARE,
-               "schools (%)"),
-        Metric("schools_abandoned_share", "Schools abandoned", SHARE, "schools abandoned (%)"),
-        Metric("depth_mean", "Implementation depth", SCALE, "depth (0-1)"),
-        Metric("depth_sd", "Spread of depth", SCALE, "sd of depth"),
-        Metric("self_sufficiency", "Self-sufficiency", SHARE,
-               "coaching need met by own coaches (%)"),
-        Metric("retained_capacity", "Retained capacity", SCALE, "ratio"),
-        Metric("initiative_active", "Initiative still running", SHARE,
-               "runs with the initiative active (%)"),
-        Metric("commitment_mean", "Commitment", SCALE, "mean (0-1)"),
-        Metric("fatigue_mean", "Fatigue", SCALE, "mean (0-1)"),
-        Metric("teacher_turnover_rate", "Teacher turnover", RATE, "teachers leaving (% per year)",
-               flow=True),
-        Metric("equity_gap", "Equity gap", SCALE,
-               "depth gap, least- minus most-needy (0-1)"),
-        Metric("spend_per_teacher", "Spending per teacher", USD, "USD per teacher per year",
-               flow=True),
-        Metric("cumulative_spend", "Cumulative spending", USD, "USD since year 1"),
-        Metric("spend_per_capable_teacher", "Spending per capable teacher", USD,
-               "cumulative USD per capable teacher"),
-        Metric("momentum", "Board and community support", SCALE, "momentum (0-1)"),
-        Metric("teacher_leaders", "Teacher-leaders", COUNT, "teacher-leaders (people)"),
-        Metric("internal_coach_fte", "Internal coaches", FTE, "paid internal coaches (FTE)",
-               flow=True),
-        Metric("partner_coach_fte", "Partner coaches", FTE, "contracted partner coaches (FTE)",
-               flow=True),
-        Metric("grant_share_of_spend", "Grant share of spending", SHARE, "paid by the grant (%)",
-               flow=True),
-        Metric("external_share_of_spend", "External share of spending", SHARE,
-               "paid to partners (%)", flow=True),
-    ]
-}
+# The engine's own declarations (sim/model/metrics.cpp, sim/model/dials.hpp),
+# written to engine_tables.json by scripts/metrics-table from
+# `districtsim params --metrics`; analysis/tests/test_metrics.py checks that it
+# is the engine's.
+_TABLES = json.loads((Path(__file__).with_name("engine_tables.json")).read_text(encoding="utf-8"))
 
-# The seven dials: (label, what 0 means, what 1 means).
+
+def _metric(row: dict) -> Metric:
+    return Metric(row["name"], row["label"], row["kind"], row["axis"], bool(row["flow"]))
+
+
+METRICS: dict[str, Metric] = {row["name"]: _metric(row) for row in _TABLES["metrics"]}
+
+# The seven dials: (label, what 0 means, what 1 means), in the seeds' words.
 DIALS: dict[str, tuple[str, str, str]] = {
-    "centralization": ("Centralization", "school-led", "district-led"),
-    "pace": ("Pace", "slow rollout", "fast rollout"),
-    "need_priority": ("Need priority", "readiest schools first", "neediest schools first"),
-    "external_sourcing": ("External sourcing", "build: grow own coaches",
-                          "buy: external partners"),
-    "adaptivity": ("Adaptivity", "fixed plan", "adapts the plan yearly"),
-    "bundling": ("Bundling", "modular, a la carte", "packaged, prix fixe"),
-    "failure_sharing": ("Failure sharing", "shares best practices",
-                        "shares process and failures"),
+    row["name"]: (row["label"], row["low"], row["high"]) for row in _TABLES["dials"]
 }
-for _dial, (_label, _lo, _hi) in DIALS.items():
-    METRICS[_dial] = Metric(_dial, _label, DIAL, f"0 = {_lo}, 1 = {_hi}")
 
-RUN_OUTPUTS: dict[str, Metric] = {
-    m.name: m
-    for m in [
-        Metric("years_to_sustainability", "Years to sustainability", YEARS, "years"),
-        Metric("abandoned_share_early", "Early abandonment", SHARE,
-               "early launches abandoned (%)"),
-        Metric("abandoned_share_later", "Later abandonment", SHARE,
-               "later launches abandoned (%)"),
-        Metric("superintendent_changes", "Superintendent changes", COUNT,
-               "new superintendents over the run"),
-        # Derived by the sweep report: cumulative_spend at the horizon / teachers / years.
-        Metric("spend_per_teacher_mean", "Spending per teacher", USD,
-               "USD per teacher per year, mean over the run"),
-    ]
-}
+RUN_OUTPUTS: dict[str, Metric] = {row["name"]: _metric(row) for row in _TABLES["run_outputs"]}
+# Derived by the sweep report, not written by the engine: cumulative_spend at
+# the horizon / teachers / years.
+RUN_OUTPUTS["spend_per_teacher_mean"] = Metric(
+    "spend_per_teacher_mean", "Spending per teacher", USD, "USD per teacher per year, mean over the run")
 
 
 def metric(name: str) -> Metric:

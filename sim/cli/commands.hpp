@@ -78,7 +78,8 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv);
 int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv);
 int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv);
 int cmd_validate(const std::vector<std::string>& files, const std::vector<std::string>& sets);
-int cmd_params(bool markdown);
+// The parameter listing, or with `metrics` the outputs' declarations as JSON.
+int cmd_params(bool markdown, bool metrics);
 // The HTML report of a results folder (analysis/report.py, Debian's Python).
 int cmd_report(const std::string& dir, bool png, bool quiet, const std::vector<std::string>& heatmaps = {},
                const std::string& outcome = {}, const std::vector<std::string>& material = {});

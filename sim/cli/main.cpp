@@ -129,6 +129,9 @@ int main(int argc, char** argv) {
   CLI::App* params_cmd = app.add_subcommand(
       "params", "List every parameter: key, default, range, unit, meaning, source");
   params_cmd->add_flag("--markdown", markdown, "Print a markdown table (for docs)");
+  bool metrics = false;
+  params_cmd->add_flag("--metrics", metrics,
+                       "Print the outputs' declarations (metrics, per-run outputs, dials) as JSON");
 
   SweepArgs sweep;
   sweep.threads = std::max(1, tbb::info::default_concurrency());
@@ -240,6 +243,6 @@ int main(int argc, char** argv) {
   if (report_cmd->parsed())
     return cmd_report(report_dir, report_png, false, report_heatmaps, report_outcome, report_material);
   if (validate_cmd->parsed()) return cmd_validate(files, validate_sets);
-  if (params_cmd->parsed()) return cmd_params(markdown);
+  if (params_cmd->parsed()) return cmd_params(markdown, metrics);
   return kBadInput;
 }

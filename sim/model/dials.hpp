@@ -17,39 +17,41 @@ namespace ds {
 
 struct DialInfo {
   std::string_view name;        // [strategy] key, CSV column and metric name
+  std::string_view label;       // short title for a panel or a slider
   double Strategy::*member;     // where a Strategy holds it
   std::string_view low;         // what 0 means (the seeds' words)
   std::string_view high;        // what 1 means
   std::string_view meaning;     // `districtsim params`: "low (0) .. high (1)"
   std::string_view definition;  // the dial's metric: its value this year
+  std::string_view axis;        // the metric's axis label: "0 = low, 1 = high"
   std::string_view source;
 };
 
 inline constexpr std::array<DialInfo, 7> kDials{{
-    {"centralization", &Strategy::centralization, "hold loose (decentralized)", "hold tight (centralized)",
+    {"centralization", "Centralization", &Strategy::centralization, "hold loose (decentralized)", "hold tight (centralized)",
      "decentralized (0) .. centralized (1): hold tight vs loose",
-     "centralization dial this year: 0 = hold loose (decentralized), 1 = hold tight (centralized)",
+     "centralization dial this year: 0 = hold loose (decentralized), 1 = hold tight (centralized)", "0 = hold loose (decentralized), 1 = hold tight (centralized)",
      "seeds: Look Both Ways tension 1"},
-    {"pace", &Strategy::pace, "slow and steady", "fast and furious", "slow and steady (0) .. fast and furious (1)",
-     "pace dial this year: 0 = slow and steady, 1 = fast and furious",
+    {"pace", "Pace", &Strategy::pace, "slow and steady", "fast and furious", "slow and steady (0) .. fast and furious (1)",
+     "pace dial this year: 0 = slow and steady, 1 = fast and furious", "0 = slow and steady, 1 = fast and furious",
      "seeds: tension 2; survey 68% slow vs 16% fast"},
-    {"need_priority", &Strategy::need_priority, "prioritize readiness", "prioritize need",
-     "readiness first (0) .. need first (1)", "need_priority dial this year: 0 = readiness first, 1 = need first",
+    {"need_priority", "Need priority", &Strategy::need_priority, "prioritize readiness", "prioritize need",
+     "readiness first (0) .. need first (1)", "need_priority dial this year: 0 = readiness first, 1 = need first", "0 = prioritize readiness, 1 = prioritize need",
      "seeds: tension 3"},
-    {"external_sourcing", &Strategy::external_sourcing, "build internally", "buy externally",
+    {"external_sourcing", "External sourcing", &Strategy::external_sourcing, "build internally", "buy externally",
      "build internally (0) .. buy externally (1)",
-     "external_sourcing dial this year: 0 = build internally, 1 = buy externally",
+     "external_sourcing dial this year: 0 = build internally, 1 = buy externally", "0 = build internally, 1 = buy externally",
      "seeds: tension 4; survey 52% build vs 22% buy"},
-    {"adaptivity", &Strategy::adaptivity, "fixed strategy", "adapt with experience",
+    {"adaptivity", "Adaptivity", &Strategy::adaptivity, "fixed strategy", "adapt with experience",
      "fixed strategy (0) .. adapt with experience (1)",
-     "adaptivity dial this year: 0 = fixed strategy, 1 = adapt with experience",
+     "adaptivity dial this year: 0 = fixed strategy, 1 = adapt with experience", "0 = fixed strategy, 1 = adapt with experience",
      "seeds: tension 5; survey 67% adaptive vs 14% fixed"},
-    {"bundling", &Strategy::bundling, "a-la-carte", "prix fixe", "a-la-carte modules (0) .. prix fixe model (1)",
-     "bundling dial this year: 0 = a-la-carte modules, 1 = prix fixe model",
+    {"bundling", "Bundling", &Strategy::bundling, "a-la-carte", "prix fixe", "a-la-carte modules (0) .. prix fixe model (1)",
+     "bundling dial this year: 0 = a-la-carte modules, 1 = prix fixe model", "0 = a-la-carte, 1 = prix fixe",
      "seeds: tension 6; survey 51% modular vs 27% packaged"},
-    {"failure_sharing", &Strategy::failure_sharing, "share best practices", "share process and failures",
+    {"failure_sharing", "Failure sharing", &Strategy::failure_sharing, "share best practices", "share process and failures",
      "share best practices (0) .. share process and failures (1)",
-     "failure_sharing dial this year: 0 = share best practices, 1 = share process and failures",
+     "failure_sharing dial this year: 0 = share best practices, 1 = share process and failures", "0 = share best practices, 1 = share process and failures",
      "seeds: tension 7; survey 53% best practices vs 12% failures"},
 }};
 

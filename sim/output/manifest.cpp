@@ -6,6 +6,8 @@
 #include <sstream>
 #include <variant>
 
+#include "model/dials.hpp"
+#include "model/metrics.hpp"
 #include "model/params.hpp"
 #include "output/output.hpp"
 
@@ -85,6 +87,20 @@ Json scenario_json(const Scenario& scenario) {
   return j;
 }
 
+Json metric_tables_json() {
+  const auto rows = [](const auto& infos) {
+    Json list = Json::array();
+    for (const MetricInfo& m : infos)
+      list.push_back(Json{{"name", m.name}, {"unit", m.unit}, {"definition", m.definition}, {"kind", m.kind},
+                          {"label", m.label}, {"axis", m.axis}, {"flow", m.flow}});
+    return list;
+  };
+  Json dials = Json::array();
+  for (const DialInfo& d : kDials)
+    dials.push_back(Json{{"name", d.name}, {"label", d.label}, {"low", d.low}, {"high", d.high}});
+  return Json{{"metrics", rows(metric_info())}, {"run_outputs", rows(run_output_info())}, {"dials", std::move(dials)}};
+}
+
 Json manifest_head(const char* kind, const RunManifest& m) {
   Json j = Json::object();
   j["kind"] = kind;
@@ -101,6 +117,7 @@ void write_manifest_file(const fs::path& file, Json j, const RunManifest& m, con
   j["started_at"] = m.started_at;
   j["wall_seconds"] = m.wall_seconds;
   j["files"] = output_files(file.parent_path());
+  j["outputs"] = metric_tables_json();
   j[inputs_key] = std::move(inputs);
   // Text that is not UTF-8 (a file name, a --set value) is written with
   // U+FFFD in its place, so that the file stays valid JSON.

@@ -36,12 +36,19 @@ std::string utc_timestamp();
 // its dotted key, then `partners`, `events` and (if any) `school_list`.
 Json scenario_json(const Scenario& scenario);
 
+// The engine's declarations of its outputs, as JSON: "metrics" (every
+// column of trajectories.csv and summary.csv), "run_outputs" (the per-run
+// columns of runs.csv besides the metrics at the horizon) and "dials" (name,
+// label and what each pole means). manifest.json carries them, and
+// `districtsim params --metrics` prints them for analysis/ (scripts/metrics-table).
+Json metric_tables_json();
+
 // A manifest of `kind` ("run", "compare", "sweep", "sweep-shard"): `kind`,
 // `version`, `git_commit` and `command_line` first; then the caller's own
 // fields; write_manifest_file() closes it with `seeds`, `teacher_steps`,
-// `threads`, `started_at`, `wall_seconds` and `files` (the CSV files of the
+// `threads`, `started_at`, `wall_seconds`, `files` (the CSV files of the
 // folder and their sizes, so that a reader can tell a file cut short or
-// changed after the run), and `inputs` last (the scenario, or the scenarios
+// changed after the run) and `outputs` (metric_tables_json()), and `inputs` last (the scenario, or the scenarios
 // of a comparison, under the key the caller names).
 Json manifest_head(const char* kind, const RunManifest& m);
 // Writes `j` closed as above to `file` (indented, one key a line; the
