@@ -6,6 +6,7 @@ the screen; this only counts, sorts and lays out."""
 import argparse
 import csv
 import glob
+import json
 import os
 import sys
 import tomllib
@@ -18,17 +19,13 @@ KINDS = [
     ("calibration", "Calibration checks (MODEL.md section 6)"),
     ("archetype", "The archetypes tell the seeds' stories (tests/test_archetypes.cpp)"),
 ]
-DIALS = ["centralization", "pace", "need_priority", "external_sourcing", "adaptivity", "bundling",
-         "failure_sharing"]
-POLE_WORDS = {  # the seeds' words for each dial's 0.1 and 0.9 sides
-    "centralization": ("hold loose", "hold tight"),
-    "pace": ("slow", "fast"),
-    "need_priority": ("readiness first", "need first"),
-    "external_sourcing": ("build", "buy"),
-    "adaptivity": ("fixed", "adaptive"),
-    "bundling": ("a-la-carte", "prix fixe"),
-    "failure_sharing": ("share best practices", "share process and failures"),
-}
+# The dials and the seeds' words for each pole, from the engine's declaration
+# (sim/model/dials.hpp, through scripts/metrics-table).
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "analysis",
+                       "districtsim_analysis", "engine_tables.json"), encoding="utf-8") as _f:
+    _DIAL_ROWS = json.load(_f)["dials"]
+DIALS = [d["name"] for d in _DIAL_ROWS]
+POLE_WORDS = {d["name"]: (d["low"], d["high"]) for d in _DIAL_ROWS}  # the 0.1 and 0.9 sides
 OUTCOMES = ["capacity_index at year 10", "retained_capacity at year 10", "years_to_sustainability",
             "|equity_gap| at year 10", "spend per capable teacher at year 10"]
 
