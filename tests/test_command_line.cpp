@@ -1,4 +1,4 @@
-// The command line's own messages (sim/command_line.*): what it says when the
+// The command line's own messages (sim/cli/command_line.*): what it says when the
 // parser refuses a command line, decided without the parser.
 #include <catch2/catch.hpp>
 

@@ -247,6 +247,14 @@ TEST_CASE("compare: writes every file, with a leading scenario column", "[compar
   CHECK(contains(manifest, "\"baseline\": \"slow\","));
   CHECK(contains(manifest, "\"replications\": 5,"));
   const auto parsed = nlohmann::json::parse(manifest);
+  {
+    std::vector<std::string> order;
+    const auto ordered = nlohmann::ordered_json::parse(manifest);
+    for (const auto& [key, value] : ordered.items()) order.push_back(key);
+    CHECK(order == std::vector<std::string>{"kind", "version", "git_commit", "command_line", "scenario_files",
+                                            "baseline", "overrides", "seed", "replications", "seeds", "teacher_steps",
+                                            "threads", "started_at", "wall_seconds", "files", "outputs", "scenarios"});
+  }
   CHECK(parsed["overrides"] == nlohmann::json::array({"strategy.bundling=0.9"}));
   CHECK(contains(manifest, "\"wall_seconds\": "));
   CHECK(contains(manifest, "\"teacher_steps\": "));

@@ -33,11 +33,35 @@ TEST_CASE("each dial is a [strategy] parameter, a metric and a Strategy member, 
     CHECK(sc.strategy.*d.member == 0.25 + 0.05 * k);
     CHECK(dial(sc.strategy, k) == 0.25 + 0.05 * k);
     CHECK(dial_index(d.name) == k);
-    // Both poles in words, different.
-    CHECK_FALSE(d.low.empty());
-    CHECK_FALSE(d.high.empty());
-    CHECK(d.low != d.high);
+    // Both poles in words, different, and said the same way everywhere.
+    const std::string low(d.low), high(d.high);
+    CHECK_FALSE(low.empty());
+    CHECK_FALSE(high.empty());
+    CHECK(low != high);
+    CHECK(std::string(d.axis) == "0 = " + low + ", 1 = " + high);
+    CHECK(std::string(d.definition) == name + " dial this year: 0 = " + low + ", 1 = " + high);
+    CHECK(std::string(d.meaning).find("(0) .. ") != std::string::npos);
   }
   CHECK(names.size() == static_cast<std::size_t>(kDialCount));
   CHECK(dial_index("not_a_dial") == -1);
+}
+
+TEST_CASE("every output is declared with a distinct name and a label", "[dials]") {
+  std::set<std::string> names;
+  for (const auto* table : {&metric_info()}) {
+    for (const MetricInfo& m : *table) {
+      REQUIRE(m.name != nullptr);
+      REQUIRE(m.label != nullptr);
+      REQUIRE(m.kind != nullptr);
+      REQUIRE(m.axis != nullptr);
+      CHECK(names.insert(m.name).second);
+    }
+  }
+  for (const MetricInfo& o : run_output_info()) {
+    REQUIRE(o.name != nullptr);
+    REQUIRE(o.label != nullptr);
+    CHECK(names.insert(o.name).second);
+  }
+  CHECK(std::string(name(Metric::capacity_index)) == "capacity_index");
+  CHECK(std::string(name(RunOutput::years_to_sustainability)) == "years_to_sustainability");
 }

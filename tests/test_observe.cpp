@@ -15,7 +15,7 @@ using namespace ds;
 
 namespace {
 
-// Five schools of four teachers, needs 0.1 .. 0.9 in file order.
+// Five schools of four teachers, needs 0.9, 0.1, 0.5, 0.3 and 0.7 (schools 0-4).
 Scenario five_schools() {
   Scenario sc;
   sc.partners.push_back(default_partner());
@@ -135,6 +135,21 @@ TEST_CASE("observed metrics follow their definitions", "[observe]") {
     // A trained coach fills the need.
     st.teachers.role[0] = Role::Coach;
     CHECK(self_sufficiency(sc, st) == 1);
+    // ... but only as far as the budget pays: with posts for less than the
+    // need, the posts (and the peer support) decide.
+    sc.district.budget_per_teacher = 0;
+    const double no_posts = recurring_payable_fte(sc, st);
+    REQUIRE(no_posts == 0);
+    double budget = 0;
+    for (double b = 1000; b < 40000; b += 250) {
+      sc.district.budget_per_teacher = b;
+      if (recurring_payable_fte(sc, st) > 0) { budget = b; break; }
+    }
+    REQUIRE(budget > 0);
+    const double few = recurring_payable_fte(sc, st);
+    INFO("posts " << few);
+    REQUIRE(few + peer < needed);
+    CHECK(self_sufficiency(sc, st) == Approx((few + peer) / needed));
     // Nothing the recurring budget pays: nothing is self-sufficient, whatever was trained.
     sc.district.budget_per_teacher = 0;
     CHECK(self_sufficiency(sc, st) == 0);

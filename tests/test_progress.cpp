@@ -1,4 +1,4 @@
-// How long a command takes (sim/progress.*): the progress line, the notice
+// How long a command takes (sim/cli/progress.*): the progress line, the notice
 // before a long command, and the estimate a --dry-run prints; the commands'
 // --dry-run and interruption are in test_cli.cpp and test_sweep_resume.cpp.
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// Sweeps never lose a finished run (sim/sweep_journal.*, sim/runs/sweep_run.cpp,
+// Sweeps never lose a finished run (sim/runs/sweep_journal.*, sim/runs/sweep_run.cpp,
 // `districtsim sweep --resume / --shard`, `districtsim merge`): the journal
 // format and its damage handling, coverage-order execution, resume after
 // SIGKILL at many moments, SIGINT/SIGTERM, refusals of a changed definition,

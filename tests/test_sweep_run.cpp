@@ -244,4 +244,11 @@ TEST_CASE("sweep: --set reaches the sweep table and the base scenario, random de
   const std::string manifest = read_file(fs::path(d.out()) / "manifest.json");
   CHECK(nlohmann::json::parse(manifest)["overrides"] ==
         nlohmann::json::array({"sweep.replications=2", "scenario.years=4"}));
+  std::vector<std::string> order;
+  const auto ordered = nlohmann::ordered_json::parse(manifest);
+  for (const auto& [key, value] : ordered.items()) order.push_back(key);
+  CHECK(order == std::vector<std::string>{"kind", "version", "git_commit", "command_line", "sweep_file",
+                                          "scenario_file", "overrides", "sweep", "design", "parameters", "points",
+                                          "replications", "runs", "seed", "resumed_runs", "seeds", "teacher_steps",
+                                          "threads", "started_at", "wall_seconds", "files", "outputs", "scenario"});
 }

@@ -3,11 +3,15 @@
 #include <iostream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.hpp"
 #include "input/loader_support.hpp"
 #include "runs/design.hpp"
 
 namespace ds::cli {
+
+namespace {
 
 // A sweep file has a [sweep] table: its first table header is `[sweep]` or
 // `[sweep.…]` (comments and blank lines skipped). Anything else, and files
@@ -25,6 +29,8 @@ bool is_sweep_text(const std::string& text) {
   }
   return false;
 }
+
+}  // namespace
 
 // Each file is read once, with the loaders' own limits (so a pipe is not
 // consumed by a first look, and /dev/zero is not read without end), and

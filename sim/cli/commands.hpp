@@ -22,6 +22,7 @@
 #include "cli/resource_guard.hpp"
 #include "input/scenario_loader.hpp"
 #include "input/sweep_spec.hpp"
+#include "output/manifest.hpp"
 #include "output/output.hpp"
 #include "runs/design.hpp"
 

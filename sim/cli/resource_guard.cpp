@@ -135,7 +135,7 @@ ResourceEstimate estimate_run(const Scenario& s, int threads) {
   b.disk("runs.csv", mul(R, f.runs));
   b.disk("schools.csv", mul(R, f.schools));
   b.disk("summary.csv", mul(cells, kBytesPerSummaryRow));
-  b.disk("manifest.json", add(kManifestBytes, mul(R, 24)));
+  b.disk("manifest.json", add(kManifestBytes, mul(R, kManifestBytesPerSeed)));
   return b.e;
 }
 
@@ -170,7 +170,7 @@ ResourceEstimate estimate_compare(const std::vector<Scenario>& scenarios, int th
   b.disk("per-scenario files while joining", parts);
   b.disk("trajectories.csv, summary.csv, runs.csv, schools.csv", joined);
   b.disk("differences.csv", mul(S - 1, cells, name_bytes + 16 + 4 * kBytesPerCsvNumber));
-  b.disk("manifest.json", add(mul(S, kManifestBytes), mul(R, 24)));
+  b.disk("manifest.json", add(mul(S, kManifestBytes), mul(R, kManifestBytesPerSeed)));
   return b.e;
 }
 
@@ -214,7 +214,7 @@ ResourceEstimate estimate_sweep(const SweepSpec& spec, std::size_t points, std::
       b.disk("trajectories.csv", mul(N, rows, add(24, mul(kMetrics, kBytesPerCsvNumber))));
     if (sensitivity) b.disk("sensitivity.csv", mul(C, D, 2 * 80));
   }
-  b.disk("manifest.json", add(kManifestBytes, mul(R, 24)));
+  b.disk("manifest.json", add(kManifestBytes, mul(R, kManifestBytesPerSeed)));
   return b.e;
 }
 

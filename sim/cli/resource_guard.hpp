@@ -62,8 +62,12 @@ inline constexpr std::uint64_t kBytesPerSummaryRow = 120;
 // One row of schools.csv besides the school's name: 64 bytes on average for
 // the reference district at 25 years (names "school-17"), at most 76; rounded up.
 inline constexpr std::uint64_t kBytesPerSchoolRow = 72;
-// manifest.json besides the seeds (8.5 KB for the reference scenario).
-inline constexpr std::uint64_t kManifestBytes = 16 << 10;
+// manifest.json besides the seeds: 19.8 KB for the reference scenario (one
+// run; the scenario, the outputs' declarations), rounded up for more
+// partners, events and a schools file; and each seed on its own line, 26
+// bytes with its indentation, rounded up.
+inline constexpr std::uint64_t kManifestBytes = 24 << 10;
+inline constexpr std::uint64_t kManifestBytesPerSeed = 28;
 }  // namespace resource_figures
 
 // ---------------------------------------------------------------- estimates

@@ -15,44 +15,34 @@
 
 namespace ds {
 
+// String literals all: the metric table hands them on as C strings.
 struct DialInfo {
-  std::string_view name;        // [strategy] key, CSV column and metric name
-  std::string_view label;       // short title for a panel or a slider
-  double Strategy::*member;     // where a Strategy holds it
-  std::string_view low;         // what 0 means (the seeds' words)
-  std::string_view high;        // what 1 means
-  std::string_view meaning;     // `districtsim params`: "low (0) .. high (1)"
-  std::string_view definition;  // the dial's metric: its value this year
-  std::string_view axis;        // the metric's axis label: "0 = low, 1 = high"
-  std::string_view source;
+  const char* name;        // [strategy] key, CSV column and metric name
+  const char* label;       // short title for a panel or a slider
+  double Strategy::*member;  // where a Strategy holds it
+  const char* low;         // what 0 means (the seeds' words)
+  const char* high;        // what 1 means
+  const char* meaning;     // `districtsim params`: "low (0) .. high (1)"
+  const char* definition;  // the dial's metric: "NAME dial this year: 0 = LOW, 1 = HIGH"
+  const char* axis;        // the metric's axis label: "0 = LOW, 1 = HIGH"
+  const char* source;
 };
 
 inline constexpr std::array<DialInfo, 7> kDials{{
-    {"centralization", "Centralization", &Strategy::centralization, "hold loose (decentralized)", "hold tight (centralized)",
-     "decentralized (0) .. centralized (1): hold tight vs loose",
-     "centralization dial this year: 0 = hold loose (decentralized), 1 = hold tight (centralized)", "0 = hold loose (decentralized), 1 = hold tight (centralized)",
-     "seeds: Look Both Ways tension 1"},
+    {"centralization", "Centralization", &Strategy::centralization, "hold loose (decentralized)", "hold tight (centralized)", "decentralized (0) .. centralized (1): hold loose vs tight",
+     "centralization dial this year: 0 = hold loose (decentralized), 1 = hold tight (centralized)", "0 = hold loose (decentralized), 1 = hold tight (centralized)", "seeds: Look Both Ways tension 1"},
     {"pace", "Pace", &Strategy::pace, "slow and steady", "fast and furious", "slow and steady (0) .. fast and furious (1)",
-     "pace dial this year: 0 = slow and steady, 1 = fast and furious", "0 = slow and steady, 1 = fast and furious",
-     "seeds: tension 2; survey 68% slow vs 16% fast"},
-    {"need_priority", "Need priority", &Strategy::need_priority, "prioritize readiness", "prioritize need",
-     "readiness first (0) .. need first (1)", "need_priority dial this year: 0 = readiness first, 1 = need first", "0 = prioritize readiness, 1 = prioritize need",
-     "seeds: tension 3"},
-    {"external_sourcing", "External sourcing", &Strategy::external_sourcing, "build internally", "buy externally",
-     "build internally (0) .. buy externally (1)",
-     "external_sourcing dial this year: 0 = build internally, 1 = buy externally", "0 = build internally, 1 = buy externally",
-     "seeds: tension 4; survey 52% build vs 22% buy"},
-    {"adaptivity", "Adaptivity", &Strategy::adaptivity, "fixed strategy", "adapt with experience",
-     "fixed strategy (0) .. adapt with experience (1)",
-     "adaptivity dial this year: 0 = fixed strategy, 1 = adapt with experience", "0 = fixed strategy, 1 = adapt with experience",
-     "seeds: tension 5; survey 67% adaptive vs 14% fixed"},
+     "pace dial this year: 0 = slow and steady, 1 = fast and furious", "0 = slow and steady, 1 = fast and furious", "seeds: tension 2; survey 68% slow vs 16% fast"},
+    {"need_priority", "Need priority", &Strategy::need_priority, "prioritize readiness", "prioritize need", "readiness first (0) .. need first (1): prioritize readiness vs need",
+     "need_priority dial this year: 0 = prioritize readiness, 1 = prioritize need", "0 = prioritize readiness, 1 = prioritize need", "seeds: tension 3"},
+    {"external_sourcing", "External sourcing", &Strategy::external_sourcing, "build internally", "buy externally", "build internally (0) .. buy externally (1)",
+     "external_sourcing dial this year: 0 = build internally, 1 = buy externally", "0 = build internally, 1 = buy externally", "seeds: tension 4; survey 52% build vs 22% buy"},
+    {"adaptivity", "Adaptivity", &Strategy::adaptivity, "fixed strategy", "adapt with experience", "fixed strategy (0) .. adapt with experience (1)",
+     "adaptivity dial this year: 0 = fixed strategy, 1 = adapt with experience", "0 = fixed strategy, 1 = adapt with experience", "seeds: tension 5; survey 67% adaptive vs 14% fixed"},
     {"bundling", "Bundling", &Strategy::bundling, "a-la-carte", "prix fixe", "a-la-carte modules (0) .. prix fixe model (1)",
-     "bundling dial this year: 0 = a-la-carte modules, 1 = prix fixe model", "0 = a-la-carte, 1 = prix fixe",
-     "seeds: tension 6; survey 51% modular vs 27% packaged"},
-    {"failure_sharing", "Failure sharing", &Strategy::failure_sharing, "share best practices", "share process and failures",
-     "share best practices (0) .. share process and failures (1)",
-     "failure_sharing dial this year: 0 = share best practices, 1 = share process and failures", "0 = share best practices, 1 = share process and failures",
-     "seeds: tension 7; survey 53% best practices vs 12% failures"},
+     "bundling dial this year: 0 = a-la-carte, 1 = prix fixe", "0 = a-la-carte, 1 = prix fixe", "seeds: tension 6; survey 51% modular vs 27% packaged"},
+    {"failure_sharing", "Failure sharing", &Strategy::failure_sharing, "share best practices", "share process and failures", "share best practices (0) .. share process and failures (1)",
+     "failure_sharing dial this year: 0 = share best practices, 1 = share process and failures", "0 = share best practices, 1 = share process and failures", "seeds: tension 7; survey 53% best practices vs 12% failures"},
 }};
 
 // The table, kDialCount and the metric block agree: the dials are the last
@@ -68,7 +58,7 @@ static_assert(static_cast<int>(Metric::failure_sharing) == kMetricCount - 1, "Me
 constexpr bool distinct_members() {
   for (std::size_t i = 0; i < kDials.size(); ++i)
     for (std::size_t j = i + 1; j < kDials.size(); ++j)
-      if (kDials[i].member == kDials[j].member || kDials[i].name == kDials[j].name) return false;
+      if (kDials[i].member == kDials[j].member || std::string_view(kDials[i].name) == kDials[j].name) return false;
   return true;
 }
 static_assert(distinct_members(), "two dials share a Strategy member or a name");
@@ -82,7 +72,7 @@ inline double dial(const Strategy& s, int k) { return s.*kDials[static_cast<std:
 // The dial's index in kDials, or -1.
 constexpr int dial_index(std::string_view name) {
   for (std::size_t k = 0; k < kDials.size(); ++k)
-    if (kDials[k].name == name) return static_cast<int>(k);
+    if (std::string_view(kDials[k].name) == name) return static_cast<int>(k);
   return -1;
 }
 

@@ -1,5 +1,7 @@
 #include "output/manifest.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <ctime>
 #include <fstream>
@@ -59,14 +61,6 @@ Json output_files(const fs::path& dir) {
 
 }  // namespace
 
-std::string utc_timestamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 Json scenario_json(const Scenario& scenario) {
   Scenario s = scenario;  // the declaration hands out mutable references

@@ -7,7 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -28,9 +28,6 @@ struct RunManifest {
   std::uint64_t teacher_steps = 0;
   std::string started_at;  // ISO 8601 UTC
 };
-
-// Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
-std::string utc_timestamp();
 
 // The scenario as a JSON object: every parameter of scenario_params() under
 // its dotted key, then `partners`, `events` and (if any) `school_list`.

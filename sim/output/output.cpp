@@ -43,6 +43,17 @@ std::string csv_field(std::string_view s) {
 }
 
 
+// ================================================================ time
+
+std::string utc_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 // ================================================================ statistics
 
 std::size_t Summary::year_end_row(int y) const {

@@ -25,7 +25,6 @@
 #include "model/scenario.hpp"
 #include "engine/schedule.hpp"
 #include "input/text.hpp"
-#include "output/manifest.hpp"
 
 namespace ds {
 
@@ -35,6 +34,9 @@ namespace ds {
 void append_number(std::string& out, double v);
 // A CSV field: quoted (with "" for ") only when it holds , " CR or LF.
 std::string csv_field(std::string_view s);
+
+// Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
+std::string utc_timestamp();
 
 // ---------------------------------------------------------------- statistics
 

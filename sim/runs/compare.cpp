@@ -1,5 +1,7 @@
 #include "runs/compare.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <boost/math/distributions/students_t.hpp>

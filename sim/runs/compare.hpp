@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "output/manifest.hpp"
 #include "output/output.hpp"
 #include "model/scenario.hpp"
 

@@ -1,5 +1,7 @@
 #include "runs/sweep_run.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>

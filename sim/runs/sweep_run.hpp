@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "runs/design.hpp"
+#include "output/manifest.hpp"
 #include "output/output.hpp"
 #include "runs/sweep_journal.hpp"
 #include "input/sweep_spec.hpp"
