@@ -546,3 +546,53 @@ TEST_CASE("partners are paid by the month and co-delivery turns a teacher-leader
   CHECK(st.district.coaching_expertise < 2);
   CHECK(st.district.coaching_expertise - before <= sc.model.expertise_rate * 2 + 1e-9);
 }
+
+TEST_CASE("schools give up at the yearly rate their conditions set, and a mandate holds them (school_phases)",
+          "[stages][calibration]") {
+  // 2,000 alike schools for a year, their conditions held: the share that
+  // abandons is the logistic of docs/model.md 6.11's score, a mandate
+  // (centralization 1, every school reached) cuts it by mandate_hold.
+  const auto share_abandoned = [](double centralization) {
+    Scenario sc;
+    sc.partners.push_back(default_partner());
+    sc.district.schools = 2000;
+    sc.district.teachers_per_school = 2;
+    State st = initial_state(sc, Rng{21});
+    st.district.strategy.centralization = centralization;
+    st.district.kb_process = 0;
+    st.district.initiative_active = true;
+    Schools& s = st.schools;
+    for (SchoolId i = 0; i < s.size(); ++i) {
+      s.phase[i] = Phase::Implementing;
+      s.launch_year[i] = 1;
+      s.months_launched[i] = 24;
+      s.dose[i] = 0.2;
+      s.load[i] = 0;
+      s.readiness[i] = 0.5;
+      s.setback_months[i] = 0;
+      s.opt_in_threshold[i] = 0;
+    }
+    for (TeacherId k = 0; k < st.teachers.size(); ++k) {
+      st.teachers.skill[k] = 0.1f;  // below Routine: depth 0
+      st.teachers.commitment[k] = 0.4f;
+      st.teachers.fatigue[k] = 0.5f;
+    }
+    st.clock.year = 3;
+    for (int month = 0; month < 12; ++month) {
+      st.clock.month = month;  // each month its own draw
+      school_phases(sc, st, Rng{21});
+    }
+    double gone = 0;
+    for (SchoolId i = 0; i < s.size(); ++i) gone += s.phase[i] == Phase::Abandoned;
+    return gone / static_cast<double>(s.size());
+  };
+  const ModelParams m;
+  const double z = std::log(m.abandon_base / (1 - m.abandon_base)) + 3 * (0.5 - 0.3) + 3 * (0.5 - 0.4) +
+                   2 * (0.4 - 0.2);
+  const double yearly = 1 / (1 + std::exp(-z));
+  REQUIRE(yearly > 0.05);
+  const double se = std::sqrt(yearly * (1 - yearly) / 2000);
+  CHECK(share_abandoned(0.0) == Approx(yearly).margin(4 * se));
+  const double held = yearly * (1 - m.mandate_hold);
+  CHECK(share_abandoned(1.0) == Approx(held).margin(4 * std::sqrt(held * (1 - held) / 2000) + 1e-9));
+}
