@@ -48,14 +48,12 @@ TEST_CASE("each dial is a [strategy] parameter, a metric and a Strategy member, 
 
 TEST_CASE("every output is declared with a distinct name and a label", "[dials]") {
   std::set<std::string> names;
-  for (const auto* table : {&metric_info()}) {
-    for (const MetricInfo& m : *table) {
-      REQUIRE(m.name != nullptr);
-      REQUIRE(m.label != nullptr);
-      REQUIRE(m.kind != nullptr);
-      REQUIRE(m.axis != nullptr);
-      CHECK(names.insert(m.name).second);
-    }
+  for (const MetricInfo& m : metric_info()) {
+    REQUIRE(m.name != nullptr);
+    REQUIRE(m.label != nullptr);
+    REQUIRE(m.kind != nullptr);
+    REQUIRE(m.axis != nullptr);
+    CHECK(names.insert(m.name).second);
   }
   for (const MetricInfo& o : run_output_info()) {
     REQUIRE(o.name != nullptr);

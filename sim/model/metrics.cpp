@@ -7,14 +7,28 @@
 namespace ds {
 
 namespace {
-// Every metric before the dials' block; the dials are named from kDials.
-// Each row names its Metric, and the build checks them in order: a metric
-// added without its row, or a row out of place, does not compile.
-struct StateRow {
-  Metric id;
+// Each row names its id (a Metric or a RunOutput), and the build checks the
+// rows against the enum: a row missing or out of place does not compile.
+template <class Id>
+struct Row {
+  Id id;
   MetricInfo info;
 };
-constexpr StateRow kStateRows[] = {
+template <class Id, std::size_t N>
+constexpr bool in_order(const Row<Id> (&rows)[N]) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (static_cast<std::size_t>(rows[i].id) != i) return false;
+  return true;
+}
+template <std::size_t Count, class Id, std::size_t N>
+std::array<MetricInfo, Count> infos(const Row<Id> (&rows)[N]) {
+  std::array<MetricInfo, Count> all{};
+  for (std::size_t i = 0; i < N; ++i) all[i] = rows[i].info;
+  return all;
+}
+
+// Every metric before the dials' block; the dials are named from kDials.
+constexpr Row<Metric> kStateRows[] = {
     {Metric::capacity_index, {"capacity_index", "share", "share of all district teachers at Routine use (CBAM IVA) or above", "share", "Capacity", "teachers at Routine use or above (%)", false}},
     {Metric::teacher_skill_mean, {"teacher_skill_mean", "skill 0..1", "mean skill of all teachers", "scale", "Mean teacher skill", "skill (0-1)", false}},
     {Metric::skill_mean_reached, {"skill_mean_reached", "skill 0..1", "mean skill of teachers in schools ever launched (empty before any launch)", "scale", "Skill in launched schools", "skill (0-1)", false}},
@@ -40,21 +54,15 @@ constexpr StateRow kStateRows[] = {
     {Metric::grant_share_of_spend, {"grant_share_of_spend", "share", "share of this year's spending paid by the grant", "share", "Grant share of spending", "paid by the grant (%)", true}},
     {Metric::external_share_of_spend, {"external_share_of_spend", "share", "share of this year's spending paid to partners", "share", "External share of spending", "paid to partners (%)", true}},
 };
-constexpr bool rows_in_order() {
-  for (std::size_t i = 0; i < std::size(kStateRows); ++i)
-    if (static_cast<std::size_t>(kStateRows[i].id) != i) return false;
-  return true;
-}
 static_assert(std::size(kStateRows) == static_cast<std::size_t>(kFirstDialMetric),
               "every Metric before the dials has its row in kStateRows");
-static_assert(rows_in_order(), "kStateRows lists the metrics in the order of Metric");
+static_assert(in_order(kStateRows), "kStateRows lists the metrics in the order of Metric");
 
 }  // namespace
 
 const std::array<MetricInfo, kMetricCount>& metric_info() {
   static const std::array<MetricInfo, kMetricCount> info = [] {
-    std::array<MetricInfo, kMetricCount> all{};
-    for (std::size_t i = 0; i < std::size(kStateRows); ++i) all[i] = kStateRows[i].info;
+    std::array<MetricInfo, kMetricCount> all = infos<kMetricCount>(kStateRows);
     for (int k = 0; k < kDialCount; ++k) {
       const DialInfo& d = kDials[static_cast<std::size_t>(k)];
       all[static_cast<std::size_t>(kFirstDialMetric + k)] = {d.name, "dial", d.definition, "dial", d.label, d.axis, false};
@@ -65,31 +73,18 @@ const std::array<MetricInfo, kMetricCount>& metric_info() {
 }
 
 namespace {
-struct RunRow {
-  RunOutput id;
-  MetricInfo info;
-};
-constexpr RunRow kRunRows[] = {
+constexpr Row<RunOutput> kRunRows[] = {
     {RunOutput::years_to_sustainability, {"years_to_sustainability", "years", "first year from which self_sufficiency and capacity_index stay at or above their thresholds to the horizon (empty if never)", "years", "Years to sustainability", "years", false}},
     {RunOutput::abandoned_share_early, {"abandoned_share_early", "share", "share of schools launched in years 1-3 that abandoned within 3 years of launch", "share", "Early abandonment", "early launches abandoned (%)", false}},
     {RunOutput::abandoned_share_later, {"abandoned_share_later", "share", "share of schools launched after year 3 (and at least 3 years before the horizon) that abandoned within 3 years of launch", "share", "Later abandonment", "later launches abandoned (%)", false}},
     {RunOutput::superintendent_changes, {"superintendent_changes", "changes", "superintendent changes over the run: the yearly hazard from year 2 and scheduled superintendent_change events", "count", "Superintendent changes", "new superintendents over the run", false}},
 };
-constexpr bool run_rows_in_order() {
-  for (std::size_t i = 0; i < std::size(kRunRows); ++i)
-    if (static_cast<std::size_t>(kRunRows[i].id) != i) return false;
-  return true;
-}
 static_assert(std::size(kRunRows) == static_cast<std::size_t>(kRunOutputCount), "every RunOutput has its row");
-static_assert(run_rows_in_order(), "kRunRows lists the outputs in the order of RunOutput");
+static_assert(in_order(kRunRows), "kRunRows lists the outputs in the order of RunOutput");
 }  // namespace
 
 const std::array<MetricInfo, kRunOutputCount>& run_output_info() {
-  static const std::array<MetricInfo, kRunOutputCount> info = [] {
-    std::array<MetricInfo, kRunOutputCount> all{};
-    for (std::size_t i = 0; i < std::size(kRunRows); ++i) all[i] = kRunRows[i].info;
-    return all;
-  }();
+  static const std::array<MetricInfo, kRunOutputCount> info = infos<kRunOutputCount>(kRunRows);
   return info;
 }
 
