@@ -17,20 +17,21 @@ ds::NetworkSpec spec(int schools, std::uint32_t teachers, double cross) {
   s.cross_ties = cross;
   return s;
 }
-bool has_tie(const ds::AdviceNetwork& n, std::uint32_t a, std::uint32_t b) {
-  return std::binary_search(n.targets.begin() + n.offsets[a], n.targets.begin() + n.offsets[a + 1], b);
+bool has_tie(const ds::AdviceNetwork& n, ds::TeacherId a, ds::TeacherId b) {
+  const auto ties = n.neighbours(a);
+  return std::binary_search(ties.begin(), ties.end(), b);
 }
+std::uint32_t school_of(ds::TeacherId v, std::uint32_t teachers_each) { return v.value() / teachers_each; }
 }  // namespace
 
 TEST_CASE("advice ties are symmetric, within schools when there are no cross ties", "[network]") {
   const auto net = ds::build_advice_network(spec(5, 30, 0.0), ds::Rng{3});
   REQUIRE(net.slots() == 150);
-  for (std::uint32_t v = 0; v < net.slots(); ++v) {
-    CHECK(net.offsets[v + 1] - net.offsets[v] >= 1);
-    for (auto e = net.offsets[v]; e < net.offsets[v + 1]; ++e) {
-      const auto w = net.targets[e];
+  for (const ds::TeacherId v : ds::ids<ds::TeacherId>(net.slots())) {
+    CHECK(net.neighbours(v).size() >= 1);
+    for (const ds::TeacherId w : net.neighbours(v)) {
       CHECK(w != v);
-      CHECK(w / 30 == v / 30);
+      CHECK(school_of(w, 30) == school_of(v, 30));
       CHECK(has_tie(net, w, v));
     }
   }
@@ -44,8 +45,8 @@ TEST_CASE("cross-school ties appear and the build is deterministic", "[network]"
   CHECK(a.targets == b.targets);
   CHECK(a.offsets == b.offsets);
   std::size_t cross = 0;
-  for (std::uint32_t v = 0; v < a.slots(); ++v)
-    for (auto e = a.offsets[v]; e < a.offsets[v + 1]; ++e) cross += a.targets[e] / 20 != v / 20;
+  for (const ds::TeacherId v : ds::ids<ds::TeacherId>(a.slots()))
+    for (const ds::TeacherId w : a.neighbours(v)) cross += school_of(w, 20) != school_of(v, 20);
   CHECK(cross > 0);
   const auto c = ds::build_advice_network(spec(10, 20, 0.5), ds::Rng{10});
   CHECK(a.targets != c.targets);
@@ -53,7 +54,7 @@ TEST_CASE("cross-school ties appear and the build is deterministic", "[network]"
 
 TEST_CASE("tiny schools are fully connected", "[network]") {
   const auto net = ds::build_advice_network(spec(1, 3, 0.0), ds::Rng{1});
-  for (std::uint32_t v = 0; v < 3; ++v) CHECK(net.offsets[v + 1] - net.offsets[v] == 2);
+  for (const ds::TeacherId v : ds::ids<ds::TeacherId>(3)) CHECK(net.neighbours(v).size() == 2);
 }
 
 TEST_CASE("schools the ring would cover entirely still get a network", "[network]") {
@@ -62,6 +63,6 @@ TEST_CASE("schools the ring would cover entirely still get a network", "[network
   for (std::uint32_t n : {5u, 7u, 8u, 9u}) {
     const auto net = ds::build_advice_network(spec(2, n, 0.0), ds::Rng{1});
     CHECK(net.slots() == 2 * n);
-    for (std::uint32_t v = 0; v < net.slots(); ++v) CHECK(net.offsets[v + 1] > net.offsets[v]);
+    for (const ds::TeacherId v : ds::ids<ds::TeacherId>(net.slots())) CHECK(!net.neighbours(v).empty());
   }
 }

@@ -42,12 +42,12 @@ TEST_CASE("observed metrics follow their definitions", "[observe]") {
   Scenario sc = five_schools();
   State st = initial_state(sc, Rng{2});
   REQUIRE(st.teachers.size() == 20);
-  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+  for (const TeacherId i : st.teachers.ids()) {
     st.teachers.skill[i] = 0.1f;
     st.teachers.months_practice[i] = 0;
     st.teachers.role[i] = Role::Teacher;
   }
-  for (SchoolId s = 0; s < 5; ++s) {
+  for (const SchoolId s : ids<SchoolId>(5)) {
     st.schools.phase[s] = Phase::Waiting;
     st.schools.launch_year[s] = -1;
   }
@@ -66,15 +66,15 @@ TEST_CASE("observed metrics follow their definitions", "[observe]") {
   SECTION("capacity counts teachers at Routine in practising schools, with their months of use") {
     // School 0 implementing: three teachers past Routine with the months,
     // one past Routine without them. School 1 waiting, its teachers skilled.
-    st.schools.phase[0] = Phase::Implementing;
-    st.schools.launch_year[0] = 1;
-    const TeacherId a = st.schools.first[0];
+    st.schools.phase[SchoolId(0)] = Phase::Implementing;
+    st.schools.launch_year[SchoolId(0)] = 1;
+    const TeacherId a = st.schools.first[SchoolId(0)];
     for (TeacherId k = a; k < a + 4; ++k) {
       st.teachers.skill[k] = 0.8f;
       st.teachers.months_practice[k] = static_cast<std::uint16_t>(sc.model.routine_min_months);
     }
     st.teachers.months_practice[a + 3] = 0;
-    const TeacherId b = st.schools.first[1];
+    const TeacherId b = st.schools.first[SchoolId(1)];
     for (TeacherId k = b; k < b + 4; ++k) st.teachers.skill[k] = 0.9f, st.teachers.months_practice[k] = 60;
     st.teachers.role[a] = Role::Leader;
     st.district.cumulative_spend = 30000;
@@ -97,10 +97,10 @@ TEST_CASE("observed metrics follow their definitions", "[observe]") {
     const double depth[] = {0.2, 0.6, 0.9, 0.4, 0.0};
     const Phase phase[] = {Phase::Implementing, Phase::Sustaining, Phase::Implementing, Phase::Implementing,
                            Phase::Abandoned};
-    for (SchoolId s = 0; s < 5; ++s) {
-      st.schools.phase[s] = phase[s];
+    for (const SchoolId s : ids<SchoolId>(5)) {
+      st.schools.phase[s] = phase[s.index()];
       st.schools.launch_year[s] = 1;
-      st.schools.depth[s] = depth[s];
+      st.schools.depth[s] = depth[s.index()];
     }
     const auto row = observed(sc, st);
     CHECK(at(row, Metric::equity_gap) == Approx((0.6 + 0.4) / 2 - (0.2 + 0.0) / 2));
@@ -116,7 +116,7 @@ TEST_CASE("observed metrics follow their definitions", "[observe]") {
   SECTION("self-sufficiency: trained internal coaching the budget can pay, over what the whole scope needs") {
     // One teacher-leader and no coach yet; every school in the scope (20
     // teachers need about a third of a coach).
-    st.teachers.role[2] = Role::Leader;
+    st.teachers.role[TeacherId(2)] = Role::Leader;
     st.clock.year = 3;
     sc.district.budget_per_teacher = 40000;  // a small district: enough for the office and a few posts
     const ModelParams& m = sc.model;
@@ -133,7 +133,7 @@ TEST_CASE("observed metrics follow their definitions", "[observe]") {
     CHECK(self_sufficiency(sc, st) == Approx(expected));
     CHECK(at(observed(sc, st), Metric::self_sufficiency) == Approx(expected));
     // A trained coach fills the need.
-    st.teachers.role[0] = Role::Coach;
+    st.teachers.role[TeacherId(0)] = Role::Coach;
     CHECK(self_sufficiency(sc, st) == 1);
     // ... but only as far as the budget pays: with posts for less than the
     // need, the posts (and the peer support) decide.

@@ -27,7 +27,7 @@ Scenario district(int schools, int teachers_per_school) {
 
 // Every school practising (Implementing) the components of `mask`.
 void practise(State& st, std::uint32_t mask) {
-  for (SchoolId s = 0; s < st.schools.size(); ++s) {
+  for (const SchoolId s : st.schools.ids()) {
     st.schools.phase[s] = Phase::Implementing;
     st.schools.launch_year[s] = 1;
     st.schools.months_launched[s] = 12;
@@ -76,14 +76,14 @@ TEST_CASE("routine practice drifts without upkeep, faster under weak leadership,
   Schools& s = st.schools;
   std::fill(s.upkeep.begin(), s.upkeep.end(), 0.0);
   std::fill(s.principal_support.begin(), s.principal_support.end(), 0.5);
-  s.upkeep[1] = 1.0;                           // fully upkept
-  s.principal_support[2] = 0.0;                // weak leadership
-  s.components[3] = (1u << m.components) - 1;  // the complete model: coherence 1
-  s.upkeep[4] = 0.5;                           // half upkept
-  const std::vector<float> before = st.teachers.skill;
+  s.upkeep[SchoolId(1)] = 1.0;                           // fully upkept
+  s.principal_support[SchoolId(2)] = 0.0;                // weak leadership
+  s.components[SchoolId(3)] = (1u << m.components) - 1;  // the complete model: coherence 1
+  s.upkeep[SchoolId(4)] = 0.5;                           // half upkept
+  const auto before = st.teachers.skill;
   learning(sc, st, Rng{1});
   auto loss = [&](SchoolId i) {
-    const TeacherId k = s.first[i] + s.count[i] - 1;
+    const TeacherId k = s.first[i] + (s.count[i] - 1);
     CHECK(st.teachers.skill[s.first[i]] == st.teachers.skill[k]);  // alike teachers drift alike
     return static_cast<double>(before[k]) - st.teachers.skill[k];
   };
@@ -91,12 +91,12 @@ TEST_CASE("routine practice drifts without upkeep, faster under weak leadership,
   const double partial = 1.0 / (m.components * m.components);
   const double base = m.drift_rate * (1.5 - 0.5) * (1.0 - m.coherence_drift_protection * partial) * gap;
   CHECK(base > 0);
-  CHECK(loss(0) == Approx(base).margin(1e-6));
-  CHECK(loss(1) == 0.0);
-  CHECK(loss(2) == Approx(1.5 * base).margin(1e-6));
-  CHECK(loss(3) == Approx(m.drift_rate * (1.0 - m.coherence_drift_protection) * gap).margin(1e-6));
-  CHECK(loss(3) < loss(0));
-  CHECK(loss(4) == Approx(0.5 * base).margin(1e-6));
+  CHECK(loss(SchoolId(0)) == Approx(base).margin(1e-6));
+  CHECK(loss(SchoolId(1)) == 0.0);
+  CHECK(loss(SchoolId(2)) == Approx(1.5 * base).margin(1e-6));
+  CHECK(loss(SchoolId(3)) == Approx(m.drift_rate * (1.0 - m.coherence_drift_protection) * gap).margin(1e-6));
+  CHECK(loss(SchoolId(3)) < loss(SchoolId(0)));
+  CHECK(loss(SchoolId(4)) == Approx(0.5 * base).margin(1e-6));
 }
 
 TEST_CASE("upkeep is coaching and peer support per teacher against the upkeep dose, halved without tools",
@@ -113,25 +113,25 @@ TEST_CASE("upkeep is coaching and peer support per teacher against the upkeep do
   State st = initial_state(sc, Rng{2});
   practise(st, 1u);
   // No coaches, no partners: support is the teacher-leaders' alone.
-  st.teachers.role[st.schools.first[0]] = Role::Leader;
-  st.teachers.role[st.schools.first[2]] = Role::Leader;
+  st.teachers.role[st.schools.first[SchoolId(0)]] = Role::Leader;
+  st.teachers.role[st.schools.first[SchoolId(2)]] = Role::Leader;
   update_school_aggregates(sc, st);
-  REQUIRE(st.schools.leaders[0] == 1);
+  REQUIRE(st.schools.leaders[SchoolId(0)] == 1);
   st.district.internal_pool = 0;
   const double one_leader = m.leader_coaching_fte * per_coach(sc);  // teacher-shares of support
   REQUIRE(one_leader / 20 >= m.upkeep_dose);  // enough for a school of 20
   REQUIRE(one_leader / 60 < m.upkeep_dose);   // not for one of 60
   st.district.tools_funded = 1.0;
   allocate_support(sc, st, Rng{2});
-  CHECK(st.schools.upkeep[0] == Approx(1.0));
-  CHECK(st.schools.upkeep[1] == 0.0);
-  CHECK(st.schools.upkeep[2] == Approx(one_leader / 60 / m.upkeep_dose));
+  CHECK(st.schools.upkeep[SchoolId(0)] == Approx(1.0));
+  CHECK(st.schools.upkeep[SchoolId(1)] == 0.0);
+  CHECK(st.schools.upkeep[SchoolId(2)] == Approx(one_leader / 60 / m.upkeep_dose));
   // Tools and time not paid: upkeep at half.
   st.district.tools_funded = 0.0;
   allocate_support(sc, st, Rng{2});
-  CHECK(st.schools.upkeep[0] == Approx(0.5));
-  CHECK(st.schools.upkeep[1] == 0.0);
-  CHECK(st.schools.upkeep[2] == Approx(0.5 * one_leader / 60 / m.upkeep_dose));
+  CHECK(st.schools.upkeep[SchoolId(0)] == Approx(0.5));
+  CHECK(st.schools.upkeep[SchoolId(1)] == 0.0);
+  CHECK(st.schools.upkeep[SchoolId(2)] == Approx(0.5 * one_leader / 60 / m.upkeep_dose));
 
   // Coach time counts as upkeep too: 0.2 partner FTE serve 0.2 * 45 * 0.35 /
   // 0.7 = 4.5 teacher-shares, all to the one school of 100 that needs them.
@@ -139,11 +139,11 @@ TEST_CASE("upkeep is coaching and peer support per teacher against the upkeep do
   State s1 = initial_state(one, Rng{2});
   practise(s1, 1u);
   update_school_aggregates(one, s1);
-  REQUIRE(s1.schools.leaders[0] == 0);
-  s1.partners.fte[0] = 0.2;
+  REQUIRE(s1.schools.leaders[SchoolId(0)] == 0);
+  s1.partners.fte[PartnerId(0)] = 0.2;
   allocate_support(one, s1, Rng{2});
   const double slots = 0.2 * m.teachers_per_coach * m.partner_coach_direct_time / kNominalDirectTime;
-  CHECK(s1.schools.upkeep[0] == Approx(slots / 100 / m.upkeep_dose));
+  CHECK(s1.schools.upkeep[SchoolId(0)] == Approx(slots / 100 / m.upkeep_dose));
 }
 
 TEST_CASE("tools are paid before coaching and cut when the money is short", "[revision]") {
@@ -163,8 +163,9 @@ TEST_CASE("tools are paid before coaching and cut when the money is short", "[re
     s.model.tools_cost_per_teacher = tools_per_teacher;
     State st = initial_state(s, Rng{3});
     practise(st, 1u);
-    for (SchoolId i = static_cast<SchoolId>(practising_schools); i < st.schools.size(); ++i)
-      st.schools.phase[i] = Phase::Abandoned;  // neither practising nor waiting (no launch money)
+    for (const SchoolId i : st.schools.ids())
+      if (i.index() >= static_cast<std::size_t>(practising_schools))
+        st.schools.phase[i] = Phase::Abandoned;  // neither practising nor waiting (no launch money)
     st.clock.year = 1;
     budget_and_contracts(s, st, Rng{3});
     return st.district;
@@ -203,16 +204,16 @@ TEST_CASE("a contract the year's money cannot pay is cut to what it can, and no 
     State st = initial_state(s, Rng{3});
     practise(st, 1u);
     st.clock.year = 2;
-    st.partners.fte[0] = 3;
-    st.partners.contract_left[0] = 2;
-    st.partners.contracts[0] = 1;
+    st.partners.fte[PartnerId(0)] = 3;
+    st.partners.contract_left[PartnerId(0)] = 2;
+    st.partners.contracts[PartnerId(0)] = 1;
     budget_and_contracts(s, st, Rng{3});
     const double pool = st.district.grant_budget + st.district.recurring_budget;  // what the office and tools left
     for (int month = 0; month < 12; ++month) {
       st.clock.month = month;
       partner_transfer(s, st, Rng{3});
     }
-    return std::make_tuple(st.partners.fte[0], pool, st.district.spend.external, st.partners.contract_left[0]);
+    return std::make_tuple(st.partners.fte[PartnerId(0)], pool, st.district.spend.external, st.partners.contract_left[PartnerId(0)]);
   };
   SECTION("short money: the contract shrinks to the pool, and every month of it is paid") {
     const auto [fte, pool, paid, left] = year_with_contract(1500);  // 300,000 a year
@@ -314,19 +315,19 @@ TEST_CASE("unfunded coach posts are cut, and new money waits for the pipeline", 
   SECTION("coaches beyond the paid posts go back as teacher-leaders, least skilled first") {
     State st = initial_state(sc, Rng{6});
     const float skills[] = {0.6f, 0.7f, 0.8f, 0.9f, 0.95f};
-    for (TeacherId k = 0; k < 5; ++k) {
-      st.teachers.role[20 * k] = Role::Coach;
-      st.teachers.skill[20 * k] = skills[k];
+    for (const TeacherId k : ids<TeacherId>(5)) {
+      st.teachers.role[TeacherId(20 * k.index())] = Role::Coach;
+      st.teachers.skill[TeacherId(20 * k.index())] = skills[k.index()];
     }
     st.district.coaching_expertise = 4;
     st.district.internal_pool = 2.5 * cost;  // 2.5 posts: a part-paid post is kept, 3 coaches
     st.clock.year = 3;
     promote_leaders(sc, st, Rng{6});
     CHECK(count_role(st, Role::Coach) == 3);
-    CHECK(st.teachers.role[0] == Role::Leader);
-    CHECK(st.teachers.role[20] == Role::Leader);
-    CHECK(st.teachers.role[40] == Role::Coach);
-    CHECK(st.teachers.role[80] == Role::Coach);
+    CHECK(st.teachers.role[TeacherId(0)] == Role::Leader);
+    CHECK(st.teachers.role[TeacherId(20)] == Role::Leader);
+    CHECK(st.teachers.role[TeacherId(40)] == Role::Coach);
+    CHECK(st.teachers.role[TeacherId(80)] == Role::Coach);
     CHECK(st.district.coaching_expertise == Approx(4.0 * 3 / 5));  // the cut take their share
   }
   SECTION("money for ten posts and no coaches: trainees this year, coaches next year") {
@@ -357,30 +358,30 @@ TEST_CASE("practice held by partners builds up while they coach and leaves with 
   State st = initial_state(sc, Rng{7});
   practise(st, 1u);
   update_school_aggregates(sc, st);
-  st.partners.fte[0] = 4;
-  st.partners.relationship[0] = 0.5;
+  st.partners.fte[PartnerId(0)] = 4;
+  st.partners.relationship[PartnerId(0)] = 0.5;
   // Partners give all the coaching (no internal coaches): external share 1;
   // they co-deliver transfer x relationship = 0.1 of it.
   const double target = 1.0 * (1.0 - 0.2 * 0.5);
   allocate_support(sc, st, Rng{7});
-  REQUIRE(st.schools.external_share[0] == 1.0);
+  REQUIRE(st.schools.external_share[SchoolId(0)] == 1.0);
   const double after_one = target / m.partner_held_months;
-  CHECK(st.schools.partner_held[0] == Approx(after_one));
+  CHECK(st.schools.partner_held[SchoolId(0)] == Approx(after_one));
   allocate_support(sc, st, Rng{7});
-  CHECK(st.schools.partner_held[0] == Approx(after_one + (target - after_one) / m.partner_held_months));
+  CHECK(st.schools.partner_held[SchoolId(0)] == Approx(after_one + (target - after_one) / m.partner_held_months));
 
   // Partner coaching falls from 4 to 1 FTE (g = 0.75).
   std::fill(st.schools.partner_held.begin(), st.schools.partner_held.end(), 0.6);
   set_skills(st, 0.8f);
-  st.partners.fte[0] = 1;
+  st.partners.fte[PartnerId(0)] = 1;
   allocate_support(sc, st, Rng{7});
   const auto loss = static_cast<float>(m.partner_held_loss * 0.6 * 0.75);
   const float expected = 0.8f - loss * (0.8f - static_cast<float>(m.initial_skill_mean));
-  CHECK(st.teachers.skill[0] == Approx(expected).margin(1e-6));
-  CHECK(st.teachers.skill[19] == Approx(expected).margin(1e-6));
+  CHECK(st.teachers.skill[TeacherId(0)] == Approx(expected).margin(1e-6));
+  CHECK(st.teachers.skill[TeacherId(19)] == Approx(expected).margin(1e-6));
   // What is held shrinks with the partner, then builds towards the target again.
   const double held = 0.6 * (1 - 0.75);
-  CHECK(st.schools.partner_held[0] == Approx(held + (target - held) / m.partner_held_months));
+  CHECK(st.schools.partner_held[SchoolId(0)] == Approx(held + (target - held) / m.partner_held_months));
 
   SECTION("a partner that co-delivers everything leaves nothing behind to lose") {
     Scenario full = sc;
@@ -389,11 +390,11 @@ TEST_CASE("practice held by partners builds up while they coach and leaves with 
     practise(s2, 1u);
     update_school_aggregates(full, s2);
     set_skills(s2, 0.8f);
-    s2.partners.fte[0] = 4;
-    s2.partners.relationship[0] = 1.0;
+    s2.partners.fte[PartnerId(0)] = 4;
+    s2.partners.relationship[PartnerId(0)] = 1.0;
     for (int month = 0; month < 12; ++month) allocate_support(full, s2, Rng{7});
-    CHECK(s2.schools.partner_held[0] == 0.0);
-    s2.partners.fte[0] = 0;  // the partner leaves
+    CHECK(s2.schools.partner_held[SchoolId(0)] == 0.0);
+    s2.partners.fte[PartnerId(0)] = 0;  // the partner leaves
     allocate_support(full, s2, Rng{7});
     CHECK(std::all_of(s2.teachers.skill.begin(), s2.teachers.skill.end(), [](float x) { return x == 0.8f; }));
   }
@@ -511,8 +512,8 @@ TEST_CASE("a new superintendent may relaunch an ended initiative, to wary teache
   CHECK(st.district.initiative_active);
   CHECK(st.district.relaunches == 1);
   CHECK(st.district.momentum == Approx(0.3));  // a fresh start, from at least 0.3
-  CHECK(st.teachers.commitment[0] == Approx(0.5 - sc.model.reform_fatigue).margin(1e-6));
-  CHECK(st.teachers.fatigue[0] == Approx(0.1 + sc.model.reform_fatigue).margin(1e-6));
+  CHECK(st.teachers.commitment[TeacherId(0)] == Approx(0.5 - sc.model.reform_fatigue).margin(1e-6));
+  CHECK(st.teachers.fatigue[TeacherId(0)] == Approx(0.1 + sc.model.reform_fatigue).margin(1e-6));
 }
 
 TEST_CASE("a new principal withdraws an unmandated, shallow school", "[revision]") {
@@ -528,11 +529,11 @@ TEST_CASE("a new principal withdraws an unmandated, shallow school", "[revision]
   st.clock.year = 1;                     // (no superintendent hazard in year 1)
   leadership_turnover(sc, st, Rng{9});
   REQUIRE(std::all_of(s.principal_changes.begin(), s.principal_changes.end(), [](std::uint32_t n) { return n == 1u; }));
-  CHECK(s.phase[0] == Phase::Abandoned);
-  CHECK(s.abandon_year[0] == 1);
-  CHECK(s.last_abandon_year[0] == 1);
-  CHECK(s.phase[1] == Phase::Implementing);
-  CHECK(s.phase[2] == Phase::Implementing);
+  CHECK(s.phase[SchoolId(0)] == Phase::Abandoned);
+  CHECK(s.abandon_year[SchoolId(0)] == 1);
+  CHECK(s.last_abandon_year[SchoolId(0)] == 1);
+  CHECK(s.phase[SchoolId(1)] == Phase::Implementing);
+  CHECK(s.phase[SchoolId(2)] == Phase::Implementing);
 }
 
 TEST_CASE("an abandoned school re-enters the queue once the wait is over", "[revision]") {
@@ -546,33 +547,33 @@ TEST_CASE("an abandoned school re-enters the queue once the wait is over", "[rev
   hold.model.launch_rate_min = hold.model.launch_rate_max = 0;
   State st = initial_state(sc, Rng{10});
   Schools& s = st.schools;
-  for (SchoolId i = 0; i < 3; ++i) {
+  for (const SchoolId i : ids<SchoolId>(3)) {
     s.phase[i] = Phase::Abandoned;
     s.launch_year[i] = 1;
     s.abandon_year[i] = 1;
     s.last_abandon_year[i] = 1;
   }
-  s.last_abandon_year[2] = 2;  // relaunched and abandoned again in year 2: its wait starts again
+  s.last_abandon_year[SchoolId(2)] = 2;  // relaunched and abandoned again in year 2: its wait starts again
   std::fill(st.teachers.commitment.begin(), st.teachers.commitment.end(), 0.5f);
   st.clock.year = 2;
   launch_schools(hold, st, Rng{10});
   CHECK(in_phase(st, Phase::Abandoned) == 3);  // one year is not the wait
   st.clock.year = 3;
   launch_schools(hold, st, Rng{10});
-  CHECK(s.phase[0] == Phase::Waiting);
-  CHECK(s.phase[1] == Phase::Waiting);
-  CHECK(s.phase[2] == Phase::Abandoned);
-  CHECK(s.relaunches[0] == 1);
-  CHECK(s.relaunches[2] == 0);
-  CHECK(st.teachers.commitment[s.first[0]] == Approx(0.5 - sc.model.reform_fatigue).margin(1e-6));
-  CHECK(st.teachers.commitment[s.first[2]] == 0.5f);
+  CHECK(s.phase[SchoolId(0)] == Phase::Waiting);
+  CHECK(s.phase[SchoolId(1)] == Phase::Waiting);
+  CHECK(s.phase[SchoolId(2)] == Phase::Abandoned);
+  CHECK(s.relaunches[SchoolId(0)] == 1);
+  CHECK(s.relaunches[SchoolId(2)] == 0);
+  CHECK(st.teachers.commitment[s.first[SchoolId(0)]] == Approx(0.5 - sc.model.reform_fatigue).margin(1e-6));
+  CHECK(st.teachers.commitment[s.first[SchoolId(2)]] == 0.5f);
   CHECK(st.district.relaunches == 0);  // the initiative's count, not the schools'
   // Launched again: launch_year keeps the first launch.
   st.clock.year = 4;
   launch_schools(sc, st, Rng{10});
-  CHECK(s.phase[0] == Phase::Launching);
-  CHECK(s.launch_year[0] == 1);
-  CHECK(s.abandon_year[0] == 1);
+  CHECK(s.phase[SchoolId(0)] == Phase::Launching);
+  CHECK(s.launch_year[SchoolId(0)] == 1);
+  CHECK(s.abandon_year[SchoolId(0)] == 1);
 }
 
 TEST_CASE("a mandate holds schools that would abandon", "[revision]") {
@@ -586,7 +587,7 @@ TEST_CASE("a mandate holds schools that would abandon", "[revision]") {
     s.model.mandate_hold = h;
     State st = initial_state(s, Rng{11});
     practise(st, 1u);
-    for (SchoolId i = 0; i < st.schools.size(); ++i) st.schools.opt_in_threshold[i] = i % 2 == 0 ? 0.1 : 0.9;
+    for (const SchoolId i : st.schools.ids()) st.schools.opt_in_threshold[i] = i.index() % 2 == 0 ? 0.1 : 0.9;
     st.clock.year = 2;
     school_phases(s, st, Rng{11});
     std::vector<bool> out;
@@ -640,9 +641,9 @@ TEST_CASE("self-sufficiency is the trained, payable support over what the whole 
     s.district.budget_per_teacher = budget;
     State st = initial_state(s, Rng{12});
     practise(st, 1u);
-    for (SchoolId i = 0; i < static_cast<SchoolId>(abandoned); ++i) st.schools.phase[i] = Phase::Abandoned;
-    for (TeacherId k = 0; k < 2; ++k) st.teachers.role[k] = Role::Coach;
-    for (TeacherId k = 2; k < 6; ++k) st.teachers.role[k] = Role::Leader;
+    for (const SchoolId i : ids<SchoolId>(static_cast<std::size_t>(abandoned))) st.schools.phase[i] = Phase::Abandoned;
+    for (const TeacherId k : ids<TeacherId>(2)) st.teachers.role[k] = Role::Coach;
+    for (const TeacherId k : ids<TeacherId>(6)) if (k.index() >= 2) st.teachers.role[k] = Role::Leader;
     st.clock.year = 2;
     st.clock.month = 11;
     return self_sufficiency(s, st);

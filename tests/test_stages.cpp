@@ -26,7 +26,7 @@ Scenario two_need_district(int schools_each, int teachers) {
 }
 
 void launch_all(const Scenario& sc, State& st) {
-  for (SchoolId s = 0; s < st.schools.size(); ++s) {
+  for (const SchoolId s : st.schools.ids()) {
     st.schools.phase[s] = Phase::Implementing;
     st.schools.launch_year[s] = 1;
     st.schools.components[s] = (1u << sc.model.components) - 1;
@@ -44,10 +44,10 @@ TEST_CASE("teacher turnover matches the configured rates by school need", "[stag
     st.clock.year = year;
     std::fill(st.teachers.fatigue.begin(), st.teachers.fatigue.end(), 0.1f);  // no fatigue effect
     // Mark every slot; a changed tenure of 0 means a new person in the slot.
-    std::vector<std::uint8_t> before = st.teachers.tenure;
-    std::vector<float> skill = st.teachers.skill;
+    const auto before = st.teachers.tenure;
+    const auto skill = st.teachers.skill;
     teacher_turnover(sc, st, Rng{11});
-    for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+    for (const TeacherId i : st.teachers.ids()) {
       const int g = st.schools.need[st.teachers.school[i]] > 0.5 ? 1 : 0;
       at_start[g] += 1;
       const bool replaced = st.teachers.tenure[i] != std::min(255, before[i] + 1) || st.teachers.skill[i] != skill[i];
@@ -98,15 +98,15 @@ TEST_CASE("coaching carries most of the learning (Joyce & Showers)", "[stages][c
   Scenario sc = two_need_district(10, 40);
   State st = initial_state(sc, Rng{2});
   launch_all(sc, st);
-  for (SchoolId s = 0; s < st.schools.size(); ++s) {
-    st.schools.dose[s] = s % 2 == 0 ? 1.0 : 0.0;
+  for (const SchoolId s : st.schools.ids()) {
+    st.schools.dose[s] = s.index() % 2 == 0 ? 1.0 : 0.0;
     st.schools.quality[s] = 0.75;
   }
-  const std::vector<float> start = st.teachers.skill;
+  const auto start = st.teachers.skill;
   for (int m = 0; m < 12; ++m) learning(sc, st, Rng{2});
   double gain[2] = {0, 0};
-  for (TeacherId i = 0; i < st.teachers.size(); ++i)
-    gain[st.teachers.school[i] % 2] += st.teachers.skill[i] - start[i];
+  for (const TeacherId i : st.teachers.ids())
+    gain[st.teachers.school[i].index() % 2] += st.teachers.skill[i] - start[i];
   CHECK(gain[0] > 0);
   // Without coaching, transfer is a small fraction of what it is with it.
   CHECK(gain[1] < 0.25 * gain[0]);
@@ -144,7 +144,7 @@ TEST_CASE("need-first launches needier schools than readiness-first", "[stages]"
     st.clock.year = 1;
     launch_schools(s, st, Rng{8});
     double need = 0, n = 0;
-    for (SchoolId i = 0; i < st.schools.size(); ++i)
+    for (const SchoolId i : st.schools.ids())
       if (st.schools.phase[i] == Phase::Launching) need += st.schools.need[i], n += 1;
     return need / n;
   };
@@ -163,12 +163,12 @@ TEST_CASE("the grant pays first, and events change the district", "[stages]") {
   st.clock.year = 1;
   apply_events(sc, st, Rng{1});
   CHECK(st.district.budget_factor == Approx(0.5));
-  CHECK(st.partners.exited[0] == 1);
+  CHECK(st.partners.exited[PartnerId(0)] == 1);
   budget_and_contracts(sc, st, Rng{1});
   CHECK(st.district.spend.recurring == 0);
   CHECK(st.district.spend.grant > 0);
   // No partner to buy from: nothing is contracted.
-  CHECK(st.partners.fte[0] == 0);
+  CHECK(st.partners.fte[PartnerId(0)] == 0);
   st.clock.year = 3;  // past the grant
   budget_and_contracts(sc, st, Rng{1});
   CHECK(st.district.grant_budget == 0);
@@ -185,15 +185,15 @@ TEST_CASE("program size dilutes the coaching effect (Kraft et al. 2018)", "[stag
 TEST_CASE("levels of use follow skill, practice and the school's phase", "[stages]") {
   Scenario sc = two_need_district(1, 10);
   State st = initial_state(sc, Rng{1});
-  st.teachers.skill[0] = 0.9f;
-  CHECK(level_of_use(sc, st, 0) == LevelOfUse::Orientation);
+  st.teachers.skill[TeacherId(0)] = 0.9f;
+  CHECK(level_of_use(sc, st, TeacherId(0)) == LevelOfUse::Orientation);
   launch_all(sc, st);
-  st.teachers.months_practice[0] = 1;
-  CHECK(level_of_use(sc, st, 0) == LevelOfUse::Preparation);
-  st.teachers.months_practice[0] = 24;
-  CHECK(level_of_use(sc, st, 0) >= LevelOfUse::Routine);
-  st.teachers.skill[0] = 0.3f;
-  CHECK(level_of_use(sc, st, 0) == LevelOfUse::Mechanical);
+  st.teachers.months_practice[TeacherId(0)] = 1;
+  CHECK(level_of_use(sc, st, TeacherId(0)) == LevelOfUse::Preparation);
+  st.teachers.months_practice[TeacherId(0)] = 24;
+  CHECK(level_of_use(sc, st, TeacherId(0)) >= LevelOfUse::Routine);
+  st.teachers.skill[TeacherId(0)] = 0.3f;
+  CHECK(level_of_use(sc, st, TeacherId(0)) == LevelOfUse::Mechanical);
 }
 
 TEST_CASE("a district building internally recruits its early adopters into the coach pipeline",
@@ -208,7 +208,7 @@ TEST_CASE("a district building internally recruits its early adopters into the c
   REQUIRE(st.district.internal_pool > sc.model.internal_coach_cost);
   promote_leaders(sc, st, Rng{6});
   int training = 0;
-  for (TeacherId i = 0; i < st.teachers.size(); ++i)
+  for (const TeacherId i : st.teachers.ids())
     if (st.teachers.training_left[i] > 0) {
       ++training;
       CHECK(st.teachers.skill[i] >= sc.model.routine_skill);
@@ -228,7 +228,7 @@ TEST_CASE("commitment moves toward its target, and fatigue comes only from pract
   // (docs/model.md 6.9), a rate of commitment_rate a month toward it.
   for (int month = 0; month < 400; ++month) commitment_fatigue(sc, st, Rng{3});
   CHECK(st.district.dip_share == 0);
-  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+  for (const TeacherId i : st.teachers.ids()) {
     const SchoolId s = st.teachers.school[i];
     const double target = m.commitment_base + m.commitment_autonomy * (1 - c) +
                           m.commitment_principal * (st.schools.principal_support[s] - 0.5) +
@@ -240,28 +240,28 @@ TEST_CASE("commitment moves toward its target, and fatigue comes only from pract
   // Practising below Routine, past the dip: thin support tires a teacher to
   // the fixed point of f = (f + thin)(1 - recovery), and costs commitment.
   launch_all(sc, st);
-  for (SchoolId s = 0; s < st.schools.size(); ++s) {
-    st.schools.dose[s] = s % 2 == 0 ? 0.0 : 1.0;
+  for (const SchoolId s : st.schools.ids()) {
+    st.schools.dose[s] = s.index() % 2 == 0 ? 0.0 : 1.0;
     st.schools.months_launched[s] = 24;
     st.schools.principal_support[s] = 0.5;  // alike, so that only support differs
   }
-  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+  for (const TeacherId i : st.teachers.ids()) {
     st.teachers.skill[i] = 0.2f;
     st.teachers.months_practice[i] = 24;
   }
   for (int month = 0; month < 400; ++month) commitment_fatigue(sc, st, Rng{3});
   const double thin = m.thin_support_fatigue * (1 - m.fatigue_recovery) / m.fatigue_recovery;
   double commitment[2] = {0, 0}, n[2] = {0, 0};
-  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
-    const int unsupported = st.teachers.school[i] % 2 == 0 ? 1 : 0;
+  for (const TeacherId i : st.teachers.ids()) {
+    const int unsupported = st.teachers.school[i].index() % 2 == 0 ? 1 : 0;
     CHECK(st.teachers.fatigue[i] == Approx(unsupported ? thin : 0.0).margin(1e-5));
     commitment[unsupported] += st.teachers.commitment[i], n[unsupported] += 1;
   }
   CHECK(commitment[1] / n[1] < commitment[0] / n[0] - 0.5 * m.commitment_fatigue_loss * thin);
 
   // Half the district's teachers in their first dip_months: dip_share is 0.5.
-  st.schools.months_launched[0] = 0;
-  st.schools.months_launched[1] = static_cast<std::uint16_t>(m.dip_months - 1);
+  st.schools.months_launched[SchoolId(0)] = 0;
+  st.schools.months_launched[SchoolId(1)] = static_cast<std::uint16_t>(m.dip_months - 1);
   commitment_fatigue(sc, st, Rng{3});
   CHECK(st.district.dip_share == Approx(0.5));
 }
@@ -292,13 +292,13 @@ TEST_CASE("lessons accumulate by the kind the district shares, and trust by its 
   State st = initial_state(sc, Rng{4});
   launch_all(sc, st);
   st.district.strategy.failure_sharing = 1.0;
-  st.schools.phase[3] = Phase::Waiting;
-  const double waiting_trust = st.schools.trust[3];
+  st.schools.phase[SchoolId(3)] = Phase::Waiting;
+  const double waiting_trust = st.schools.trust[SchoolId(3)];
   for (int month = 0; month < 400; ++month) knowledge_sharing(sc, st, Rng{4});
   const double c = st.district.strategy.centralization;
-  for (SchoolId s = 0; s < 3; ++s)
+  for (const SchoolId s : ids<SchoolId>(3))
     CHECK(st.schools.trust[s] == Approx(0.2 + 0.6 * st.schools.principal_support[s] + 0.1 * (1 - c)).margin(1e-6));
-  CHECK(st.schools.trust[3] == waiting_trust);
+  CHECK(st.schools.trust[SchoolId(3)] == waiting_trust);
 
   // A school abandoning costs momentum.
   State calm = initial_state(sc, Rng{4}), shaken = calm;
@@ -321,7 +321,7 @@ TEST_CASE("the strategy review moves only the dial its indicator calls for, and 
   st.district.capacity_history = {0.1, 0.2, 0.3};  // growing: no stall, no speed-up
   st.district.abandoned_history = {0, 0, 0};
   st.district.self_sufficiency_history = {0.1, 0.2, 0.3};
-  for (SchoolId s = 0; s < st.schools.size(); ++s) {
+  for (const SchoolId s : st.schools.ids()) {
     st.schools.fatigue[s] = 0.5;     // above review_fatigue_high: slow down
     st.schools.commitment[s] = 0.6;  // owned: no loosening
     st.schools.depth[s] = 0.5;       // deep, and alike across need: no package or equity move
@@ -335,7 +335,7 @@ TEST_CASE("the strategy review moves only the dial its indicator calls for, and 
   const Strategy fixed_before = fixed.district.strategy;
   strategy_review(sc, fixed, Rng{5});
   for (int k = 0; k < kDialCount; ++k) CHECK(dial(fixed.district.strategy, k) == dial(fixed_before, k));
-  CHECK(fixed.teachers.fatigue[0] == 0.1f);
+  CHECK(fixed.teachers.fatigue[TeacherId(0)] == 0.1f);
 
   strategy_review(sc, st, Rng{5});
   const double step = sc.model.adapt_step;
@@ -343,7 +343,7 @@ TEST_CASE("the strategy review moves only the dial its indicator calls for, and 
   for (int k = 0; k < kDialCount; ++k)
     if (&dial(st.district.strategy, k) != &st.district.strategy.pace)
       CHECK(dial(st.district.strategy, k) == dial(before, k));
-  CHECK(st.teachers.fatigue[0] == Approx(0.1 + sc.model.churn_fatigue * step));
+  CHECK(st.teachers.fatigue[TeacherId(0)] == Approx(0.1 + sc.model.churn_fatigue * step));
   CHECK(st.district.momentum == Approx(momentum - sc.model.churn_momentum_cost * step));
 }
 
@@ -360,15 +360,15 @@ TEST_CASE("contracts run out and relationships mature under contract and fade wi
   contract_ends(sc, st, Rng{6});
   const double years = sc.model.relationship_years;
   // The last year of a contract: it matures a year, then the FTE goes.
-  CHECK(st.partners.contract_left[0] == 0);
-  CHECK(st.partners.fte[0] == 0);
-  CHECK(st.partners.relationship[0] == Approx(1 - 0.8 * std::exp(-1 / years)));
+  CHECK(st.partners.contract_left[PartnerId(0)] == 0);
+  CHECK(st.partners.fte[PartnerId(0)] == 0);
+  CHECK(st.partners.relationship[PartnerId(0)] == Approx(1 - 0.8 * std::exp(-1 / years)));
   // No contract: the relationship fades.
-  CHECK(st.partners.relationship[1] == Approx(0.5 * sc.model.lapsed_relationship_retention));
+  CHECK(st.partners.relationship[PartnerId(1)] == Approx(0.5 * sc.model.lapsed_relationship_retention));
   // A university's relationship matures faster; a year is left.
-  CHECK(st.partners.contract_left[2] == 1);
-  CHECK(st.partners.fte[2] == 5);
-  CHECK(st.partners.relationship[2] == Approx(1 - 0.8 * std::exp(-sc.model.university_relationship_speed / years)));
+  CHECK(st.partners.contract_left[PartnerId(2)] == 1);
+  CHECK(st.partners.fte[PartnerId(2)] == 5);
+  CHECK(st.partners.relationship[PartnerId(2)] == Approx(1 - 0.8 * std::exp(-sc.model.university_relationship_speed / years)));
 }
 
 TEST_CASE("coaching goes where the district steers it, no more than is asked, at the partner's quality (allocate_support)",
@@ -379,30 +379,30 @@ TEST_CASE("coaching goes where the district steers it, no more than is asked, at
   State st = initial_state(sc, Rng{8});
   launch_all(sc, st);
   st.district.internal_pool = 0;
-  for (TeacherId i = 0; i < st.teachers.size(); ++i) st.teachers.role[i] = Role::Teacher;
+  for (const TeacherId i : st.teachers.ids()) st.teachers.role[i] = Role::Teacher;
   update_school_aggregates(sc, st);
   const auto served = [&] {  // teachers' worth of coaching handed out
     double n = 0;
-    for (SchoolId s = 0; s < st.schools.size(); ++s) n += st.schools.dose[s] * st.schools.count[s];
+    for (const SchoolId s : st.schools.ids()) n += st.schools.dose[s] * st.schools.count[s];
     return n;
   };
   const auto dose = [&](bool needy) {
     double d = 0;
-    for (SchoolId s = 0; s < st.schools.size(); ++s) d += (st.schools.need[s] > 0.5) == needy ? st.schools.dose[s] / 2 : 0.0;
+    for (const SchoolId s : st.schools.ids()) d += (st.schools.need[s] > 0.5) == needy ? st.schools.dose[s] / 2 : 0.0;
     return d;
   };
   // Every teacher is below Routine, so each asks for full coaching. Scarce
   // coaching is all handed out, in proportion to the partner's FTE.
   st.district.strategy.centralization = 1;
   st.district.strategy.need_priority = 0;
-  st.partners.fte[0] = 0.2;
+  st.partners.fte[PartnerId(0)] = 0.2;
   allocate_support(sc, st, Rng{8});
   const double small = served();
   REQUIRE(small > 0);
   CHECK(small < 80);
   // Steered by readiness, alike schools get alike doses.
   CHECK(dose(true) == Approx(dose(false)));
-  st.partners.fte[0] = 0.4;
+  st.partners.fte[PartnerId(0)] = 0.4;
   allocate_support(sc, st, Rng{8});
   CHECK(served() == Approx(2 * small));
   // Steered by need, the needy schools get more of the same coaching.
@@ -411,18 +411,18 @@ TEST_CASE("coaching goes where the district steers it, no more than is asked, at
   CHECK(served() == Approx(2 * small));
   CHECK(dose(true) > 1.5 * dose(false));
   // The quality is the partner's, diluted by the size of the program.
-  for (SchoolId s = 0; s < st.schools.size(); ++s) {
+  for (const SchoolId s : st.schools.ids()) {
     CHECK(st.schools.external_share[s] == 1);
     CHECK(st.schools.quality[s] == Approx(sc.partners[0].quality * program_size_factor(sc, served(), 1.0)));
   }
   // Ample coaching: nobody gets more than they ask; a school that has not
   // launched gets none.
-  st.partners.fte[0] = 100;
-  st.schools.phase[3] = Phase::Waiting;
+  st.partners.fte[PartnerId(0)] = 100;
+  st.schools.phase[SchoolId(3)] = Phase::Waiting;
   update_school_aggregates(sc, st);
   allocate_support(sc, st, Rng{8});
-  for (SchoolId s = 0; s < 3; ++s) CHECK(st.schools.dose[s] == Approx(1));
-  CHECK(st.schools.dose[3] == 0);
+  for (const SchoolId s : ids<SchoolId>(3)) CHECK(st.schools.dose[s] == Approx(1));
+  CHECK(st.schools.dose[SchoolId(3)] == 0);
   CHECK(served() == Approx(60));
 }
 
@@ -435,21 +435,21 @@ TEST_CASE("schools install, implement, reach full implementation at half Routine
   // Conditions under which a school almost never gives up, so that the
   // phases alone are seen: held by a mandate, committed, rested, supported.
   st.district.strategy.centralization = 1;
-  for (SchoolId s = 0; s < st.schools.size(); ++s) {
+  for (const SchoolId s : st.schools.ids()) {
     st.schools.phase[s] = Phase::Launching;
     st.schools.months_launched[s] = 0;
     st.schools.dose[s] = 1;
     st.schools.fit[s] = 1;
     st.schools.opt_in_threshold[s] = 0;
   }
-  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+  for (const TeacherId i : st.teachers.ids()) {
     st.teachers.commitment[i] = 1;
     st.teachers.fatigue[i] = 0;
     st.teachers.skill[i] = 0.2f;
     st.teachers.months_practice[i] = 0;
   }
   const auto all = [&](Phase p) {
-    for (SchoolId s = 0; s < st.schools.size(); ++s)
+    for (const SchoolId s : st.schools.ids())
       if (st.schools.phase[s] != p) return false;
     return true;
   };
@@ -461,14 +461,14 @@ TEST_CASE("schools install, implement, reach full implementation at half Routine
   CHECK(all(Phase::Implementing));
   // Half the teachers at Routine (skill and months of use): full
   // implementation, recorded once with its month and year.
-  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+  for (const TeacherId i : st.teachers.ids()) {
     st.teachers.months_practice[i] = static_cast<std::uint16_t>(m.routine_min_months);
-    if (i % 2 == 0) st.teachers.skill[i] = static_cast<float>(m.routine_skill);
+    if (i.index() % 2 == 0) st.teachers.skill[i] = static_cast<float>(m.routine_skill);
   }
   st.clock.year = 4;
   school_phases(sc, st, Rng{9});
   CHECK(all(Phase::Sustaining));
-  for (SchoolId s = 0; s < st.schools.size(); ++s) {
+  for (const SchoolId s : st.schools.ids()) {
     CHECK(st.schools.routine_share[s] == Approx(0.5));
     CHECK(st.schools.months_to_full[s] == m.installation_months + 1);
     CHECK(st.schools.full_year[s] == 4);
@@ -476,21 +476,21 @@ TEST_CASE("schools install, implement, reach full implementation at half Routine
   }
   // Slipping a little keeps the phase (a band of 0.15); slipping further
   // goes back to implementing, and the first full implementation stays recorded.
-  for (TeacherId i = 0; i < st.teachers.size(); i += 10) st.teachers.skill[i] = 0.2f;  // 0.4 at Routine
+  for (const TeacherId i : st.teachers.ids()) if (i.index() % 10 == 0) st.teachers.skill[i] = 0.2f;  // 0.4 at Routine
   school_phases(sc, st, Rng{9});
   CHECK(all(Phase::Sustaining));
-  for (TeacherId i = 2; i < st.teachers.size(); i += 10) st.teachers.skill[i] = 0.2f;  // 0.3
+  for (const TeacherId i : st.teachers.ids()) if (i.index() % 10 == 2) st.teachers.skill[i] = 0.2f;  // 0.3
   st.clock.year = 5;
   school_phases(sc, st, Rng{9});
   CHECK(all(Phase::Implementing));
-  for (SchoolId s = 0; s < st.schools.size(); ++s) CHECK(st.schools.full_year[s] == 4);
+  for (const SchoolId s : st.schools.ids()) CHECK(st.schools.full_year[s] == 4);
   // Abandoning: depth gone, months of use reset.
-  abandon_school(st, 0);
+  abandon_school(st, SchoolId(0));
   update_school_aggregates(sc, st);
-  CHECK(st.schools.phase[0] == Phase::Abandoned);
-  CHECK(st.schools.abandon_year[0] == 5);
-  CHECK(st.schools.depth[0] == 0);
-  CHECK(st.teachers.months_practice[st.schools.first[0]] == 0);
+  CHECK(st.schools.phase[SchoolId(0)] == Phase::Abandoned);
+  CHECK(st.schools.abandon_year[SchoolId(0)] == 5);
+  CHECK(st.schools.depth[SchoolId(0)] == 0);
+  CHECK(st.teachers.months_practice[st.schools.first[SchoolId(0)]] == 0);
 }
 
 TEST_CASE("partners are paid by the month and co-delivery turns a teacher-leader into an experienced coach (partner_transfer)",
@@ -499,11 +499,11 @@ TEST_CASE("partners are paid by the month and co-delivery turns a teacher-leader
   sc.partners[0].knowledge_transfer = 0.5;
   State st = initial_state(sc, Rng{4});
   launch_all(sc, st);
-  for (TeacherId i = 0; i < st.teachers.size(); ++i) st.teachers.role[i] = Role::Teacher;
-  st.teachers.role[3] = Role::Leader;
-  st.teachers.skill[3] = 0.7f;
-  st.partners.fte[0] = 2;
-  st.partners.relationship[0] = 0.5;
+  for (const TeacherId i : st.teachers.ids()) st.teachers.role[i] = Role::Teacher;
+  st.teachers.role[TeacherId(3)] = Role::Leader;
+  st.teachers.skill[TeacherId(3)] = 0.7f;
+  st.partners.fte[PartnerId(0)] = 2;
+  st.partners.relationship[PartnerId(0)] = 0.5;
   st.district.internal_fte = 0;
   // Paid from the grant first, then the recurring budget, up to what they hold.
   st.district.grant_budget = 10000;
@@ -523,11 +523,11 @@ TEST_CASE("partners are paid by the month and co-delivery turns a teacher-leader
   REQUIRE(credit > 0);
   REQUIRE(credit < 0.5);
   int months = 1;
-  while (st.teachers.role[3] == Role::Leader && months < 1000) partner_transfer(sc, st, Rng{4}), ++months;
+  while (st.teachers.role[TeacherId(3)] == Role::Leader && months < 1000) partner_transfer(sc, st, Rng{4}), ++months;
   CHECK(months >= static_cast<int>(std::floor(1.0 / credit)));
   CHECK(months <= static_cast<int>(std::ceil(1.0 / credit)) + 1);
-  CHECK(st.teachers.role[3] == Role::Coach);
-  CHECK(st.teachers.training_left[3] == 0);
+  CHECK(st.teachers.role[TeacherId(3)] == Role::Coach);
+  CHECK(st.teachers.training_left[TeacherId(3)] == 0);
   CHECK(st.district.coaching_expertise == Approx(1));
   CHECK(st.district.transfer_credit == Approx(months * credit - 1).margin(1e-9));
   // Nobody left to train (no leader, nobody at Routine): the credit waits at 1.
@@ -537,9 +537,9 @@ TEST_CASE("partners are paid by the month and co-delivery turns a teacher-leader
   CHECK(std::count(st.teachers.role.begin(), st.teachers.role.end(), Role::Coach) == 1);
   // A paid coach at work gains experience toward the corps (already full here);
   // a second, unexperienced coach grows it, at no more than expertise_rate a year.
-  st.teachers.role[5] = Role::Coach;
+  st.teachers.role[TeacherId(5)] = Role::Coach;
   st.district.internal_fte = 2;
-  st.partners.fte[0] = 0;
+  st.partners.fte[PartnerId(0)] = 0;
   const double before = st.district.coaching_expertise;
   for (int month = 0; month < 12; ++month) partner_transfer(sc, st, Rng{4});
   CHECK(st.district.coaching_expertise > before);
@@ -562,7 +562,7 @@ TEST_CASE("schools give up at the yearly rate their conditions set, and a mandat
     st.district.kb_process = 0;
     st.district.initiative_active = true;
     Schools& s = st.schools;
-    for (SchoolId i = 0; i < s.size(); ++i) {
+    for (const SchoolId i : ids<SchoolId>(s.size())) {
       s.phase[i] = Phase::Implementing;
       s.launch_year[i] = 1;
       s.months_launched[i] = 24;
@@ -572,7 +572,7 @@ TEST_CASE("schools give up at the yearly rate their conditions set, and a mandat
       s.setback_months[i] = 0;
       s.opt_in_threshold[i] = 0;
     }
-    for (TeacherId k = 0; k < st.teachers.size(); ++k) {
+    for (const TeacherId k : st.teachers.ids()) {
       st.teachers.skill[k] = 0.1f;  // below Routine: depth 0
       st.teachers.commitment[k] = 0.4f;
       st.teachers.fatigue[k] = 0.5f;
@@ -583,7 +583,7 @@ TEST_CASE("schools give up at the yearly rate their conditions set, and a mandat
       school_phases(sc, st, Rng{21});
     }
     double gone = 0;
-    for (SchoolId i = 0; i < s.size(); ++i) gone += s.phase[i] == Phase::Abandoned;
+    for (const SchoolId i : ids<SchoolId>(s.size())) gone += s.phase[i] == Phase::Abandoned;
     return gone / static_cast<double>(s.size());
   };
   const ModelParams m;

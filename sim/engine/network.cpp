@@ -79,7 +79,7 @@ AdviceNetwork build_advice_network(const NetworkSpec& spec, const Rng& rng) {
     for (auto it = b; it != e; ++it) nb.push_back(static_cast<std::uint32_t>(boost::target(*it, g)));
     std::sort(nb.begin(), nb.end());  // fixed order whatever Boost's internal order
     nb.erase(std::unique(nb.begin(), nb.end()), nb.end());
-    net.targets.insert(net.targets.end(), nb.begin(), nb.end());
+    for (const std::uint32_t t : nb) net.targets.push_back(TeacherId(t));
   }
   net.offsets[slots] = static_cast<std::uint32_t>(net.targets.size());
   return net;

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
+
+#include "model/ids.hpp"
 
 namespace ds {
 
@@ -13,9 +16,12 @@ struct Rng;
 // Static ties between teacher slots (both directions stored).
 struct AdviceNetwork {
   std::vector<std::uint32_t> offsets;  // size slots+1
-  std::vector<std::uint32_t> targets;
+  std::vector<TeacherId> targets;
 
   std::size_t slots() const { return offsets.empty() ? 0 : offsets.size() - 1; }
+  std::span<const TeacherId> neighbours(TeacherId i) const {
+    return {targets.data() + offsets[i.index()], targets.data() + offsets[i.index() + 1]};
+  }
   std::size_t ties() const { return targets.size(); }
 };
 

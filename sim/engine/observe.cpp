@@ -16,7 +16,7 @@ const char* to_string(Phase p) {
 
 double capacity_index(const Scenario& sc, const State& st) {
   double n = 0;
-  for (TeacherId i = 0; i < st.teachers.size(); ++i) n += at_routine(sc, st, i) ? 1 : 0;
+  for (const TeacherId i : st.teachers.ids()) n += at_routine(sc, st, i) ? 1 : 0;
   return n / static_cast<double>(std::max<std::size_t>(1, st.teachers.size()));
 }
 
@@ -40,8 +40,8 @@ double equity_gap(const State& st) {
   const Schools& s = st.schools;
   const std::size_t n = s.size();
   if (n < 2) return 0;
-  std::vector<SchoolId> order(n);
-  std::iota(order.begin(), order.end(), 0);
+  const IdRange<SchoolId> all = s.ids();
+  std::vector<SchoolId> order(all.begin(), all.end());
   std::stable_sort(order.begin(), order.end(), [&](SchoolId a, SchoolId b) { return s.need[a] < s.need[b]; });
   const std::size_t half = n / 2;
   double low = 0, high = 0;
@@ -62,7 +62,7 @@ double self_sufficiency(const Scenario& sc, const State& st) {
   // add their peer support.
   const int done = st.clock.year > 0 ? st.clock.month + 1 : 0;
   double coaches = 0, leaders = 0;
-  for (TeacherId i = 0; i < st.teachers.size(); ++i) {
+  for (const TeacherId i : st.teachers.ids()) {
     const Role r = st.teachers.role[i];
     const int left = st.teachers.training_left[i];
     const bool trained = r == Role::Coach || (r == Role::Leader && left > 0 && left <= done);
@@ -84,7 +84,7 @@ void observe(const Scenario& sc, const State& st, double* row) {
   const double N = static_cast<double>(t.size());
   double routine = 0, skill = 0, reached = 0, reached_n = 0, commitment = 0, fatigue = 0;
   double leaders = 0;
-  for (TeacherId i = 0; i < t.size(); ++i) {
+  for (const TeacherId i : t.ids()) {
     const bool r = at_routine(sc, st, i);
     routine += r;
     skill += t.skill[i];
@@ -94,7 +94,7 @@ void observe(const Scenario& sc, const State& st, double* row) {
     if (t.role[i] == Role::Leader) leaders += 1;
   }
   double launched = 0, full = 0, abandoned = 0, depth = 0, depth2 = 0, dn = 0;
-  for (SchoolId i = 0; i < s.size(); ++i) {
+  for (const SchoolId i : s.ids()) {
     launched += s.launch_year[i] >= 0;
     abandoned += s.phase[i] == Phase::Abandoned;
     full += practising(s.phase[i]) && s.routine_share[i] >= sc.model.full_implementation_share;

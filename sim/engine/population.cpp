@@ -19,51 +19,49 @@ void init_schools(const Scenario& sc, State& st, const Rng& rng) {
   s.readiness.resize(n);
   s.first.resize(n);
   s.count.resize(n);
-  TeacherId next = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto id = static_cast<std::uint32_t>(i);
+  TeacherId next(0);
+  for (const SchoolId i : ids<SchoolId>(n)) {
     if (from_file) {
-      const SchoolSpec& f = d.school_list[i];
+      const SchoolSpec& f = d.school_list[i.index()];
       s.name[i] = f.name;
       s.need[i] = f.need;
       s.readiness[i] = f.readiness;
       s.count[i] = static_cast<std::uint32_t>(f.teachers);
     } else {
-      s.name[i] = "school-" + std::to_string(i + 1);
-      Draws need = rng.draws(streams::kSchoolNeed, 0, id);
+      s.name[i] = "school-" + std::to_string(i.index() + 1);
+      Draws need = rng.draws(streams::kSchoolNeed, 0, i);
       s.need[i] = need.beta_mean_sd(d.low_income_share, d.need_spread);
       // High-need schools start less ready (principal turnover, infrastructure).
       const double mean_ready = clamp01(d.readiness - sc.model.need_readiness_slope *
                                                           (s.need[i] - d.low_income_share));
-      Draws ready = rng.draws(streams::kSchoolReadiness, 0, id);
+      Draws ready = rng.draws(streams::kSchoolReadiness, 0, i);
       s.readiness[i] = ready.beta_mean_sd(std::clamp(mean_ready, 0.01, 0.99), d.readiness_spread);
       s.count[i] = static_cast<std::uint32_t>(d.teachers_per_school);
     }
     s.first[i] = next;
-    next += s.count[i];
+    next = next + s.count[i];
   }
   s.opt_in_threshold.resize(n);
   s.component_fit.resize(n * static_cast<std::size_t>(K));
   s.principal_support.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto id = static_cast<std::uint32_t>(i);
+  for (const SchoolId i : s.ids()) {
     // The centralization a mandate needs to reach this school: the least
     // ready schools are the last a loose district reaches.
-    Draws m = rng.draws(streams::kMandate, 0, id);
+    Draws m = rng.draws(streams::kMandate, 0, i);
     s.opt_in_threshold[i] = clamp01(0.5 * m.uniform() + 0.5 * (1.0 - s.readiness[i]));
-    Draws f = rng.draws(streams::kComponentFit, 0, id);
+    Draws f = rng.draws(streams::kComponentFit, 0, i);
     for (int k = 0; k < K; ++k)
-      s.component_fit[i * static_cast<std::size_t>(K) + static_cast<std::size_t>(k)] =
+      s.component_fit[i.index() * static_cast<std::size_t>(K) + static_cast<std::size_t>(k)] =
           clamp01(f.normal(0.6 + 0.2 * (s.readiness[i] - 0.5), sc.model.component_fit_sd));
-    Draws p = rng.draws(streams::kPrincipal, 0, id);
+    Draws p = rng.draws(streams::kPrincipal, 0, i);
     s.principal_support[i] = p.beta_mean_sd(std::clamp(s.readiness[i], 0.05, 0.95), 0.1);
   }
   const std::size_t P = sc.partners.size();
   s.partner_fit.resize(n * P);
-  for (std::size_t i = 0; i < n; ++i) {
-    Draws f = rng.draws(streams::kPartnerFit, 0, static_cast<std::uint32_t>(i));
-    for (std::size_t p = 0; p < P; ++p)
-      s.partner_fit[i * P + p] = clamp01(f.normal(sc.partners[p].fit, 0.15));
+  for (const SchoolId i : s.ids()) {
+    Draws f = rng.draws(streams::kPartnerFit, 0, i);
+    for (const PartnerId p : ids<PartnerId>(P))  // the partner table is not built yet
+      s.partner_fit[i.index() * P + p.index()] = clamp01(f.normal(sc.partner(p).fit, 0.15));
   }
   auto zeros = [n](auto& v, auto value) { v.assign(n, value); };
   zeros(s.opted_in, std::uint8_t{0});
@@ -108,15 +106,14 @@ void init_teachers(const Scenario& sc, State& st, const Rng& rng) {
   t.learn_rate.resize(total);
   t.months_practice.assign(total, 0);
   t.school.resize(total);
-  t.extra_tie.assign(2 * total, kNone);
+  t.extra_tie.assign(2 * total, TeacherId::none());
   t.tenure.resize(total);
   t.role.assign(total, Role::Teacher);
   t.training_left.assign(total, 0);
   const double mean_turnover =
       0.5 * (sc.district.teacher_turnover_low_need + sc.district.teacher_turnover_high_need);
-  for (SchoolId sid = 0; sid < s.size(); ++sid) {
-    for (std::uint32_t k = 0; k < s.count[sid]; ++k) {
-      const TeacherId i = s.first[sid] + k;
+  for (const SchoolId sid : s.ids()) {
+    for (const TeacherId i : s.slots(sid)) {
       t.school[i] = sid;
       Draws d = rng.draws(streams::kTeacherInit, 0, i);
       // A few early adopters already practise well (Bass innovators).
@@ -153,8 +150,10 @@ State initial_state(const Scenario& sc, const Rng& rng) {
   init_teachers(sc, st, rng);
   init_partners(sc, st);
   NetworkSpec spec;
-  spec.school_first = st.schools.first;
-  spec.school_count = st.schools.count;
+  for (const SchoolId i : st.schools.ids()) {
+    spec.school_first.push_back(st.schools.first[i].value());
+    spec.school_count.push_back(st.schools.count[i]);
+  }
   spec.ties_per_teacher = sc.model.advice_ties;
   spec.rewiring = sc.model.rewiring;
   spec.cross_ties = sc.model.cross_school_ties;
@@ -182,8 +181,8 @@ void hire_teacher(const Scenario& sc, State& st, const Rng& rng, TeacherId i, st
   t.tenure[i] = 0;
   t.role[i] = Role::Teacher;
   t.training_left[i] = 0;
-  t.extra_tie[2 * i] = kNone;
-  t.extra_tie[2 * i + 1] = kNone;
+  t.tie(i, 0) = TeacherId::none();
+  t.tie(i, 1) = TeacherId::none();
 }
 
 }  // namespace ds

@@ -20,6 +20,8 @@
 #include <iterator>
 #include <string_view>
 
+#include "model/ids.hpp"
+
 namespace ds {
 
 // FNV-1a, 32 bit: a stream's id is the hash of its name.
@@ -157,15 +159,27 @@ class Draws {
   int have_ = 0;
 };
 
+// The agent key of a draw made for the district as a whole.
+inline constexpr std::uint32_t kNoAgent = 0xFFFFFFFFu;
+
 // The run's source of streams: only a seed.
 struct Rng {
   std::uint64_t seed = 0;
   Draws draws(std::uint32_t stream, std::uint32_t step, std::uint32_t agent) const {
     return Draws(seed, stream, step, agent);
   }
+  // Keyed by a teacher, school or partner id.
+  template <class Tag>
+  Draws draws(std::uint32_t stream, std::uint32_t step, Id<Tag> agent) const {
+    return draws(stream, step, agent.value());
+  }
   // A single uniform for (stream, step, agent): the common case.
   double uniform(std::uint32_t stream, std::uint32_t step, std::uint32_t agent) const {
     return Draws(seed, stream, step, agent).uniform();
+  }
+  template <class Tag>
+  double uniform(std::uint32_t stream, std::uint32_t step, Id<Tag> agent) const {
+    return uniform(stream, step, agent.value());
   }
 };
 

@@ -115,7 +115,7 @@ void per_run_outputs(const Scenario& sc, const State& st, RunResult& r) {
   // Abandonment within 3 years of launch, early (years 1-3) and later cohorts.
   double early = 0, early_n = 0, later = 0, later_n = 0;
   const Schools& s = st.schools;
-  for (SchoolId i = 0; i < s.size(); ++i) {
+  for (const SchoolId i : s.ids()) {
     const int L = s.launch_year[i];
     if (L < 1 || L > Y - 3) continue;
     const bool quit = s.abandon_year[i] >= 0 && s.abandon_year[i] <= L + 2;
@@ -131,9 +131,9 @@ std::vector<SchoolOutcome> school_outcomes(const Scenario& sc, const State& st) 
   std::vector<SchoolOutcome> out;
   const Schools& s = st.schools;
   out.reserve(s.size());
-  for (SchoolId i = 0; i < s.size(); ++i) {
+  for (const SchoolId i : s.ids()) {
     int routine = 0;
-    for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) routine += at_routine(sc, st, k);
+    for (const TeacherId k : s.slots(i)) routine += at_routine(sc, st, k);
     out.push_back({s.name[i], s.need[i], s.readiness[i], s.launch_year[i], to_string(s.phase[i]),
                    s.depth[i], routine, s.abandon_year[i], s.full_year[i], s.months_to_full[i],
                    static_cast<int>(s.count[i]), static_cast<int>(s.leavers[i]),

@@ -12,14 +12,11 @@
 #include <vector>
 
 #include "engine/network.hpp"
+#include "model/ids.hpp"
 #include "model/scenario.hpp"
 
 namespace ds {
 
-using TeacherId = std::uint32_t;
-using SchoolId = std::uint32_t;
-using PartnerId = std::uint32_t;
-inline constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
 enum class Role : std::uint8_t { Teacher, Leader, Coach };
 
@@ -36,74 +33,82 @@ inline bool practising(Phase p) {
 
 struct Teachers {
   // hot: read or written by the monthly loop
-  std::vector<float> skill;        // 0..1 proficiency in the practice
-  std::vector<float> commitment;   // 0..1
-  std::vector<float> fatigue;      // 0..1
-  std::vector<float> learn_rate;   // individual learning-speed multiplier (~1)
-  std::vector<std::uint16_t> months_practice;  // months using the practice in a practising school
-  std::vector<SchoolId> school;
+  Column<TeacherId, float> skill;        // 0..1 proficiency in the practice
+  Column<TeacherId, float> commitment;   // 0..1
+  Column<TeacherId, float> fatigue;      // 0..1
+  Column<TeacherId, float> learn_rate;   // individual learning-speed multiplier (~1)
+  Column<TeacherId, std::uint16_t> months_practice;  // months using the practice in a practising school
+  Column<TeacherId, SchoolId> school;
   std::vector<TeacherId> extra_tie;  // 2 per slot: tie carried by a mover, tie from a convening
   // cold: yearly stages only
-  std::vector<std::uint8_t> tenure;  // whole years in the district, capped at 255
-  std::vector<Role> role;
-  std::vector<std::uint8_t> training_left;  // months left in coach training (0: none)
+  Column<TeacherId, std::uint8_t> tenure;  // whole years in the district, capped at 255
+  Column<TeacherId, Role> role;
+  Column<TeacherId, std::uint8_t> training_left;  // months left in coach training (0: none)
 
   std::size_t size() const { return skill.size(); }
+  IdRange<TeacherId> ids() const { return skill.ids(); }
+  // Slot i's two extra ties (k = 0, 1); TeacherId::none() when free.
+  TeacherId& tie(TeacherId i, int k) { return extra_tie[2 * i.index() + static_cast<std::size_t>(k)]; }
+  TeacherId tie(TeacherId i, int k) const { return extra_tie[2 * i.index() + static_cast<std::size_t>(k)]; }
 };
 
 struct Schools {
   // cold
-  std::vector<std::string> name;
-  std::vector<double> need;
-  std::vector<double> readiness;
-  std::vector<TeacherId> first;  // first slot
-  std::vector<std::uint32_t> count;
-  std::vector<double> opt_in_threshold;  // mandate reaches the school when centralization >= this
-  std::vector<std::uint8_t> opted_in;
-  std::vector<int> launch_year;   // -1: never
-  std::vector<int> abandon_year;  // first abandonment; -1: never
-  std::vector<int> last_abandon_year;  // latest abandonment; -1: never
-  std::vector<int> months_to_full;  // months_launched when first at full implementation; -1: never
-  std::vector<int> full_year;       // year first at full implementation; -1: never
-  std::vector<std::uint32_t> leavers;  // teachers who left the school (summers so far)
-  std::vector<std::uint32_t> principal_changes;  // new principals so far
-  std::vector<std::uint32_t> relaunches;         // times it re-entered the queue after abandoning
+  Column<SchoolId, std::string> name;
+  Column<SchoolId, double> need;
+  Column<SchoolId, double> readiness;
+  Column<SchoolId, TeacherId> first;  // first slot
+  Column<SchoolId, std::uint32_t> count;
+  Column<SchoolId, double> opt_in_threshold;  // mandate reaches the school when centralization >= this
+  Column<SchoolId, std::uint8_t> opted_in;
+  Column<SchoolId, int> launch_year;   // -1: never
+  Column<SchoolId, int> abandon_year;  // first abandonment; -1: never
+  Column<SchoolId, int> last_abandon_year;  // latest abandonment; -1: never
+  Column<SchoolId, int> months_to_full;  // months_launched when first at full implementation; -1: never
+  Column<SchoolId, int> full_year;       // year first at full implementation; -1: never
+  Column<SchoolId, std::uint32_t> leavers;  // teachers who left the school (summers so far)
+  Column<SchoolId, std::uint32_t> principal_changes;  // new principals so far
+  Column<SchoolId, std::uint32_t> relaunches;         // times it re-entered the queue after abandoning
   std::vector<double> component_fit;  // schools x K
-  std::vector<std::uint32_t> components;  // bitmask of adopted components
+  Column<SchoolId, std::uint32_t> components;  // bitmask of adopted components
   std::vector<double> partner_fit;    // schools x partners
-  std::vector<double> principal_support;  // 0..1
-  std::vector<double> setback_months;     // months a new principal still sets the school back
+  Column<SchoolId, double> principal_support;  // 0..1
+  Column<SchoolId, double> setback_months;     // months a new principal still sets the school back
   // updated monthly
-  std::vector<Phase> phase;
-  std::vector<std::uint16_t> months_launched;
-  std::vector<double> load;          // entry load of what it adopted
-  std::vector<double> fit;           // effective fit this month
-  std::vector<double> dose;          // coaching dose per teacher this month, 0..1
-  std::vector<double> quality;       // effective coaching quality this month
-  std::vector<double> external_share;  // share of its coaching from partners
-  std::vector<double> trust;         // psychological safety 0..1
-  std::vector<double> routine_share; // teachers at Routine or above
-  std::vector<double> depth;         // implementation depth 0..1
-  std::vector<double> commitment;    // school means, for school-level rules
-  std::vector<double> fatigue;
-  std::vector<double> leader_skill;  // mean skill of its teacher-leaders and coaches (0: none)
-  std::vector<double> coaches;       // internal coaches whose slot is here
-  std::vector<double> coach_skill;   // their summed skill
-  std::vector<double> leaders;       // teacher-leaders (trainees included) whose slot is here
-  std::vector<double> upkeep;        // 0..1: support that keeps routine practice from drifting (6.8)
-  std::vector<double> partner_held;  // 0..1: share of its practice held by partners (6.7)
+  Column<SchoolId, Phase> phase;
+  Column<SchoolId, std::uint16_t> months_launched;
+  Column<SchoolId, double> load;          // entry load of what it adopted
+  Column<SchoolId, double> fit;           // effective fit this month
+  Column<SchoolId, double> dose;          // coaching dose per teacher this month, 0..1
+  Column<SchoolId, double> quality;       // effective coaching quality this month
+  Column<SchoolId, double> external_share;  // share of its coaching from partners
+  Column<SchoolId, double> trust;         // psychological safety 0..1
+  Column<SchoolId, double> routine_share; // teachers at Routine or above
+  Column<SchoolId, double> depth;         // implementation depth 0..1
+  Column<SchoolId, double> commitment;    // school means, for school-level rules
+  Column<SchoolId, double> fatigue;
+  Column<SchoolId, double> leader_skill;  // mean skill of its teacher-leaders and coaches (0: none)
+  Column<SchoolId, double> coaches;       // internal coaches whose slot is here
+  Column<SchoolId, double> coach_skill;   // their summed skill
+  Column<SchoolId, double> leaders;       // teacher-leaders (trainees included) whose slot is here
+  Column<SchoolId, double> upkeep;        // 0..1: support that keeps routine practice from drifting (6.8)
+  Column<SchoolId, double> partner_held;  // 0..1: share of its practice held by partners (6.7)
 
   std::size_t size() const { return need.size(); }
+  IdRange<SchoolId> ids() const { return need.ids(); }
+  // The slots school i owns.
+  IdRange<TeacherId> slots(SchoolId i) const { return {first[i], first[i] + count[i]}; }
 };
 
 struct PartnerState {
-  std::vector<double> fte;            // contracted coach FTE now
-  std::vector<int> contract_left;     // years left on the contract (0: none)
-  std::vector<int> contracts;         // contracts signed so far
-  std::vector<double> relationship;   // 0..1
-  std::vector<std::uint8_t> exited;   // left the market (partner_exit, withdrawal probe)
-  std::vector<double> caseload;       // teachers served this month
+  Column<PartnerId, double> fte;            // contracted coach FTE now
+  Column<PartnerId, int> contract_left;     // years left on the contract (0: none)
+  Column<PartnerId, int> contracts;         // contracts signed so far
+  Column<PartnerId, double> relationship;   // 0..1
+  Column<PartnerId, std::uint8_t> exited;   // left the market (partner_exit, withdrawal probe)
+  Column<PartnerId, double> caseload;       // teachers served this month
   std::size_t size() const { return fte.size(); }
+  IdRange<PartnerId> ids() const { return fte.ids(); }
 };
 
 // Money of the current year, by source and use.
@@ -175,7 +180,7 @@ struct State {
   Clock clock;
   std::uint64_t teacher_steps = 0;
   bool probe = false;  // inside a withdrawal probe: no scenario events
-  std::vector<float> next_skill;  // learning's scratch: this month's new skills (6.8)
+  Column<TeacherId, float> next_skill;  // learning's scratch: this month's new skills (6.8)
 };
 
 }  // namespace ds

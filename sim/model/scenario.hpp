@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "model/ids.hpp"
+
 namespace ds {
 
 // [scenario]
@@ -273,6 +275,7 @@ struct Scenario {
   District district;
   Strategy strategy;
   std::vector<Partner> partners;  // never empty after loading: default added
+  const Partner& partner(PartnerId p) const { return partners[p.index()]; }
   std::vector<Event> events;
   OutputOptions output;
   ModelParams model;

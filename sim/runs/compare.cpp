@@ -349,7 +349,7 @@ std::string shortened(const std::string& s, std::size_t max) {
   return t;
 }
 
-struct Column {
+struct TableColumn {
   std::string head1, head2;
   std::vector<std::string> cells;
   std::size_t width() const {
@@ -361,9 +361,9 @@ struct Column {
 
 constexpr std::size_t kGap = 3;
 
-std::string render(const std::vector<const Column*>& columns) {
+std::string render(const std::vector<const TableColumn*>& columns) {
   std::vector<std::size_t> widths;
-  for (const Column* c : columns) widths.push_back(c->width());
+  for (const TableColumn* c : columns) widths.push_back(c->width());
   auto line = [&](auto cell) {
     std::string text;
     for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -374,10 +374,10 @@ std::string render(const std::vector<const Column*>& columns) {
     while (!text.empty() && text.back() == ' ') text.pop_back();
     return text + "\n";
   };
-  std::string out = line([](const Column& c) -> const std::string& { return c.head1; });
-  out += line([](const Column& c) -> const std::string& { return c.head2; });
+  std::string out = line([](const TableColumn& c) -> const std::string& { return c.head1; });
+  out += line([](const TableColumn& c) -> const std::string& { return c.head2; });
   for (std::size_t r = 0; r < columns[0]->cells.size(); ++r)
-    out += line([r](const Column& c) -> const std::string& { return c.cells[r]; });
+    out += line([r](const TableColumn& c) -> const std::string& { return c.cells[r]; });
   return out;
 }
 
@@ -402,9 +402,9 @@ std::string comparison_table(const Comparison& c, int horizon, std::size_t width
                     "excludes 0\n";
   for (int y : years) {
     const std::size_t row = base.year_end_row(y);
-    Column label{"year " + std::to_string(y), "", {}};
+    TableColumn label{"year " + std::to_string(y), "", {}};
     for (Metric m : metrics) label.cells.push_back(name(m));
-    std::vector<Column> medians(c.names.size()), diffs(c.names.size());
+    std::vector<TableColumn> medians(c.names.size()), diffs(c.names.size());
     for (std::size_t s = 0; s < c.names.size(); ++s) {
       medians[s] = {shortened(c.names[s], 20), "median", {}};
       diffs[s] = {"", "difference", {}};
@@ -421,7 +421,7 @@ std::string comparison_table(const Comparison& c, int horizon, std::size_t width
     const std::size_t fixed = label.width() + kGap + medians[0].width();
     std::size_t s = 1;
     do {
-      std::vector<const Column*> block = {&label, &medians[0]};
+      std::vector<const TableColumn*> block = {&label, &medians[0]};
       std::size_t used = fixed;
       while (s < c.names.size()) {
         const std::size_t need = 2 * kGap + medians[s].width() + diffs[s].width();

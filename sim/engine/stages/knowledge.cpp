@@ -13,7 +13,7 @@ void knowledge_sharing(const Scenario& sc, State& st, const Rng&) {
   const double fs = d.strategy.failure_sharing;
   const double c = d.strategy.centralization;
   double practising_teachers = 0, trust = 0, schools_practising = 0, struggling = 0;
-  for (SchoolId i = 0; i < s.size(); ++i) {
+  for (const SchoolId i : s.ids()) {
     if (!practising(s.phase[i])) continue;
     // Safety comes first: principals who model sharing their own mistakes.
     const double target = 0.2 + 0.6 * fs * s.principal_support[i] + 0.1 * (1.0 - c);
@@ -38,7 +38,7 @@ void knowledge_sharing(const Scenario& sc, State& st, const Rng&) {
   // Momentum: visible success (louder when best practices are showcased),
   // visible failure (louder when failures are shared), fatigue and cost.
   double fatigue = 0;
-  for (SchoolId i = 0; i < s.size(); ++i) fatigue += s.fatigue[i] * s.count[i];
+  for (const SchoolId i : s.ids()) fatigue += s.fatigue[i] * s.count[i];
   fatigue /= std::max(1.0, teachers);
   const double budget = sc.district.budget_per_teacher * teachers;
   const double cost = budget > 0 ? d.spend.total() / budget : 0.0;

@@ -88,8 +88,8 @@ void apply_events(const Scenario& sc, State& st, const Rng& rng) {
         superintendent_change(sc, st, rng, 0);
         break;
       case EventKind::PartnerExit:
-        for (std::size_t p = 0; p < sc.partners.size(); ++p)
-          if (e.partner.empty() || sc.partners[p].name == e.partner) {
+        for (const PartnerId p : st.partners.ids())
+          if (e.partner.empty() || sc.partner(p).name == e.partner) {
             st.partners.exited[p] = 1;
             st.partners.fte[p] = 0;
             st.partners.contract_left[p] = 0;
@@ -124,7 +124,7 @@ void leadership_turnover(const Scenario& sc, State& st, const Rng& rng) {
   // not yet deep in it (6.2).
   Schools& s = st.schools;
   const double c = d.strategy.centralization;
-  for (SchoolId i = 0; i < s.size(); ++i) {
+  for (const SchoolId i : s.ids()) {
     Draws p = rng.draws(streams::kPrincipal, year, i);
     if (p.uniform() < sc.district.principal_turnover) {
       s.setback_months[i] = sc.model.principal_setback_months;
@@ -155,7 +155,7 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   Draws noise = rng.draws(streams::kIndicator, static_cast<std::uint32_t>(st.clock.year), 0);
   const double sd = sc.model.indicator_noise;
   double fatigue = 0, commitment = 0, n = 0;
-  for (SchoolId i = 0; i < st.schools.size(); ++i)
+  for (const SchoolId i : st.schools.ids())
     if (st.schools.launch_year[i] >= 0) {
       fatigue += st.schools.fatigue[i];
       commitment += st.schools.commitment[i];
@@ -170,7 +170,7 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
       (ab.size() >= 2 ? ab[ab.size() - 1] - ab[ab.size() - 2] : 0.0) + noise.normal(0, sd / 2);
   double depth = 0, dn = 0;
   double gap_low = 0, gap_high = 0, nl = 0, nh = 0;
-  for (SchoolId i = 0; i < st.schools.size(); ++i) {
+  for (const SchoolId i : st.schools.ids()) {
     if (practising(st.schools.phase[i])) {
       depth += st.schools.depth[i];
       dn += 1;
@@ -217,7 +217,7 @@ void strategy_review(const Scenario& sc, State& st, const Rng& rng) {
   // district could not carry on its own (self-sufficiency below what it
   // counts as sustainable): grow its own.
   const double obs_self = d.self_sufficiency_history.back() + noise.normal(0, sd);
-  const double bought = st.schools.size() > 0 ? st.schools.external_share[0] : 0.0;
+  const double bought = st.schools.size() > 0 ? st.schools.external_share[SchoolId(0)] : 0.0;
   const bool dependent = st.clock.year > 5 && cap.back() > m.review_dependence_capacity &&
                          bought > m.review_dependence_bought &&
                          obs_self < sc.model.sustain_self_sufficiency;

@@ -30,10 +30,10 @@ void learning(const Scenario& sc, State& st, const Rng&) {
   const float routine = routine_threshold(sc);
   // Synchronous update: every slot reads last month's skills of its ties, and
   // the new skills replace them together at the end.
-  std::vector<float>& next_skill = st.next_skill;
+  Column<TeacherId, float>& next_skill = st.next_skill;
   next_skill.resize(t.size());
   double new_routine = 0;
-  for (SchoolId sid = 0; sid < s.size(); ++sid) {
+  for (const SchoolId sid : s.ids()) {
     const bool active = practising(s.phase[sid]);
     const double dose = s.dose[sid];
     const double coach =
@@ -64,14 +64,14 @@ void learning(const Scenario& sc, State& st, const Rng&) {
                          (m.drift_principal_base - s.principal_support[sid]) *
                          (1.0 - m.coherence_drift_protection * coherence);
     const float floor = static_cast<float>(m.initial_skill_mean);
-    const TeacherId end = s.first[sid] + s.count[sid];
-    for (TeacherId i = s.first[sid]; i < end; ++i) {
+    for (const TeacherId i : s.slots(sid)) {
       // Advice ties: the static network plus a carried and a convening tie.
       double peer = 0;
-      std::uint32_t n = 0;
-      for (std::uint32_t e = net.offsets[i]; e < net.offsets[i + 1]; ++e, ++n) peer += t.skill[net.targets[e]];
+      const auto ties = net.neighbours(i);
+      for (const TeacherId j : ties) peer += t.skill[j];
+      auto n = static_cast<std::uint32_t>(ties.size());
       for (int k = 0; k < 2; ++k)
-        if (const TeacherId j = t.extra_tie[2 * i + static_cast<std::size_t>(k)]; j != kNone) peer += t.skill[j], ++n;
+        if (const TeacherId j = t.tie(i, k); !j.is_none()) peer += t.skill[j], ++n;
       peer = n > 0 ? peer / n : 0.0;
       if (hub > 0)
         peer = (1.0 - m.hub_weight) * peer + m.hub_weight * hub;  // leaders and coaches are hubs
@@ -111,12 +111,12 @@ void commitment_fatigue(const Scenario& sc, State& st, const Rng&) {
   const Strategy& g = d.strategy;
   // Many teachers in the dip at once: the district feels it everywhere.
   double in_dip = 0;
-  for (SchoolId sid = 0; sid < s.size(); ++sid)
+  for (const SchoolId sid : s.ids())
     if (practising(s.phase[sid]) && s.months_launched[sid] < m.dip_months) in_dip += s.count[sid];
   d.dip_share = in_dip / static_cast<double>(std::max<std::size_t>(1, t.size()));
   const double pace_load = m.pace_fatigue * d.dip_share;
   const float routine = routine_threshold(sc);
-  for (SchoolId sid = 0; sid < s.size(); ++sid) {
+  for (const SchoolId sid : s.ids()) {
     const bool active = practising(s.phase[sid]);
     const double fit = s.fit[sid];
     const double dip_load = m.dip_fatigue * s.load[sid];
@@ -129,8 +129,7 @@ void commitment_fatigue(const Scenario& sc, State& st, const Rng&) {
       base += -m.commitment_mandate_misfit * g.centralization * (1.0 - fit) +
               m.commitment_build * (1.0 - g.external_sourcing) -
               m.commitment_external_misfit * s.external_share[sid] * (1.0 - fit);
-    const TeacherId end = s.first[sid] + s.count[sid];
-    for (TeacherId i = s.first[sid]; i < end; ++i) {
+    for (const TeacherId i : s.slots(sid)) {
       double f = t.fatigue[i];
       if (active) {
         if (t.months_practice[i] < m.dip_months) f += dip_load;

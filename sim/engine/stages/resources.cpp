@@ -12,21 +12,21 @@ namespace {
 
 // Price per coach FTE-year: a district-wide contract buys volume; school-chosen
 // partners cost coordination.
-double partner_price(const Scenario& sc, const State& st, std::size_t p) {
+double partner_price(const Scenario& sc, const State& st, PartnerId p) {
   const double c = st.district.strategy.centralization;
-  return sc.partners[p].cost_per_coach_year * (1.0 - sc.model.central_discount * c) *
+  return sc.partner(p).cost_per_coach_year * (1.0 - sc.model.central_discount * c) *
          (1.0 + sc.model.coordination_cost * (1.0 - c));
 }
 
-bool partner_available(const Scenario& sc, const State& st, std::size_t p) {
-  if (st.partners.exited[p] || sc.partners[p].coaches <= 0) return false;
-  return st.partners.contracts[p] == 0 || sc.partners[p].renewal;
+bool partner_available(const Scenario& sc, const State& st, PartnerId p) {
+  if (st.partners.exited[p] || sc.partner(p).coaches <= 0) return false;
+  return st.partners.contracts[p] == 0 || sc.partner(p).renewal;
 }
 
-double partner_direct_time(const Scenario& sc, std::size_t p) {
+double partner_direct_time(const Scenario& sc, PartnerId p) {
   // A platform vendor's staff mostly support the product, not teachers.
   const double f =
-      sc.partners[p].kind == PartnerKind::Platform ? sc.model.platform_direct_time : 1.0;
+      sc.partner(p).kind == PartnerKind::Platform ? sc.model.platform_direct_time : 1.0;
   return sc.model.partner_coach_direct_time * f;
 }
 
@@ -73,7 +73,7 @@ double tools_cost(const Scenario& sc, const State& st, double teachers) {
 
 double practising_teachers(const State& st) {
   double n = 0;
-  for (SchoolId i = 0; i < st.schools.size(); ++i)
+  for (const SchoolId i : st.schools.ids())
     if (practising(st.schools.phase[i])) n += st.schools.count[i];
   return n;
 }
@@ -85,33 +85,33 @@ void sign_contracts(const Scenario& sc, State& st, double money) {
   const std::size_t P = sc.partners.size();
   const std::size_t S = st.schools.size();
   const double c = st.district.strategy.centralization;
-  std::vector<double> share(P, 0.0);
-  std::size_t best = P;
+  Column<PartnerId, double> share(P, 0.0);
+  PartnerId best = PartnerId::none();
   double best_score = -1;
-  for (std::size_t p = 0; p < P; ++p) {
+  for (const PartnerId p : st.partners.ids()) {
     if (!partner_available(sc, st, p) || st.partners.contract_left[p] > 0) continue;
-    const double score = sc.partners[p].quality * sc.partners[p].fit / partner_price(sc, st, p);
+    const double score = sc.partner(p).quality * sc.partner(p).fit / partner_price(sc, st, p);
     if (score > best_score) best_score = score, best = p;
   }
-  if (best == P) return;
+  if (best.is_none()) return;
   share[best] += c;
-  for (std::size_t s = 0; s < S; ++s) {
-    std::size_t fav = P;
+  for (const SchoolId s : st.schools.ids()) {
+    PartnerId fav = PartnerId::none();
     double fav_score = -1;
-    for (std::size_t p = 0; p < P; ++p) {
+    for (const PartnerId p : st.partners.ids()) {
       if (!partner_available(sc, st, p) || st.partners.contract_left[p] > 0) continue;
       const double score =
-          sc.partners[p].quality * st.schools.partner_fit[s * P + p] / partner_price(sc, st, p);
+          sc.partner(p).quality * st.schools.partner_fit[s.index() * P + p.index()] / partner_price(sc, st, p);
       if (score > fav_score) fav_score = score, fav = p;
     }
-    if (fav < P) share[fav] += (1.0 - c) / static_cast<double>(S);
+    if (!fav.is_none()) share[fav] += (1.0 - c) / static_cast<double>(S);
   }
-  for (std::size_t p = 0; p < P; ++p) {
+  for (const PartnerId p : st.partners.ids()) {
     if (share[p] <= 0) continue;
-    const double fte = std::min(sc.partners[p].coaches, money * share[p] / partner_price(sc, st, p));
+    const double fte = std::min(sc.partner(p).coaches, money * share[p] / partner_price(sc, st, p));
     if (fte < 0.25) continue;
     st.partners.fte[p] = fte;
-    st.partners.contract_left[p] = sc.partners[p].contract_years;
+    st.partners.contract_left[p] = sc.partner(p).contract_years;
     st.partners.contracts[p] += 1;
     if (st.partners.contracts[p] == 1) st.partners.relationship[p] = 0.1;
   }
@@ -126,18 +126,18 @@ void hold_partner_practice(const Scenario& sc, State& st, double external_share)
   DistrictState& d = st.district;
   const PartnerState& ps = st.partners;
   double fte = 0, transferred = 0;
-  for (std::size_t p = 0; p < ps.size(); ++p) {
+  for (const PartnerId p : st.partners.ids()) {
     fte += ps.fte[p];
-    transferred += ps.fte[p] * sc.partners[p].knowledge_transfer * ps.relationship[p];
+    transferred += ps.fte[p] * sc.partner(p).knowledge_transfer * ps.relationship[p];
   }
   if (d.partner_fte_last > 0 && fte < d.partner_fte_last) {
     const double gone = 1.0 - fte / d.partner_fte_last;
     const float floor = static_cast<float>(sc.model.initial_skill_mean);
     Teachers& t = st.teachers;
-    for (SchoolId i = 0; i < s.size(); ++i) {
+    for (const SchoolId i : s.ids()) {
       if (s.partner_held[i] <= 0) continue;
       const auto loss = static_cast<float>(sc.model.partner_held_loss * s.partner_held[i] * gone);
-      for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k)
+      for (const TeacherId k : s.slots(i))
         t.skill[k] -= loss * std::max(0.0f, t.skill[k] - floor);
       s.partner_held[i] *= 1.0 - gone;
     }
@@ -146,7 +146,7 @@ void hold_partner_practice(const Scenario& sc, State& st, double external_share)
   if (fte <= 0) return;
   const double target = external_share * (1.0 - transferred / fte);
   const double rate = 1.0 / sc.model.partner_held_months;
-  for (SchoolId i = 0; i < s.size(); ++i)
+  for (const SchoolId i : s.ids())
     if (practising(s.phase[i])) s.partner_held[i] += rate * (target - s.partner_held[i]);
 }
 
@@ -163,7 +163,7 @@ int count_role(const State& st, Role r) {
 
 double scope_teachers(const State& st) {
   double n = 0;
-  for (SchoolId i = 0; i < st.schools.size(); ++i)
+  for (const SchoolId i : st.schools.ids())
     if (st.schools.phase[i] != Phase::Abandoned) n += st.schools.count[i];
   return n;
 }
@@ -192,7 +192,7 @@ void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
   }
   d.recurring_budget = recurring_budget(sc, st);
   if (!d.initiative_active) {
-    for (std::size_t p = 0; p < st.partners.size(); ++p) {
+    for (const PartnerId p : st.partners.ids()) {
       st.partners.fte[p] = 0;  // contracts end with the initiative
       st.partners.contract_left[p] = 0;
     }
@@ -208,7 +208,7 @@ void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
                                     (1.0 - sc.model.central_discount * d.strategy.centralization) *
                                     (1.0 + d.strategy.bundling * (sc.model.components - 1));
   double waiting_teachers = 0;
-  for (SchoolId s = 0; s < st.schools.size(); ++s)
+  for (const SchoolId s : st.schools.ids())
     if (st.schools.phase[s] == Phase::Waiting) waiting_teachers += st.schools.count[s];
   const double rate = sc.model.launch_rate_min +
                       d.strategy.pace * (sc.model.launch_rate_max - sc.model.launch_rate_min);
@@ -225,7 +225,7 @@ void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
   // Partner money: what contracts already oblige, then new contracts.
   bool any_partner = false;
   double obligated = 0;
-  for (std::size_t p = 0; p < st.partners.size(); ++p) {
+  for (const PartnerId p : st.partners.ids()) {
     any_partner = any_partner || partner_available(sc, st, p) || st.partners.contract_left[p] > 0;
     if (st.partners.contract_left[p] > 0) obligated += st.partners.fte[p] * partner_price(sc, st, p);
   }
@@ -235,7 +235,7 @@ void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
   // coaches are, 6.6).
   if (obligated > pool) {
     const double keep = pool / obligated;
-    for (std::size_t p = 0; p < st.partners.size(); ++p)
+    for (const PartnerId p : st.partners.ids())
       if (st.partners.contract_left[p] > 0) st.partners.fte[p] *= keep;
     obligated = pool;
   }
@@ -243,7 +243,7 @@ void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {
   const double external = any_partner ? d.strategy.external_sourcing * pool : 0.0;
   if (external > obligated && !d.paused) sign_contracts(sc, st, external - obligated);
   double partner_cost = 0;
-  for (std::size_t p = 0; p < st.partners.size(); ++p)
+  for (const PartnerId p : st.partners.ids())
     partner_cost += st.partners.fte[p] * partner_price(sc, st, p);
   d.internal_pool = std::max(0.0, pool - partner_cost);
 }
@@ -256,22 +256,22 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
   const int K = sc.model.components;
   // Coaches at work this month (school aggregates are last month's end state).
   double coaches = 0, coach_skill = 0;
-  for (SchoolId i = 0; i < S; ++i) coaches += s.coaches[i], coach_skill += s.coach_skill[i];
+  for (const SchoolId i : s.ids()) coaches += s.coaches[i], coach_skill += s.coach_skill[i];
   const double paid = d.internal_pool / sc.model.internal_coach_cost;
   d.internal_fte = d.initiative_active ? std::min(coaches, paid) : 0.0;
   double ext_slots = 0, ext_quality = 0, ext_fte = 0;
-  for (std::size_t p = 0; p < P; ++p) {
+  for (const PartnerId p : st.partners.ids()) {
     const double fte = st.partners.fte[p];
     ext_slots += fte * sc.model.teachers_per_coach * partner_direct_time(sc, p) / kNominalDirectTime;
-    ext_quality += fte * sc.partners[p].quality;
+    ext_quality += fte * sc.partner(p).quality;
     ext_fte += fte;
   }
   ext_quality = ext_fte > 0 ? ext_quality / ext_fte : 0.0;
   const double int_slots = d.internal_fte * sc.model.teachers_per_coach *
                            sc.model.internal_coach_direct_time / kNominalDirectTime;
   // Demand: teachers below Routine need full coaching, others a little.
-  std::vector<double> demand(S, 0.0), weight(S, 0.0), alloc(S, 0.0);
-  for (SchoolId i = 0; i < S; ++i) {
+  Column<SchoolId, double> demand(S, 0.0), weight(S, 0.0), alloc(S, 0.0);
+  for (const SchoolId i : s.ids()) {
     if (!practising(s.phase[i])) continue;
     const double routine = s.routine_share[i] * s.count[i];
     demand[i] = (sc.model.routine_demand * routine + (s.count[i] - routine)) *
@@ -289,11 +289,11 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
   double supply = ext_slots + int_slots;
   for (int pass = 0; pass < 3 && supply > 1e-9; ++pass) {  // water-filling
     double wsum = 0;
-    for (SchoolId i = 0; i < S; ++i)
+    for (const SchoolId i : s.ids())
       if (alloc[i] < demand[i]) wsum += weight[i];
     if (wsum <= 0) break;
     double used = 0;
-    for (SchoolId i = 0; i < S; ++i) {
+    for (const SchoolId i : s.ids()) {
       if (alloc[i] >= demand[i]) continue;
       const double add = std::min(demand[i] - alloc[i], supply * weight[i] / wsum);
       alloc[i] += add;
@@ -314,7 +314,7 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
           : 0.0;
   const double m_ext = program_size_factor(sc, served * x, d.strategy.centralization);
   const double m_int = program_size_factor(sc, served * (1.0 - x), d.strategy.centralization);
-  for (std::size_t p = 0; p < P; ++p)
+  for (const PartnerId p : st.partners.ids())
     st.partners.caseload[p] = ext_fte > 0 ? served * x * st.partners.fte[p] / ext_fte : 0.0;
   const double c = d.strategy.centralization;
   hold_partner_practice(sc, st, x);
@@ -322,12 +322,12 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
   // the dose that keeps practice from drifting; missing tools halve it (6.8).
   const double per_coach = sc.model.teachers_per_coach * sc.model.internal_coach_direct_time / kNominalDirectTime;
   const double tools = sc.model.untooled_upkeep + (1.0 - sc.model.untooled_upkeep) * d.tools_funded;
-  for (SchoolId i = 0; i < S; ++i) {
+  for (const SchoolId i : s.ids()) {
     const double peer_support = s.leaders[i] * sc.model.leader_coaching_fte * per_coach;
     const double support = (alloc[i] + peer_support) / std::max(1u, s.count[i]);
     s.upkeep[i] = std::min(1.0, support / sc.model.upkeep_dose) * tools;
   }
-  for (SchoolId i = 0; i < S; ++i) {
+  for (const SchoolId i : s.ids()) {
     s.dose[i] = demand[i] > 0 ? alloc[i] / demand[i] : 0.0;
     s.external_share[i] = x;
     s.quality[i] = x * ext_quality * m_ext + (1.0 - x) * q_int * m_int;
@@ -335,15 +335,15 @@ void allocate_support(const Scenario& sc, State& st, const Rng&) {
     double comp_fit = 0;
     int n = 0;
     for (int k = 0; k < K; ++k)
-      if (s.components[i] >> k & 1u) comp_fit += s.component_fit[i * K + static_cast<std::size_t>(k)], ++n;
+      if (s.components[i] >> k & 1u) comp_fit += s.component_fit[i.index() * static_cast<std::size_t>(K) + static_cast<std::size_t>(k)], ++n;
     comp_fit = n > 0 ? comp_fit / n : 0.6;
     double pf = 0, best = 0, platform = 0;
-    for (std::size_t p = 0; p < P; ++p) {
+    for (const PartnerId p : st.partners.ids()) {
       if (st.partners.fte[p] <= 0) continue;
-      const double f = s.partner_fit[i * P + p];
+      const double f = s.partner_fit[i.index() * P + p.index()];
       pf += st.partners.fte[p] * f;
       best = std::max(best, f);
-      if (sc.partners[p].kind == PartnerKind::Platform) platform += st.partners.fte[p];
+      if (sc.partner(p).kind == PartnerKind::Platform) platform += st.partners.fte[p];
     }
     pf = ext_fte > 0 ? c * pf / ext_fte + (1.0 - c) * best : 1.0;
     // Teachers bend to a product that does not fit; a platform doubly so.
@@ -358,7 +358,7 @@ void partner_transfer(const Scenario& sc, State& st, const Rng&) {
   DistrictState& d = st.district;
   Teachers& t = st.teachers;
   // Pay this month's coaches.
-  for (std::size_t p = 0; p < st.partners.size(); ++p)
+  for (const PartnerId p : st.partners.ids())
     if (st.partners.fte[p] > 0) pay(d, st.partners.fte[p] * partner_price(sc, st, p) / 12.0, true);
   pay(d, d.internal_fte * sc.model.internal_coach_cost / 12.0, false);
   double partner_fte = 0;
@@ -370,10 +370,10 @@ void partner_transfer(const Scenario& sc, State& st, const Rng&) {
   // coaching times transfer and relationship).
   const double coaches = count_role(st, Role::Coach);
   if (d.internal_fte > 0 && coaches > d.coaching_expertise) {
-    const double x = st.schools.size() > 0 ? st.schools.external_share[0] : 0.0;
+    const double x = st.schools.size() > 0 ? st.schools.external_share[SchoolId(0)] : 0.0;
     double co = 0;
-    for (std::size_t p = 0; p < st.partners.size(); ++p)
-      co += st.partners.fte[p] * sc.partners[p].knowledge_transfer * st.partners.relationship[p];
+    for (const PartnerId p : st.partners.ids())
+      co += st.partners.fte[p] * sc.partner(p).knowledge_transfer * st.partners.relationship[p];
     co = partner_fte > 0 ? x * co / partner_fte : 0.0;
     const double rate = std::min(1.0, sc.model.expertise_rate / 12.0 * (1.0 + sc.model.expertise_codelivery * co));
     // Only the coaches at work (paid) gain experience.
@@ -381,20 +381,20 @@ void partner_transfer(const Scenario& sc, State& st, const Rng&) {
     d.coaching_expertise += rate * at_work * (1.0 - d.coaching_expertise / coaches);
   }
   // Co-delivery turns internal staff into coaches, faster as the relationship matures.
-  for (std::size_t p = 0; p < st.partners.size(); ++p)
-    d.transfer_credit += st.partners.fte[p] * sc.partners[p].knowledge_transfer *
+  for (const PartnerId p : st.partners.ids())
+    d.transfer_credit += st.partners.fte[p] * sc.partner(p).knowledge_transfer *
                          st.partners.relationship[p] * sc.model.transfer_rate / 12.0;
   while (d.transfer_credit >= 1.0) {
     // The most skilled teacher-leader, else the most skilled practising teacher.
-    TeacherId pick = kNone;
+    TeacherId pick = TeacherId::none();
     float best = -1;
-    for (int pass = 0; pass < 2 && pick == kNone; ++pass)
-      for (TeacherId i = 0; i < t.size(); ++i) {
+    for (int pass = 0; pass < 2 && pick.is_none(); ++pass)
+      for (const TeacherId i : t.ids()) {
         const bool candidate = pass == 0 ? t.role[i] == Role::Leader
                                          : t.role[i] == Role::Teacher && at_routine(sc, st, i);
         if (candidate && t.skill[i] > best) best = t.skill[i], pick = i;
       }
-    if (pick == kNone) {
+    if (pick.is_none()) {
       d.transfer_credit = std::min(d.transfer_credit, 1.0);  // nobody to train yet
       break;
     }
@@ -407,9 +407,9 @@ void partner_transfer(const Scenario& sc, State& st, const Rng&) {
 
 void contract_ends(const Scenario& sc, State& st, const Rng&) {
   PartnerState& p = st.partners;
-  for (std::size_t k = 0; k < p.size(); ++k) {
+  for (const PartnerId k : p.ids()) {
     if (p.contract_left[k] > 0) {
-      const double speed = sc.partners[k].kind == PartnerKind::University
+      const double speed = sc.partner(k).kind == PartnerKind::University
                                ? sc.model.university_relationship_speed
                                : 1.0;
       p.relationship[k] =

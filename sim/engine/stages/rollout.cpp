@@ -14,7 +14,7 @@ std::vector<int> components_by_fit(const Scenario& sc, const State& st, SchoolId
   const int K = sc.model.components;
   std::vector<int> order(static_cast<std::size_t>(K));
   std::iota(order.begin(), order.end(), 0);
-  const double* fit = &st.schools.component_fit[s * static_cast<std::size_t>(K)];
+  const double* fit = &st.schools.component_fit[s.index() * static_cast<std::size_t>(K)];
   std::stable_sort(order.begin(), order.end(), [fit](int a, int b) { return fit[a] > fit[b]; });
   return order;
 }
@@ -36,7 +36,7 @@ void start_school(const Scenario& sc, State& st, SchoolId s) {
   if (sch.launch_year[s] < 0) sch.launch_year[s] = st.clock.year;  // the first launch
   sch.months_launched[s] = 0;
   Teachers& t = st.teachers;
-  for (TeacherId i = sch.first[s]; i < sch.first[s] + sch.count[s]; ++i) {
+  for (const TeacherId i : sch.slots(s)) {
     t.months_practice[i] = 0;
     // The implementation dip: first use is worse than the old way.
     t.skill[i] = std::max(0.0f, t.skill[i] - static_cast<float>(sc.model.dip_skill_loss * sch.load[s]));
@@ -50,14 +50,14 @@ void relaunch_schools(const Scenario& sc, State& st, const Rng& rng) {
   Teachers& t = st.teachers;
   const auto year = static_cast<std::uint32_t>(st.clock.year);
   const auto fatigue = static_cast<float>(sc.model.reform_fatigue);
-  for (SchoolId i = 0; i < s.size(); ++i) {
+  for (const SchoolId i : s.ids()) {
     if (s.phase[i] != Phase::Abandoned || st.clock.year - s.last_abandon_year[i] < sc.model.school_relaunch_wait)
       continue;
     if (rng.uniform(streams::kSchoolRelaunch, year, i) >= sc.model.school_relaunch) continue;
     s.phase[i] = Phase::Waiting;
     s.opted_in[i] = 0;
     s.relaunches[i] += 1;
-    for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) {
+    for (const TeacherId k : s.slots(i)) {
       t.commitment[k] = std::max(0.0f, t.commitment[k] - fatigue);
       t.fatigue[k] = std::min(1.0f, t.fatigue[k] + fatigue);
     }
@@ -74,7 +74,7 @@ std::vector<TeacherId> cut_unfunded_coaches(const Scenario& sc, State& st) {
   DistrictState& d = st.district;
   const double posts = d.internal_pool / sc.model.internal_coach_cost;
   std::vector<std::pair<float, TeacherId>> coaches;
-  for (TeacherId i = 0; i < t.size(); ++i)
+  for (const TeacherId i : t.ids())
     if (t.role[i] == Role::Coach) coaches.push_back({t.skill[i], i});
   const auto keep = static_cast<std::size_t>(std::ceil(posts - 1e-9));
   if (coaches.size() <= keep) return {};
@@ -98,7 +98,7 @@ void launch_schools(const Scenario& sc, State& st, const Rng& rng) {
   const Strategy& g = d.strategy;
   if (!d.initiative_active || d.paused) return;
   // A-la-carte schools that do well add their next best-fitting module.
-  for (SchoolId i = 0; i < s.size(); ++i) {
+  for (const SchoolId i : s.ids()) {
     if (!practising(s.phase[i]) || s.routine_share[i] < 0.4) continue;
     if (popcount(s.components[i]) >= sc.model.components) continue;
     for (int k : components_by_fit(sc, st, i))
@@ -111,11 +111,11 @@ void launch_schools(const Scenario& sc, State& st, const Rng& rng) {
   // when neighbours succeed, best practices are showcased, and modules can
   // be taken one at a time.
   double launched = 0;
-  for (SchoolId i = 0; i < s.size(); ++i) launched += s.launch_year[i] >= 0 ? 1 : 0;
+  for (const SchoolId i : s.ids()) launched += s.launch_year[i] >= 0 ? 1 : 0;
   const double launched_share = launched / static_cast<double>(s.size());
   const double entry = 1.0 + sc.model.alacarte_uptake * (1.0 - g.bundling);
   std::vector<std::pair<double, SchoolId>> eligible;
-  for (SchoolId i = 0; i < s.size(); ++i) {
+  for (const SchoolId i : s.ids()) {
     if (s.phase[i] != Phase::Waiting) continue;
     Draws u = rng.draws(streams::kOptIn, year, i);
     const double p = (sc.model.opt_in_base + sc.model.bass_q * launched_share) *
@@ -133,7 +133,7 @@ void launch_schools(const Scenario& sc, State& st, const Rng& rng) {
   const double rate = sc.model.launch_rate_min + g.pace * (sc.model.launch_rate_max - sc.model.launch_rate_min);
   const double target = rate * static_cast<double>(s.size()) * std::min(1.0, 0.5 + d.momentum);
   auto n = static_cast<std::size_t>(std::floor(target));
-  Draws frac = rng.draws(streams::kLaunchNoise, year, kNone);
+  Draws frac = rng.draws(streams::kLaunchNoise, year, kNoAgent);
   if (frac.uniform() < target - std::floor(target)) ++n;
   if (st.clock.year == 1) n = std::max<std::size_t>(n, 1);  // at least one pilot
   n = std::min(n, eligible.size());
@@ -163,7 +163,7 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   Schools& s = st.schools;
   DistrictState& d = st.district;
   // Coaches in training finish; coaches and leaders in schools that stopped remain.
-  for (TeacherId i = 0; i < t.size(); ++i)
+  for (const TeacherId i : t.ids())
     if (t.training_left[i] > 0) {
       t.training_left[i] = static_cast<std::uint8_t>(std::max(0, t.training_left[i] - 12));
       if (t.training_left[i] == 0) t.role[i] = Role::Coach;
@@ -173,12 +173,12 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   const std::vector<TeacherId> cut = cut_unfunded_coaches(sc, st);
   if (!d.initiative_active) return;
   // Teacher-leaders: the most skilled, committed teachers of practising schools.
-  for (SchoolId sid = 0; sid < s.size(); ++sid) {
+  for (const SchoolId sid : s.ids()) {
     if (!practising(s.phase[sid])) continue;
     const int target = static_cast<int>(std::ceil(static_cast<double>(s.count[sid]) / sc.model.teachers_per_leader));
     int have = 0;
     std::vector<std::pair<float, TeacherId>> cand;
-    for (TeacherId i = s.first[sid]; i < s.first[sid] + s.count[sid]; ++i) {
+    for (const TeacherId i : s.slots(sid)) {
       if (t.role[i] == Role::Leader) ++have;
       else if (t.role[i] == Role::Teacher && t.skill[i] >= sc.model.leader_skill && t.commitment[i] >= 0.5)
         cand.push_back({t.skill[i], i});
@@ -189,7 +189,7 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   // The coach pipeline: train as many coaches as the internal budget will pay.
   double coaches = 0, training = 0;
   std::vector<std::pair<float, TeacherId>> leaders;
-  for (TeacherId i = 0; i < t.size(); ++i) {
+  for (const TeacherId i : t.ids()) {
     if (t.role[i] == Role::Coach) coaches += 1;
     else if (t.role[i] == Role::Leader) {
       if (t.training_left[i] > 0) training += 1;
@@ -209,8 +209,8 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   // partner coaches) mentor a few trainees each; a few more are trained
   // outside. A district without coaching experience grows its corps slowly.
   double mentors = d.coaching_expertise;
-  for (std::size_t p = 0; p < st.partners.size(); ++p)
-    mentors += st.partners.fte[p] * sc.partners[p].knowledge_transfer * st.partners.relationship[p];
+  for (const PartnerId p : st.partners.ids())
+    mentors += st.partners.fte[p] * sc.partner(p).knowledge_transfer * st.partners.relationship[p];
   const double outside = std::max(1.0, sc.model.coach_training_per_1000 * static_cast<double>(t.size()) / 1000.0);
   const double places = outside + sc.model.trainees_per_mentor * mentors;
   const double admitted = d.paused ? 0.0 : std::min(wanted, places);
@@ -219,7 +219,7 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   // as many as it can train this year.
   if (static_cast<double>(leaders.size()) < admitted) {
     std::vector<std::pair<float, TeacherId>> recruits;
-    for (TeacherId i = 0; i < t.size(); ++i)
+    for (const TeacherId i : t.ids())
       if (t.role[i] == Role::Teacher && t.skill[i] >= routine_threshold(sc)) recruits.push_back({t.skill[i], i});
     std::stable_sort(recruits.begin(), recruits.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     recruits.resize(std::min(recruits.size(), static_cast<std::size_t>(admitted) - leaders.size()));
@@ -233,18 +233,18 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   }
   // District convenings add cross-school ties, mostly to demonstration sites.
   std::vector<TeacherId> hosts;
-  for (SchoolId sid = 0; sid < s.size(); ++sid)
+  for (const SchoolId sid : s.ids())
     if (s.phase[sid] == Phase::Sustaining || (practising(s.phase[sid]) && s.routine_share[sid] > 0.3))
-      for (TeacherId i = s.first[sid]; i < s.first[sid] + s.count[sid]; ++i)
+      for (const TeacherId i : s.slots(sid))
         if (t.skill[i] >= routine_threshold(sc)) hosts.push_back(i);
   if (hosts.empty()) return;
   const double share = sc.model.convening_share * (0.3 + 0.7 * d.strategy.centralization);
   const auto year = static_cast<std::uint32_t>(st.clock.year);
-  for (TeacherId i = 0; i < t.size(); ++i) {
+  for (const TeacherId i : t.ids()) {
     Draws u = rng.draws(streams::kConvening, year, i);
     if (u.uniform() >= share) continue;
     const TeacherId h = hosts[u.below(static_cast<std::uint32_t>(hosts.size()))];
-    if (t.school[h] != t.school[i]) t.extra_tie[2 * i + 1] = h;
+    if (t.school[h] != t.school[i]) t.tie(i, 1) = h;
   }
 }
 

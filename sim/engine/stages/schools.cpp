@@ -10,12 +10,12 @@ void update_school_aggregates(const Scenario& sc, State& st) {
   Schools& s = st.schools;
   const Teachers& t = st.teachers;
   const int K = sc.model.components;
-  for (SchoolId i = 0; i < s.size(); ++i) {
+  for (const SchoolId i : s.ids()) {
     double routine = 0, commitment = 0, fatigue = 0, lead = 0, leaders = 0, coaches = 0, coach_skill = 0,
            teacher_leaders = 0;
     const bool active = practising(s.phase[i]);
     const float threshold = routine_threshold(sc);
-    for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) {
+    for (const TeacherId k : s.slots(i)) {
       routine += active && t.skill[k] >= threshold && t.months_practice[k] >= sc.model.routine_min_months;
       commitment += t.commitment[k];
       fatigue += t.fatigue[k];
@@ -46,7 +46,7 @@ void abandon_school(State& st, SchoolId i) {
   if (s.abandon_year[i] < 0) s.abandon_year[i] = st.clock.year;  // the first time
   s.last_abandon_year[i] = st.clock.year;
   s.depth[i] = 0;
-  for (TeacherId k = s.first[i]; k < s.first[i] + s.count[i]; ++k) st.teachers.months_practice[k] = 0;
+  for (const TeacherId k : s.slots(i)) st.teachers.months_practice[k] = 0;
 }
 
 void school_phases(const Scenario& sc, State& st, const Rng& rng) {
@@ -56,7 +56,7 @@ void school_phases(const Scenario& sc, State& st, const Rng& rng) {
   update_school_aggregates(sc, st);
   d.abandoned_now = 0;
   const double base = std::log(m.abandon_base / (1.0 - m.abandon_base));
-  for (SchoolId i = 0; i < s.size(); ++i) {
+  for (const SchoolId i : s.ids()) {
     if (s.setback_months[i] > 0) s.setback_months[i] -= 1;
     if (!practising(s.phase[i])) continue;
     if (s.months_launched[i] < 65535) ++s.months_launched[i];

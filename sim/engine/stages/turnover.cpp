@@ -36,7 +36,7 @@ void teacher_turnover(const Scenario& sc, State& st, const Rng& rng) {
   const auto year = static_cast<std::uint32_t>(st.clock.year);
   std::vector<TeacherId> vacancies;
   std::vector<Mover> movers;
-  for (SchoolId sid = 0; sid < s.size(); ++sid) {
+  for (const SchoolId sid : s.ids()) {
     const TeacherId first = s.first[sid], end = first + s.count[sid];
     double novices = 0;
     for (TeacherId i = first; i < end; ++i) novices += t.tenure[i] < 3 ? 1 : 0;
@@ -53,8 +53,9 @@ void teacher_turnover(const Scenario& sc, State& st, const Rng& rng) {
       vacancies.push_back(i);
       ++s.leavers[sid];
       if (u.uniform() < m.mover_share) {
-        const std::uint32_t deg = st.network.offsets[i + 1] - st.network.offsets[i];
-        const TeacherId colleague = deg > 0 ? st.network.targets[st.network.offsets[i] + u.below(deg)] : kNone;
+        const auto ties = st.network.neighbours(i);
+        const auto deg = static_cast<std::uint32_t>(ties.size());
+        const TeacherId colleague = deg > 0 ? ties[u.below(deg)] : TeacherId::none();
         movers.push_back({i, t.skill[i], t.commitment[i], t.learn_rate[i], t.tenure[i], t.role[i], colleague});
       }
     }
@@ -77,8 +78,8 @@ void teacher_turnover(const Scenario& sc, State& st, const Rng& rng) {
       t.role[to] = mv.role == Role::Coach ? Role::Coach : Role::Teacher;
       t.training_left[to] = 0;
       t.months_practice[to] = mv.skill >= routine_threshold(sc) ? static_cast<std::uint16_t>(m.routine_min_months) : 0;
-      t.extra_tie[2 * to] = mv.colleague == to ? kNone : mv.colleague;  // an advice tie carried along
-      t.extra_tie[2 * to + 1] = kNone;
+      t.tie(to, 0) = mv.colleague == to ? TeacherId::none() : mv.colleague;  // an advice tie carried along
+      t.tie(to, 1) = TeacherId::none();
       break;
     }
   }
@@ -90,9 +91,9 @@ void teacher_turnover(const Scenario& sc, State& st, const Rng& rng) {
   // Stayers and movers: a year older, and some coaches step back; stayers
   // rest over the summer (movers arrived with fatigue 0.1). Hires are new.
   enum : std::uint8_t { kStayed, kMoved, kHired };
-  std::vector<std::uint8_t> arrival(t.size(), kStayed);
+  Column<TeacherId, std::uint8_t> arrival(t.size(), kStayed);
   for (std::size_t k = 0; k < vacancies.size(); ++k) arrival[vacancies[k]] = filled[k] ? kMoved : kHired;
-  for (TeacherId i = 0; i < t.size(); ++i) {
+  for (const TeacherId i : t.ids()) {
     if (arrival[i] == kHired) continue;
     if (t.tenure[i] < 255) ++t.tenure[i];
     if (arrival[i] == kStayed) t.fatigue[i] *= 0.6f;
