@@ -5,7 +5,7 @@
 #include <numeric>
 
 #include "model/params.hpp"
-#include "engine/stages/stages.hpp"
+#include "engine/derived.hpp"
 
 namespace ds {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/stages/stages.hpp"
+#include "engine/derived.hpp"
 
 namespace ds {
 namespace {

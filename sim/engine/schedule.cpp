@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "engine/derived.hpp"
 #include "engine/observe.hpp"
 #include "engine/population.hpp"
 #include "engine/stages/stages.hpp"

@@ -7,20 +7,6 @@
 
 namespace ds {
 
-LevelOfUse level_of_use(const Scenario& sc, const State& st, TeacherId i) {
-  const float skill = st.teachers.skill[i];
-  if (!practising(st.schools.phase[st.teachers.school[i]]))
-    return skill >= 0.2f ? LevelOfUse::Orientation : LevelOfUse::NonUse;
-  if (st.teachers.months_practice[i] < 2) return LevelOfUse::Preparation;
-  if (!at_routine(sc, st, i)) return LevelOfUse::Mechanical;
-  const double r = sc.model.routine_skill;
-  const double above = (skill - r) / std::max(1e-9, 1.0 - r);  // 0..1 past Routine
-  if (above < 0.25) return LevelOfUse::Routine;
-  if (above < 0.5) return LevelOfUse::Refinement;
-  if (above < 0.75) return LevelOfUse::Integration;
-  return LevelOfUse::Renewal;
-}
-
 void learning(const Scenario& sc, State& st, const Rng&) {
   Teachers& t = st.teachers;
   const Schools& s = st.schools;

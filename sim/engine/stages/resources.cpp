@@ -43,34 +43,6 @@ double pay(DistrictState& d, double amount, bool external) {
   return from_grant + from_recurring;
 }
 
-double recurring_budget(const Scenario& sc, const State& st) {
-  const DistrictState& d = st.district;
-  if (!d.initiative_active) return 0;
-  const double momentum_factor =
-      1.0 - sc.model.momentum_budget_sensitivity * std::max(0.0, 0.5 - d.momentum) / 0.5;
-  return sc.district.budget_per_teacher * static_cast<double>(st.teachers.size()) *
-         d.budget_factor * d.leader_budget_factor * momentum_factor;
-}
-
-// A program office that grows with the district, for what is built: its
-// coordinating core less than in proportion to size (economies of scale: the
-// base is the 4,000-teacher reference's), staff and in-house tools in
-// proportion; stipends of the teacher-leaders.
-double fixed_costs(const Scenario& sc, const State& st) {
-  const double teachers = static_cast<double>(st.teachers.size());
-  const double office = sc.model.build_fixed_base * std::pow(teachers / 4000.0, sc.model.office_scale_exponent) +
-                        sc.model.build_fixed_per_teacher * teachers;
-  return office * (1.0 - st.district.strategy.external_sourcing) +
-         sc.model.leader_stipend * count_role(st, Role::Leader);
-}
-
-// Recurring licences and collaboration time of `teachers` practising; a
-// district-wide licence buys volume, as a district-wide contract does.
-double tools_cost(const Scenario& sc, const State& st, double teachers) {
-  return sc.model.tools_cost_per_teacher * teachers *
-         (1.0 - sc.model.central_discount * st.district.strategy.centralization);
-}
-
 double practising_teachers(const State& st) {
   double n = 0;
   for (const SchoolId i : st.schools.ids())
@@ -155,23 +127,6 @@ void hold_partner_practice(const Scenario& sc, State& st, double external_share)
 double program_size_factor(const Scenario& sc, double caseload, double centralization) {
   const double scale = sc.model.program_size_halving * (1.0 + sc.model.central_fidelity * (centralization - 0.5));
   return 0.5 + 0.5 * std::exp(-caseload / std::max(1.0, scale));
-}
-
-int count_role(const State& st, Role r) {
-  return static_cast<int>(std::count(st.teachers.role.begin(), st.teachers.role.end(), r));
-}
-
-double scope_teachers(const State& st) {
-  double n = 0;
-  for (const SchoolId i : st.schools.ids())
-    if (st.schools.phase[i] != Phase::Abandoned) n += st.schools.count[i];
-  return n;
-}
-
-double recurring_payable_fte(const Scenario& sc, const State& st) {
-  const double tools = tools_cost(sc, st, scope_teachers(st));
-  return std::max(0.0, recurring_budget(sc, st) - fixed_costs(sc, st) - tools) /
-         sc.model.internal_coach_cost;
 }
 
 void budget_and_contracts(const Scenario& sc, State& st, const Rng&) {

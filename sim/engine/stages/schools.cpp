@@ -6,40 +6,6 @@
 
 namespace ds {
 
-void update_school_aggregates(const Scenario& sc, State& st) {
-  Schools& s = st.schools;
-  const Teachers& t = st.teachers;
-  const int K = sc.model.components;
-  for (const SchoolId i : s.ids()) {
-    double routine = 0, commitment = 0, fatigue = 0, lead = 0, leaders = 0, coaches = 0, coach_skill = 0,
-           teacher_leaders = 0;
-    const bool active = practising(s.phase[i]);
-    const float threshold = routine_threshold(sc);
-    for (const TeacherId k : s.slots(i)) {
-      routine += active && t.skill[k] >= threshold && t.months_practice[k] >= sc.model.routine_min_months;
-      commitment += t.commitment[k];
-      fatigue += t.fatigue[k];
-      if (t.role[k] != Role::Teacher) lead += t.skill[k], leaders += 1;
-      if (t.role[k] == Role::Coach) coach_skill += t.skill[k], coaches += 1;
-      teacher_leaders += t.role[k] == Role::Leader;
-    }
-    s.leaders[i] = teacher_leaders;
-    s.coaches[i] = coaches;
-    s.coach_skill[i] = coach_skill;
-    const double n = std::max<double>(1.0, s.count[i]);
-    s.routine_share[i] = routine / n;
-    s.commitment[i] = commitment / n;
-    s.fatigue[i] = fatigue / n;
-    s.leader_skill[i] = leaders > 0 ? lead / leaders : 0.0;
-    // Depth: routine use, weighted by coverage, with a synergy bonus when
-    // the components form a coherent whole.
-    const double coverage = static_cast<double>(__builtin_popcount(s.components[i])) / K;
-    s.depth[i] = practising(s.phase[i])
-                     ? s.routine_share[i] * (coverage * (1.0 - sc.model.synergy) + sc.model.synergy * coverage * coverage)
-                     : 0.0;
-  }
-}
-
 void abandon_school(State& st, SchoolId i) {
   Schools& s = st.schools;
   s.phase[i] = Phase::Abandoned;

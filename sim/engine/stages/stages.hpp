@@ -1,10 +1,12 @@
 // Every stage of the model. Each is `stage(const Scenario&, State&, const Rng&)`
 // and each can be run and tested alone; schedule.cpp holds their order.
+// What several stages read of the state is in engine/derived.hpp.
 #pragma once
 
+#include "engine/derived.hpp"
 #include "engine/rng.hpp"
-#include "model/scenario.hpp"
 #include "engine/state.hpp"
+#include "model/scenario.hpp"
 
 namespace ds {
 
@@ -36,34 +38,10 @@ void teacher_turnover(const Scenario& sc, State& st, const Rng& rng);    // turn
 void contract_ends(const Scenario& sc, State& st, const Rng& rng);       // resources.cpp
 
 // ---- helpers shared by stages ----
-// The skill of Routine use in the precision skills are stored in (float), so
-// that every rule compares a skill with it alike.
-inline float routine_threshold(const Scenario& sc) { return static_cast<float>(sc.model.routine_skill); }
-// Is teacher i at Routine use or above (the capacity threshold)?
-inline bool at_routine(const Scenario& sc, const State& st, TeacherId i) {
-  return practising(st.schools.phase[st.teachers.school[i]]) &&
-         st.teachers.skill[i] >= routine_threshold(sc) &&
-         st.teachers.months_practice[i] >= sc.model.routine_min_months;
-}
-LevelOfUse level_of_use(const Scenario& sc, const State& st, TeacherId i);
 // A school stops practising (abandonment, or a new principal withdrawing it).
 void abandon_school(State& st, SchoolId i);
-// Per-school means (commitment, fatigue, leader skill, routine share, depth).
-void update_school_aggregates(const Scenario& sc, State& st);
 // Coaching effect of a program serving `caseload` teachers (Kraft et al.
 // 2018); one district-wide model keeps fidelity at scale (centralization).
 double program_size_factor(const Scenario& sc, double caseload, double centralization = 0.5);
-// Teachers of the initiative's scope: schools launched or still to launch.
-double scope_teachers(const State& st);
-// Internal coach FTE the recurring budget could pay with every partner gone,
-// after the fixed costs and the tools of the whole scope.
-double recurring_payable_fte(const Scenario& sc, const State& st);
-int count_role(const State& st, Role r);
-
-// Direct-support share at which one coach FTE serves teachers_per_coach
-// teachers at full dose; other shares scale that caseload.
-inline constexpr double kNominalDirectTime = 0.7;
-
-inline double clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }
 
 }  // namespace ds
