@@ -570,6 +570,30 @@ TEST_CASE("sweep: merged shards equal the unsharded sweep, file for file", "[swe
     CHECK(contains(read_file(d.dir / "m2" / "manifest.json"), cat("\"resumed_runs\": ", std::to_string(kept), ",")));
     CHECK(contains(manifest, "\"resumed_runs\": 0,"));
   }
+  SECTION("a finished shard whose manifest is gone, damaged or lacks its resumed runs is refused by name") {
+    const fs::path file = d.dir / "s2" / "manifest.json";
+    const std::string whole = read_file(file);
+    const auto refused = [&](const std::string& why) {
+      const CommandResult r = run_districtsim({"merge", d.out("s1"), d.out("s2"), d.out("s3"), "--out", d.out("x")});
+      INFO(r.err);
+      CHECK(r.status == 2);
+      CHECK(contains(r.err, cat(file.string(), " ", why)));
+      CHECK(contains(r.err, cat("--shard 2/3 --out ", d.out("s2"), " --force")));
+      CHECK_FALSE(fs::exists(d.dir / "x"));
+    };
+    write_file(file, whole.substr(0, whole.size() / 2));
+    refused("is not JSON");
+    const auto at = whole.find("\"resumed_runs\"");
+    REQUIRE(at != std::string::npos);
+    write_file(file, cat(whole.substr(0, at), "\"resumed_run\"", whole.substr(at + 14)));
+    refused("lacks its count of resumed runs");
+    fs::remove(file);
+    refused("is missing");
+    write_file(file, whole);
+    const CommandResult again = run_districtsim({"merge", d.out("s1"), d.out("s2"), d.out("s3"), "--out", d.out("x")});
+    INFO(again.err);
+    CHECK(again.status == 0);
+  }
   SECTION("a shard folder that does not exist is named, with the command that runs it") {
     const CommandResult r =
         run_districtsim({"merge", d.out("s1"), d.out("never"), d.out("s3"), "--out", d.out("x")});

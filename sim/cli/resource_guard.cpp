@@ -7,12 +7,12 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
 
+#include "input/text.hpp"
 #include "model/metrics.hpp"
 #include "output/output.hpp"
 #include "runs/sweep_run.hpp"
@@ -264,12 +264,7 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
 
 MachineResources machine_resources(const fs::path& out, const char* fake) {
   MachineResources m;
-  {
-    std::ifstream in("/proc/meminfo");
-    std::stringstream text;
-    text << in.rdbuf();
-    m.memory = mem_available(text.str());
-  }
+  m.memory = mem_available(read_whole_file("/proc/meminfo").value_or(""));
   // The output directory may not exist yet: measure its nearest existing
   // ancestor, where OutputDir will create it.
   std::error_code ec;

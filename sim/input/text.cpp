@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 namespace ds {
 
@@ -119,5 +121,13 @@ void set_program_command(std::string_view argv0) {
 }
 
 const std::string& program_command() { return program_command_storage(); }
+
+std::optional<std::string> read_whole_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
 
 }  // namespace ds

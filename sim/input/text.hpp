@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,5 +41,11 @@ std::string shell_quote(std::string_view s);
 // when found on PATH), shell-quoted. "districtsim" until main sets it.
 void set_program_command(std::string_view argv0);
 const std::string& program_command();
+
+// The whole of a file the program wrote itself (a manifest, a sweep's
+// definition and invocation) or the system keeps (/proc/meminfo), read as
+// bytes; nullopt when it cannot be opened. Files a user gives go through the
+// loaders' bounded reader instead (input/loader_support.hpp).
+std::optional<std::string> read_whole_file(const std::filesystem::path& file);
 
 }  // namespace ds

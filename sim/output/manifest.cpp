@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 #include <variant>
 
+#include "input/text.hpp"
 #include "model/dials.hpp"
 #include "model/metrics.hpp"
 #include "model/params.hpp"
@@ -131,11 +130,9 @@ void write_manifest(const fs::path& file, const Scenario& scenario, const RunMan
 }
 
 Json read_manifest(const fs::path& dir) {
-  std::ifstream in(dir / "manifest.json", std::ios::binary);
-  if (!in) return Json(Json::value_t::discarded);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return Json::parse(text.str(), nullptr, false);
+  const std::optional<std::string> text = read_whole_file(dir / "manifest.json");
+  if (!text) return Json(Json::value_t::discarded);
+  return Json::parse(*text, nullptr, false);
 }
 
 }  // namespace ds

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <memory>
 #include <stdexcept>
@@ -179,11 +178,9 @@ fs::path sweep_work_dir(const fs::path& out) {
 namespace {
 
 std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + file.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::optional<std::string> text = read_whole_file(file);
+  if (!text) throw std::runtime_error("cannot read " + file.string());
+  return std::move(*text);
 }
 
 // Written to a temporary name, fsync'ed and renamed: never half a file.
@@ -414,12 +411,22 @@ std::string shard_command(const std::string& dir, const SweepInvocation& inv, co
   return resume ? cmd + " --resume" : cmd;
 }
 
-// "resumed_runs" of a shard's manifest.json; 0 when the manifest or the
-// field is absent.
-std::size_t manifest_resumed_runs(const fs::path& dir) {
+// "resumed_runs" of finished shard `name`'s manifest.json, which every
+// finished shard writes: a manifest that is gone, damaged or lacks the count
+// is a SweepInputError naming the file, never a silent 0 in the merge's
+// manifest.
+std::size_t manifest_resumed_runs(const fs::path& dir, const std::string& name) {
+  const fs::path file = dir / "manifest.json";
   const Json m = read_manifest(dir);
-  if (!m.is_object() || !m.contains("resumed_runs") || !m["resumed_runs"].is_number_unsigned()) return 0;
-  return m["resumed_runs"].get<std::size_t>();
+  std::string why;
+  if (m.is_discarded())
+    why = fs::exists(file) ? "is not JSON" : "is missing";
+  else if (!m.is_object() || !m.contains("resumed_runs") || !m["resumed_runs"].is_number_unsigned())
+    why = "lacks its count of resumed runs (\"resumed_runs\")";
+  if (why.empty()) return m["resumed_runs"].get<std::size_t>();
+  throw SweepInputError(file.string() + " " + why + ": the shard's results are not whole; run shard " + name +
+                        " again with " + program_command() + " sweep ... --shard " + name + " --out " +
+                        dir.string() + " --force");
 }
 
 }  // namespace
@@ -537,7 +544,7 @@ MergeShards check_shards(const std::vector<fs::path>& dirs, const SweepSpec& spe
                             ": run the shards with one build, then merge");
     }
     shards.journals.push_back(d / "journal.bin");
-    shards.resumed_runs += manifest_resumed_runs(d);
+    shards.resumed_runs += manifest_resumed_runs(d, name);
   }
   // Shards that never started: no folder to name them by, unless one
   // missing shard goes with one absent folder.
