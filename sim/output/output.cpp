@@ -169,6 +169,17 @@ Summary SummaryAccumulator::finish() {
   return s;
 }
 
+void append_row_key(std::string& out, int year, int month, bool monthly, int metric) {
+  out += std::to_string(year);
+  out += ',';
+  if (monthly) {
+    if (month >= 0) out += std::to_string(month);
+    out += ',';
+  }
+  out += metric_info()[static_cast<std::size_t>(metric)].name;
+  out += ',';
+}
+
 void append_cell_stats(std::string& out, const CellStats& c) {
   append_number(out, c.mean);
   out += ',';
@@ -188,14 +199,8 @@ void write_summary_csv(const fs::path& file, const Summary& s, bool monthly) {
   for (std::size_t row = 0; row < s.rows(); ++row) {
     for (int m = 0; m < kMetricCount; ++m) {
       const CellStats& c = s.cells[row * kMetricCount + static_cast<std::size_t>(m)];
-      line = std::to_string(s.year[row]);
-      line += ',';
-      if (monthly) {
-        if (s.month[row] >= 0) line += std::to_string(s.month[row]);
-        line += ',';
-      }
-      line += metric_info()[static_cast<std::size_t>(m)].name;
-      line += ',';
+      line.clear();
+      append_row_key(line, s.year[row], s.month[row], monthly, m);
       append_cell_stats(line, c);
       line += '\n';
       out.write(line);

@@ -35,6 +35,11 @@ void append_number(std::string& out, double v);
 // A CSV field: quoted (with "" for ") only when it holds , " CR or LF.
 std::string csv_field(std::string_view s);
 
+// Appends a metric row's key `year,[month,]metric,` (summary.csv and
+// differences.csv): the month field only in monthly output, empty on a
+// yearly row.
+void append_row_key(std::string& out, int year, int month, bool monthly, int metric);
+
 // Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
 std::string utc_timestamp();
 

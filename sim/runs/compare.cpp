@@ -145,14 +145,7 @@ void write_differences_csv(const fs::path& file, const Comparison& c, bool month
         const PairedStats& d = c.differences[s][row * kMetricCount + static_cast<std::size_t>(m)];
         line = name;
         line += ',';
-        line += std::to_string(c.year[row]);
-        line += ',';
-        if (monthly) {
-          if (c.month[row] >= 0) line += std::to_string(c.month[row]);
-          line += ',';
-        }
-        line += metric_info()[static_cast<std::size_t>(m)].name;
-        line += ',';
+        append_row_key(line, c.year[row], c.month[row], monthly, m);
         append_paired_stats(line, d);
         line += '\n';
         out.write(line);
