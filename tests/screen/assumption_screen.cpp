@@ -36,7 +36,7 @@
 #include <map>
 #include <set>
 
-#include "claims.hpp"
+#include "validation/claims.hpp"
 #include "runs/design.hpp"
 #include "model/params.hpp"
 #include "stats/sensitivity.hpp"

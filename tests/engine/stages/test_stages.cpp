@@ -182,20 +182,6 @@ TEST_CASE("program size dilutes the coaching effect (Kraft et al. 2018)", "[stag
   CHECK(program_size_factor(sc, 20) > 0.75);
 }
 
-TEST_CASE("levels of use follow skill, practice and the school's phase", "[stages]") {
-  Scenario sc = two_need_district(1, 10);
-  State st = initial_state(sc, Rng{1});
-  st.teachers.skill[TeacherId(0)] = 0.9f;
-  CHECK(level_of_use(sc, st, TeacherId(0)) == LevelOfUse::Orientation);
-  launch_all(sc, st);
-  st.teachers.months_practice[TeacherId(0)] = 1;
-  CHECK(level_of_use(sc, st, TeacherId(0)) == LevelOfUse::Preparation);
-  st.teachers.months_practice[TeacherId(0)] = 24;
-  CHECK(level_of_use(sc, st, TeacherId(0)) >= LevelOfUse::Routine);
-  st.teachers.skill[TeacherId(0)] = 0.3f;
-  CHECK(level_of_use(sc, st, TeacherId(0)) == LevelOfUse::Mechanical);
-}
-
 TEST_CASE("a district building internally recruits its early adopters into the coach pipeline",
           "[stages]") {
   Scenario sc;

@@ -1,7 +1,7 @@
 // Calibration checks (MODEL.md section 6) measured on whole runs of the
 // reference district or with the stages that carry them, recorded for
 // scripts/validation-report. Stage-level versions with tighter designs are in
-// tests/test_stages.cpp; these say what the model realizes as it runs.
+// tests/engine/stages/test_stages.cpp; these say what the model realizes as it runs.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
