@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "input/loader_support.hpp"
+#include "input/scenario_loader.hpp"
+#include "input/sweep_spec.hpp"
+#include "input/text.hpp"
 #include "runs/design.hpp"
 
 namespace ds::cli {
@@ -41,7 +43,7 @@ int cmd_validate(const std::vector<std::string>& files, const std::vector<std::s
   bool all_ok = true;
   for (const auto& f : files) {
     std::string text, error;
-    if (!ds::loader::read_limited(f, ds::kMaxScenarioBytes, text, error)) {
+    if (!ds::read_limited(f, ds::kMaxScenarioBytes, text, error)) {
       print_diagnostics({ds::Diagnostic{f, 0, 0, "", "cannot read file: " + error, ""}});
       all_ok = false;
       continue;

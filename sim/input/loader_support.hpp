@@ -15,7 +15,7 @@
 #include <variant>
 #include <vector>
 
-#include "input/scenario_loader.hpp"
+#include "input/diagnostic.hpp"
 #include "model/params.hpp"
 
 namespace ds::loader {
@@ -95,13 +95,6 @@ void store_choice(const ParamRef& ref, int index);
 
 // ----------------------------------------------------------------- files
 
-// Reads at most `limit` bytes; larger files are refused unread (a pipe or
-// device: read up to `limit` + 1 bytes, then refused). A pipe or FIFO with
-// nothing to read for kPipeWaitSeconds is refused rather than waited on
-// forever. On failure `error` says why ("no such file or directory", ...).
-inline constexpr int kPipeWaitSeconds = 10;
-bool read_limited(const std::filesystem::path& path, std::uintmax_t limit, std::string& text,
-                  std::string& error, int wait_seconds = kPipeWaitSeconds);
 
 // What prescan() found that toml++ must not see.
 enum class Refusal : std::uint8_t {

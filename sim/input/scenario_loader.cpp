@@ -51,16 +51,6 @@
 
 namespace ds {
 
-std::string Diagnostic::to_string() const {
-  std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
-  out += ": ";
-  if (!key.empty()) out += key + ": ";
-  out += problem;
-  if (!expected.empty()) out += " (expected " + expected + ")";
-  return printable(out);  // a file's bytes never reach the terminal raw
-}
-
 namespace {
 
 namespace fs = std::filesystem;

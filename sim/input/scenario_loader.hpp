@@ -11,29 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "input/diagnostic.hpp"
 #include "model/scenario.hpp"
 
 namespace ds {
-
-struct Diagnostic {
-  std::string file;      // as given (or the file a `base` chain led to)
-  int line = 0;          // 1-based; 0 when the problem has no position
-  int column = 0;        // 1-based
-  std::string key;       // dotted key, e.g. "strategy.pace" or "partners[2].fit"
-  std::string problem;   // e.g. "value 1.4 is out of range"
-  std::string expected;  // e.g. "a number in 0..1" ("" to omit the parenthesis)
-  // "file:line:col: key: problem (expected ...)"
-  std::string to_string() const;
-};
 
 struct LoadResult {
   std::optional<Scenario> scenario;  // set only when diagnostics is empty
   std::vector<Diagnostic> diagnostics;
   bool ok() const { return scenario.has_value(); }
 };
-
-// Files larger than this are refused before parsing.
-inline constexpr std::uintmax_t kMaxScenarioBytes = 1u << 20;
 
 // Loads `file`, follows `scenario.base` chains (relative to each file; cycles
 // are errors), resolves `district.schools_file`, then applies `overrides`

@@ -1,6 +1,12 @@
 #include "input/text.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -121,6 +127,84 @@ void set_program_command(std::string_view argv0) {
 }
 
 const std::string& program_command() { return program_command_storage(); }
+
+// Reads at most `limit` bytes; anything larger is refused unread (a scenario
+// is a few kilobytes, a huge file is a mistake or an attack). Also works for
+// files whose size the file system does not know (pipes, /dev/zero).
+bool read_limited(const std::filesystem::path& path, std::uintmax_t limit, std::string& text, std::string& error,
+                  int wait_seconds) {
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(path, ec);
+  if (st.type() == std::filesystem::file_type::not_found) {
+    error = "no such file or directory";
+    return false;
+  }
+  if (st.type() == std::filesystem::file_type::directory) {
+    error = "is a directory";
+    return false;
+  }
+  const bool regular = st.type() == std::filesystem::file_type::regular;
+  if (regular) {
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > limit) {
+      error = "file is " + std::to_string(size) + " bytes, over the limit of " +
+              std::to_string(limit) + " bytes (1 MiB); refused before parsing";
+      return false;
+    }
+  }
+  // A pipe, a named pipe (FIFO) or a device is opened without blocking and
+  // read only when poll says there is something to read, within a wait
+  // limit: opening a FIFO nobody writes to would otherwise block forever (and
+  // a non-blocking read of one would take "no writer yet" for an empty
+  // file). A device like /dev/zero is read no further than the limit plus
+  // one byte.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (regular ? 0 : O_NONBLOCK));
+  if (fd < 0) {
+    error = std::strerror(errno);
+    if (!error.empty())
+      error[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(error[0])));
+    return false;
+  }
+  text.clear();
+  char buf[65536];
+  bool failed = false;
+  while (text.size() <= limit) {
+    if (!regular) {
+      pollfd p{fd, POLLIN, 0};
+      const int ready = ::poll(&p, 1, wait_seconds * 1000);
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready < 0) {
+        failed = true;
+        break;
+      }
+      if (ready == 0) {
+        ::close(fd);
+        error = "nothing to read for " + std::to_string(wait_seconds) +
+                " s (a named pipe that nobody writes to?)";
+        return false;
+      }
+    }
+    const ssize_t got = ::read(fd, buf, std::min<std::uintmax_t>(sizeof buf, limit + 1 - text.size()));
+    if (got > 0) {
+      text.append(buf, static_cast<std::size_t>(got));
+      continue;
+    }
+    if (got == 0) break;  // end of file (a pipe: every writer closed it)
+    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+    failed = true;
+    break;
+  }
+  ::close(fd);
+  if (failed) {
+    error = "read error";
+    return false;
+  }
+  if (text.size() > limit) {
+    error = "file is over the limit of " + std::to_string(limit) + " bytes (1 MiB); refused";
+    return false;
+  }
+  return true;
+}
 
 std::optional<std::string> read_whole_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);

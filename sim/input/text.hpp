@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -42,10 +43,19 @@ std::string shell_quote(std::string_view s);
 void set_program_command(std::string_view argv0);
 const std::string& program_command();
 
+// A file a user gives (a scenario, a sweep, a schools file), read whole but
+// bounded: at most `limit` bytes; larger files are refused unread (a pipe or
+// device: read up to `limit` + 1 bytes, then refused). A pipe or FIFO with
+// nothing to read for kPipeWaitSeconds is refused rather than waited on
+// forever. On failure `error` says why ("no such file or directory", ...).
+inline constexpr int kPipeWaitSeconds = 10;
+bool read_limited(const std::filesystem::path& path, std::uintmax_t limit, std::string& text,
+                  std::string& error, int wait_seconds = kPipeWaitSeconds);
+
 // The whole of a file the program wrote itself (a manifest, a sweep's
 // definition and invocation) or the system keeps (/proc/meminfo), read as
-// bytes; nullopt when it cannot be opened. Files a user gives go through the
-// loaders' bounded reader instead (input/loader_support.hpp).
+// bytes; nullopt when it cannot be opened. Files a user gives go through
+// read_limited instead.
 std::optional<std::string> read_whole_file(const std::filesystem::path& file);
 
 }  // namespace ds
