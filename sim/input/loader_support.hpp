@@ -1,7 +1,8 @@
 // Internal to the file loaders (scenario_loader.cpp, sweep_spec.cpp): the
 // only two files that see toml++, and the helpers they share so that a
 // scenario file and a sweep file word the same problem the same way.
-// Include this header from nowhere else.
+// Include this header from nowhere else (cli/command_line.cpp excepted, which
+// words a mistyped command the way the loaders word a mistyped key).
 #pragma once
 
 #include <toml++/toml.h>
