@@ -172,7 +172,7 @@ TEST_CASE("command-line overrides reach the sweep table and the base scenario", 
           std::vector<std::string>{
               (d.dir / "s.toml").string() +
                   ":4:11: sweep.samples: does not apply to the factorial design (expected samples "
-                  "only for the lhs, random and sobol designs)",
+                  "only for the lhs, sobol and random designs)",
               (d.dir / "s.toml").string() +
                   ":7:19: strategy.pace: the factorial design needs a list of values, not a range "
                   "(expected a list such as [0.2, 0.5, 0.8])"});
