@@ -28,7 +28,6 @@ import pandas as pd
 
 from .errors import NotAnOutput, UnsupportedOutput
 from . import designs
-from .designs import SENSITIVITY_COLUMNS
 from .metrics import DIALS
 
 MANIFEST = "manifest.json"
@@ -311,7 +310,8 @@ def load_sweep(path: Path, manifest: dict) -> SweepOutput:
             or not all(isinstance(p, str) for p in parameters):
         raise _fail(path, f'{MANIFEST} of a sweep output lacks its "design" or "parameters"')
     files = list(SWEEP_REQUIRED)
-    if design in SENSITIVITY_COLUMNS:
+    columns = designs.SENSITIVITY_COLUMNS.get(design)  # None: the design yields no indices
+    if columns:
         files.append("sensitivity.csv")
     missing = [f for f in files if not (path / f).is_file()]
     if missing:
@@ -340,8 +340,8 @@ def load_sweep(path: Path, manifest: dict) -> SweepOutput:
     means = means.reindex(points["point"]).reset_index()
     means.columns.name = None
     sensitivity = None
-    if design in SENSITIVITY_COLUMNS:
-        sensitivity = table("sensitivity.csv", SENSITIVITY_COLUMNS[design])
+    if columns:
+        sensitivity = table("sensitivity.csv", columns)
     trajectories = None
     if (path / "trajectories.csv").is_file():
         trajectories = table("trajectories.csv", ["point", "replication", "year"])

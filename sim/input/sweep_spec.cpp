@@ -826,7 +826,8 @@ class SweepLoader {
     }
     if ((p.kind == DomainKind::Weighted || !p.weights.empty()) && !row.takes_weights) {
       add(at(node), key,
-          "weights apply only to " + designs_with([](const DesignInfo& i) { return i.takes_weights; }),
+          "weights apply only to " +
+              designs_with([](const DesignInfo& i) { return i.takes_weights; }),
           range ? "a range without weights" : "a list of values");
       return false;
     }
@@ -915,7 +916,8 @@ class SweepLoader {
   }
 
   static std::string uses_text(const std::string& leaf) {
-    return leaf + " only for " + designs_with([&leaf](const DesignInfo& i) { return applies(i, leaf); });
+    return leaf + " only for " +
+           designs_with([&leaf](const DesignInfo& i) { return applies(i, leaf); });
   }
 
   // ----- corners

@@ -34,17 +34,19 @@ enum class SensitivityIndices : std::uint8_t { None, Sobol, Morris, count };
 
 struct IndicesInfo {
   SensitivityIndices indices;
-  const char* name;     // "sobol", "morris"; "" for none
-  const char* measures; // the measures per parameter, comma-separated
-  const char* header;   // sensitivity.csv's header line, without the newline
+  const char* name;      // "sobol", "morris"; "" for none
+  const char* measures;  // the measures per parameter, comma-separated
+  const char* header;    // sensitivity.csv's header line, without the newline
 };
 
-inline constexpr std::array<IndicesInfo, static_cast<std::size_t>(SensitivityIndices::count)> kIndices{{
-    {SensitivityIndices::None, "", "", ""},
-    {SensitivityIndices::Sobol, "sobol", "first,total", "outcome,parameter,index,value,ci_low,ci_high,rows"},
-    {SensitivityIndices::Morris, "morris", "mu,mu_star,sigma",
-     "outcome,parameter,mu,mu_star,sigma,mu_star_ci_low,mu_star_ci_high,effects"},
-}};
+inline constexpr std::array<IndicesInfo, static_cast<std::size_t>(SensitivityIndices::count)>
+    kIndices{{
+        {SensitivityIndices::None, "", "", ""},
+        {SensitivityIndices::Sobol, "sobol", "first,total",
+         "outcome,parameter,index,value,ci_low,ci_high,rows"},
+        {SensitivityIndices::Morris, "morris", "mu,mu_star,sigma",
+         "outcome,parameter,mu,mu_star,sigma,mu_star_ci_low,mu_star_ci_high,effects"},
+    }};
 
 // Points that belong together for the analysis: per_param x D + extra
 // (D the number of varied parameters).
@@ -62,8 +64,8 @@ struct DesignInfo {
   // nullptr for a design whose points are every combination of the lists.
   const char* size_key = nullptr;
   std::size_t DesignSettings::*size = nullptr;
-  const char* size_expected = "";      // what the key must hold ("required for ..." diagnostics)
-  std::size_t min_size = 1;            // the smallest size the design works with (the reader takes >= 1)
+  const char* size_expected = "";  // what the key must hold ("required for ..." diagnostics)
+  std::size_t min_size = 1;  // the smallest size the design works with (the reader takes >= 1)
   const char* min_size_expected = "";  // said when the size is below min_size
   bool size_power_of_two = false;      // warn when the size is not a power of two
   bool takes_levels = false;           // `levels = p`: a grid of p levels per parameter
@@ -88,8 +90,9 @@ inline constexpr std::array<DesignInfo, kDesignCount> kDesigns{{
      .levelled = true},
     {.kind = DesignKind::Lhs,
      .name = "lhs",
-     .description = "a Latin hypercube (each parameter's range split into as many strata as points, each "
-                    "stratum used once)",
+     .description =
+         "a Latin hypercube (each parameter's range split into as many strata as points, each "
+         "stratum used once)",
      .size_key = "samples",
      .size = &DesignSettings::samples,
      .size_expected = "the number of points, an integer >= 1",
@@ -98,8 +101,10 @@ inline constexpr std::array<DesignInfo, kDesignCount> kDesigns{{
      .takes_weights = true},
     {.kind = DesignKind::Sobol,
      .name = "sobol",
-     .description = "Saltelli's Sobol design (base rows of a Sobol sequence, each with one point per parameter "
-                    "in which only that parameter changes), which yields variance-based sensitivity indices",
+     .description =
+         "Saltelli's Sobol design (base rows of a Sobol sequence, each with one point per "
+         "parameter in which only that parameter changes), which yields variance-based "
+         "sensitivity indices",
      .size_key = "samples",
      .size = &DesignSettings::samples,
      .size_expected = "the base sample size N, an integer >= 2 (a power of two)",
@@ -107,13 +112,15 @@ inline constexpr std::array<DesignInfo, kDesignCount> kDesigns{{
      .min_size_expected = "an integer >= 2 (a power of two)",
      .size_power_of_two = true,
      .takes_ranges = true,
-     .max_params = 1833,  // Boost's Sobol tables stop at 3667 dimensions; Saltelli's scheme needs 2D
-     .group = {1, 2},     // a base row: A, D points AB^(i), B
+     // Boost's Sobol tables stop at 3667 dimensions; Saltelli's scheme needs 2D.
+     .max_params = 1833,
+     .group = {1, 2},  // a base row: A, D points AB^(i), B
      .indices = SensitivityIndices::Sobol},
     {.kind = DesignKind::Morris,
      .name = "morris",
-     .description = "Morris trajectories (one parameter changes at a time along each trajectory), which yield "
-                    "elementary-effect screening measures",
+     .description =
+         "Morris trajectories (one parameter changes at a time along each trajectory), which yield "
+         "elementary-effect screening measures",
      .size_key = "trajectories",
      .size = &DesignSettings::trajectories,
      .size_expected = "the number of trajectories r, an integer >= 2",
@@ -152,7 +159,8 @@ constexpr bool designs_consistent() {
     if ((d.size_key == nullptr) != (d.size == nullptr)) return false;
     if (d.size_key == nullptr && !d.takes_lists) return false;  // its size is the lists' product
     if (!d.takes_lists && !d.takes_ranges) return false;
-    if (d.min_size < 1 || std::string_view(d.name).empty() || std::string_view(d.description).empty())
+    if (d.min_size < 1 || std::string_view(d.name).empty() ||
+        std::string_view(d.description).empty())
       return false;
     if (d.min_size > 1 && std::string_view(d.min_size_expected).empty()) return false;
     if (d.size_key != nullptr && std::string_view(d.size_expected).empty()) return false;
@@ -161,12 +169,18 @@ constexpr bool designs_consistent() {
 }
 static_assert(designs_consistent(), "kDesigns: a row is missing a setting");
 
-constexpr const DesignInfo& design_info(DesignKind k) { return kDesigns[static_cast<std::size_t>(k)]; }
-constexpr const IndicesInfo& indices_info(SensitivityIndices i) { return kIndices[static_cast<std::size_t>(i)]; }
+constexpr const DesignInfo& design_info(DesignKind k) {
+  return kDesigns[static_cast<std::size_t>(k)];
+}
+constexpr const IndicesInfo& indices_info(SensitivityIndices i) {
+  return kIndices[static_cast<std::size_t>(i)];
+}
 
 // Whether a design yields sensitivity indices (sensitivity.csv; Sobol'
 // indices or Morris elementary effects, docs/sweeps.md section 9).
-constexpr bool has_sensitivity_indices(DesignKind k) { return design_info(k).indices != SensitivityIndices::None; }
+constexpr bool has_sensitivity_indices(DesignKind k) {
+  return design_info(k).indices != SensitivityIndices::None;
+}
 
 // Whether the design's points are every combination of its lists (it has no
 // size key of its own).

@@ -123,7 +123,8 @@ Json engine_tables_json() {
                            {"weights", d.takes_weights},
                            {"levelled", d.levelled},
                            {"max_parameters", d.max_params ? Json(d.max_params) : Json(nullptr)},
-                           {"group", Json{{"per_parameter", d.group.per_param}, {"extra", d.group.extra}}},
+                           {"group", Json{{"per_parameter", d.group.per_param},
+                                          {"extra", d.group.extra}}},
                            {"indices", or_null(indices.name)},
                            {"measures", split(indices.measures)},
                            {"sensitivity_columns", split(indices.header)}});

@@ -171,7 +171,8 @@ constexpr Generator kGenerators[] = {
 };
 constexpr bool generators_in_order() {
   for (std::size_t i = 0; i < std::size(kGenerators); ++i)
-    if (static_cast<std::size_t>(kGenerators[i].kind) != i || kGenerators[i].make == nullptr) return false;
+    if (static_cast<std::size_t>(kGenerators[i].kind) != i || kGenerators[i].make == nullptr)
+      return false;
   return true;
 }
 static_assert(std::size(kGenerators) == kDesignCount && generators_in_order(),
