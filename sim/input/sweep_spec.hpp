@@ -46,7 +46,7 @@ constexpr const char* to_string(DesignKind d) { return design_info(d).name; }
 enum class DomainKind : std::uint8_t {
   Values,    // a list: [a, b, c]
   Range,     // { min = .., max = .. [, weights = [..]] } (Int and Real parameters only)
-  Weighted,  // { values = [...], weights = [...] } (random and lhs designs)
+  Weighted,  // { values = [...], weights = [...] } (designs that take weights: kDesigns)
 };
 
 // One varied parameter. Every value is held as a double: Int and Real
