@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/designs.hpp"
 #include "output/output.hpp"
 
 namespace ds::test {
@@ -348,6 +349,24 @@ inline std::string small_scenario_toml() {
          "[strategy]\n"
          "pace = 0.7\n"
          "need_priority = 0.3\n";
+}
+
+// A small sweep of design `d` on "base.toml" beside the sweep file: its
+// size key (if it has one) at `size`, one replication, and two dials in a
+// form the design takes (ranges where it takes them, else lists).
+inline std::string sweep_text_for(const ds::DesignInfo& d, std::size_t size = 4) {
+  std::string text = std::string("[sweep]\nscenario = \"base.toml\"\ndesign = \"") + d.name +
+                     "\"\nreplications = 1\nseed = 3\n";
+  if (d.size_key) text += std::string(d.size_key) + " = " + std::to_string(size) + "\n";
+  text += "[sweep.parameters]\n";
+  for (const char* dial : {"strategy.pace", "strategy.bundling"}) {
+    // (appended piece by piece: GCC 12 -Wrestrict false positive, PR 105329)
+    text += '"';
+    text += dial;
+    text += "\" = ";
+    text += d.takes_ranges ? "{ min = 0.0, max = 1.0 }\n" : "[0.2, 0.5, 0.8]\n";
+  }
+  return text;
 }
 
 }  // namespace ds::test

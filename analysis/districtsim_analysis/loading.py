@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import NotAnOutput, UnsupportedOutput
+from . import designs
 from .metrics import DIALS
 
 MANIFEST = "manifest.json"
@@ -236,13 +237,6 @@ SWEEP_REQUIRED = {
     "runs.csv": ["point", "replication"],
     "point_summary.csv": ["point", "outcome", "mean", "sd", "p05", "p50", "p95"],
 }
-SENSITIVITY_COLUMNS = {
-    "sobol": ["outcome", "parameter", "index", "value", "ci_low", "ci_high"],
-    "morris": ["outcome", "parameter", "mu", "mu_star", "sigma", "mu_star_ci_low",
-               "mu_star_ci_high"],
-}
-
-
 @dataclass
 class SweepOutput:
     """The tables of a sweep output (docs/sweeps.md section 10).
@@ -262,12 +256,18 @@ class SweepOutput:
     runs: pd.DataFrame
     point_summary: pd.DataFrame
     means: pd.DataFrame
-    sensitivity: pd.DataFrame | None = None  # sobol and morris only
+    sensitivity: pd.DataFrame | None = None  # designs with sensitivity indices only
     trajectories: pd.DataFrame | None = None  # when the base scenario writes them
     scenario: Scenario = field(default_factory=lambda: Scenario(name="base"))
     horizon: int = 0
     replications: int = 0
     spec: dict = field(default_factory=dict)  # [sweep] as parsed from the canonical text
+
+    @property
+    def indices(self) -> str | None:
+        """The sensitivity indices the design yields ("sobol", "morris" or None), as the
+        engine declares them (designs.py)."""
+        return designs.indices(self.design)
 
     @property
     def numeric(self) -> list[str]:
@@ -310,7 +310,8 @@ def load_sweep(path: Path, manifest: dict) -> SweepOutput:
             or not all(isinstance(p, str) for p in parameters):
         raise _fail(path, f'{MANIFEST} of a sweep output lacks its "design" or "parameters"')
     files = list(SWEEP_REQUIRED)
-    if design in SENSITIVITY_COLUMNS:
+    columns = designs.SENSITIVITY_COLUMNS.get(design)  # None: the design yields no indices
+    if columns:
         files.append("sensitivity.csv")
     missing = [f for f in files if not (path / f).is_file()]
     if missing:
@@ -339,8 +340,8 @@ def load_sweep(path: Path, manifest: dict) -> SweepOutput:
     means = means.reindex(points["point"]).reset_index()
     means.columns.name = None
     sensitivity = None
-    if design in SENSITIVITY_COLUMNS:
-        sensitivity = table("sensitivity.csv", SENSITIVITY_COLUMNS[design])
+    if columns:
+        sensitivity = table("sensitivity.csv", columns)
     trajectories = None
     if (path / "trajectories.csv").is_file():
         trajectories = table("trajectories.csv", ["point", "replication", "year"])

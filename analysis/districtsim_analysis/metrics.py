@@ -37,21 +37,21 @@ class Metric:
 # written to engine_tables.json by scripts/metrics-table from
 # `districtsim params --metrics`; analysis/tests/test_metrics.py checks that it
 # is the engine's.
-_TABLES = json.loads((Path(__file__).with_name("engine_tables.json")).read_text(encoding="utf-8"))
+ENGINE_TABLES = json.loads((Path(__file__).with_name("engine_tables.json")).read_text(encoding="utf-8"))
 
 
 def _metric(row: dict) -> Metric:
     return Metric(row["name"], row["label"], row["kind"], row["axis"], bool(row["flow"]))
 
 
-METRICS: dict[str, Metric] = {row["name"]: _metric(row) for row in _TABLES["metrics"]}
+METRICS: dict[str, Metric] = {row["name"]: _metric(row) for row in ENGINE_TABLES["metrics"]}
 
 # The seven dials: (label, what 0 means, what 1 means), in the seeds' words.
 DIALS: dict[str, tuple[str, str, str]] = {
-    row["name"]: (row["label"], row["low"], row["high"]) for row in _TABLES["dials"]
+    row["name"]: (row["label"], row["low"], row["high"]) for row in ENGINE_TABLES["dials"]
 }
 
-RUN_OUTPUTS: dict[str, Metric] = {row["name"]: _metric(row) for row in _TABLES["run_outputs"]}
+RUN_OUTPUTS: dict[str, Metric] = {row["name"]: _metric(row) for row in ENGINE_TABLES["run_outputs"]}
 # Derived by the sweep report, not written by the engine: cumulative_spend at
 # the horizon / teachers / years.
 RUN_OUTPUTS["spend_per_teacher_mean"] = Metric(

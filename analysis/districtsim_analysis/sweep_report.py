@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from . import sweep_figures as sf
+from . import designs
 from . import sweep_series as ss
 from .errors import BadOption
 from .html import Bullets, FigureBlock, Paragraph, Report, Section, Table
@@ -20,18 +21,6 @@ from .metrics import fmt, is_missing, metric, without_local_paths
 from .run_report import footer as run_footer
 
 DASH = "\u2013"
-
-DESIGN_WORDS = {
-    "factorial": "a full factorial design (every combination of the listed values)",
-    "lhs": "a Latin hypercube (each parameter's range split into as many strata as points, "
-           "each stratum used once)",
-    "random": "independent random draws of every parameter",
-    "sobol": "Saltelli's Sobol design (base rows of a Sobol sequence, each with one point per "
-             "parameter in which only that parameter changes), which yields variance-based "
-             "sensitivity indices",
-    "morris": "Morris trajectories (one parameter changes at a time along each trajectory), "
-              "which yield elementary-effect screening measures",
-}
 
 # What "better" means for each key outcome, for sentences.
 OUTCOME_WORDS = {
@@ -161,7 +150,7 @@ def interval_text(out: SweepOutput, outcome: str, parameter: str) -> str:
     s = ss.sensitivity_of(out, outcome) if not ss.ranks_by_swing(out, outcome) else pd.DataFrame()
     if s.empty:
         return ""
-    if out.design == "sobol":
+    if out.indices == "sobol":
         r = s[(s["parameter"] == parameter) & (s["index"] == "total")]
         if r.empty or is_missing(r["ci_low"].iloc[0]):
             return ""
@@ -179,7 +168,7 @@ def close_second(out: SweepOutput, outcome: str, rank: list) -> bool:
     s = ss.sensitivity_of(out, outcome)
     if s.empty:
         return False
-    if out.design == "sobol":
+    if out.indices == "sobol":
         r = s[(s["parameter"] == rank[0][0]) & (s["index"] == "total")]
         low = r["ci_low"].iloc[0] if not r.empty else math.nan
     else:
@@ -257,7 +246,7 @@ def summary_section(out: SweepOutput, points: pd.DataFrame, front: pd.Series) ->
                      "explains, alone and with interactions) rank the parameters:",
             "morris": "Morris \u03bc* (the mean absolute change of an outcome when a parameter "
                       "crosses its range) ranks the parameters:"}.get(
-        out.design, "The swing of each outcome between a parameter's low and high values "
+        out.indices, "The swing of each outcome between a parameter's low and high values "
                     "(averaged over every other parameter) ranks the parameters:")
     sec.blocks.append(Bullets(items, lead=lead))
     n_front = int(front.sum())
@@ -270,11 +259,11 @@ def summary_section(out: SweepOutput, points: pd.DataFrame, front: pd.Series) ->
             f"({point_settings(out, best)}): capacity {fmt(ss.CAPACITY, best[ss.CAPACITY])}, "
             f"self-sufficiency {fmt(ss.SUSTAINABILITY, best[ss.SUSTAINABILITY])}, "
             f"{fmt(ss.COST, best[ss.COST])} per teacher per year. See Trade-offs."))
-    if out.design == "sobol":
-        same = {p: k for p, k in ss.sobol_ties(out).items() if k > 0.25 * len(points)
-                / (len(out.parameters) + 2)}
+    if out.indices == "sobol":
+        group = designs.group_size(out.design, len(out.parameters))
+        same = {p: k for p, k in ss.sobol_ties(out).items() if k > 0.25 * len(points) / group}
         if same:
-            rows = len(points) // (len(out.parameters) + 2)
+            rows = len(points) // group
             sec.blocks.append(Paragraph(
                 "In some of the design's base rows, matrices A and B of the Sobol design have the "
                 "same value of a parameter, so those rows say nothing about it and its indices "
@@ -319,7 +308,7 @@ def what_section(out: SweepOutput) -> Section:
         f"{f' ({desc})' if desc else ''}, {base_file}; as "
         f"run (command-line settings included): {size}, everything not varied below as the base "
         f"scenario sets it. Design: "
-        f"{DESIGN_WORDS.get(out.design, out.design)}. {len(out.points):,} points \u00d7 "
+        f"{designs.description(out.design)}. {len(out.points):,} points \u00d7 "
         f"{out.replications} replications, {out.horizon} years, seed "
         f"{out.manifest.get('seed', 'n/a')}."))
     overrides = out.manifest.get("overrides") or []
@@ -388,7 +377,7 @@ def sensitivity_section(out: SweepOutput, points: pd.DataFrame, outcomes: list[s
     sec = Section("sensitivity", "Sensitivity")
     names = ", ".join(sf.outcome_title(out, ss.SENSITIVITY_OF.get(o, o)).lower()
                       for o in outcomes)
-    if out.design == "sobol":
+    if out.indices == "sobol":
         rows_used = out.spec.get("samples")
         used = used_text(out, outcomes, "rows", f"of the {rows_used} base rows" if rows_used
                          else "base rows")
@@ -405,7 +394,7 @@ def sensitivity_section(out: SweepOutput, points: pd.DataFrame, outcomes: list[s
                 f"points' mean outcomes (sensitivity.csv, docs/sweeps.md section 9); spending is "
                 f"the district's cumulative spending, which also grows with the district's size "
                 f"when that is varied.")))
-    elif out.design == "morris":
+    elif out.indices == "morris":
         used = used_text(out, outcomes, "effects", "elementary effects per parameter")
         sec.blocks.append(FigureBlock(
             "sensitivity", "Morris \u03bc*", sf.morris_figure(out, outcomes),
@@ -429,8 +418,8 @@ def sensitivity_section(out: SweepOutput, points: pd.DataFrame, outcomes: list[s
                 "(interactions) or on the parameter's own value (non-linear).")))
     else:
         sec.blocks.append(Paragraph(
-            f"A {out.design} design gives no sensitivity indices (those need a sobol or morris "
-            f"design, docs/sweeps.md section 9); the tornado chart below ranks the parameters by "
+            f"A {out.design} design gives no sensitivity indices (those need a "
+            f"{' or '.join(designs.with_indices())} design, docs/sweeps.md section 9); the tornado chart below ranks the parameters by "
             f"their swing instead."))
     return sec
 

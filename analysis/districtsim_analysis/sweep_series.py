@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import designs
 from .loading import SweepOutput
 from .metrics import DIALS
 
@@ -119,7 +120,7 @@ def levelled(out: SweepOutput, parameter: str) -> bool:
         return True
     spec = (out.spec.get("parameters") or {}).get(parameter)
     listed = isinstance(spec, list) or (isinstance(spec, dict) and "values" in spec)
-    return (listed or out.design in ("factorial", "morris")) and is_levelled(values)
+    return (listed or designs.levelled(out.design)) and is_levelled(values)
 
 
 def declared_range(out: SweepOutput, parameter: str) -> tuple[float, float] | None:
@@ -295,10 +296,10 @@ def ranking(out: SweepOutput, points: pd.DataFrame, outcome: str) -> list[tuple[
     between low and high values. Parameters without a value are left out.
     """
     s = sensitivity_of(out, outcome) if not ranks_by_swing(out, outcome) else pd.DataFrame()
-    if out.design == "sobol" and not s.empty:
+    if out.indices == "sobol" and not s.empty:
         total = s[s["index"] == "total"].dropna(subset=["value"])
         rows = [(r.parameter, float(r.value), "total Sobol index") for r in total.itertuples()]
-    elif out.design == "morris" and not s.empty:
+    elif out.indices == "morris" and not s.empty:
         ok = s.dropna(subset=["mu_star"])
         rows = [(r.parameter, float(r.mu_star), "mu*") for r in ok.itertuples()]
     else:
@@ -315,11 +316,12 @@ def sobol_ties(out: SweepOutput) -> dict[str, int]:
     repeat a coordinate across the A and B halves; a report says so.
     """
     d = len(out.parameters)
-    if out.design != "sobol" or len(out.points) % (d + 2):
+    group = designs.group_size(out.design, d)  # A, one AB point per parameter, B
+    if out.indices != "sobol" or len(out.points) % group:
         return {}
-    rows = len(out.points) // (d + 2)
+    rows = len(out.points) // group
     result = {}
     for p in out.parameters:
-        v = out.points[p].to_numpy().reshape(rows, d + 2)
-        result[p] = int((v[:, 0] == v[:, d + 1]).sum())
+        v = out.points[p].to_numpy().reshape(rows, group)
+        result[p] = int((v[:, 0] == v[:, group - 1]).sum())
     return result

@@ -398,3 +398,19 @@ def test_spending_per_teacher_is_not_ranked_by_the_districts_total(binary, tmp_p
     top = ss.swings(out, points, ss.COST)[0]
     assert "What matters most (by the swing per teacher" in finding
     assert f"{ss.parameter_label(top.parameter)} (a swing of {fmt(ss.COST, top.size)}" in finding
+
+
+def test_sweeps_read_their_design_from_the_engine_tables(sobol_dir, sobol_html, morris_html,
+                                                         factorial_html):
+    """The report describes each design in the engine's words, and the loader expects the
+    sensitivity.csv columns the engine declares (engine_tables.json, designs.py)."""
+    import html as html_text
+
+    from districtsim_analysis import designs
+    for name, (_, text) in (("sobol", sobol_html), ("morris", morris_html),
+                            ("factorial", factorial_html)):
+        assert html_text.escape(designs.description(name)) in text \
+            or designs.description(name) in text, name
+    out = load_output(sobol_dir)
+    assert out.indices == designs.indices("sobol") == "sobol"
+    assert list(out.sensitivity.columns) == designs.SENSITIVITY_COLUMNS["sobol"]

@@ -77,7 +77,7 @@ int cmd_validate(const std::vector<std::string>& files, const std::vector<std::s
 
 int cmd_params(bool markdown, bool metrics) {
   if (metrics) {
-    std::cout << ds::metric_tables_json().dump(2) << '\n';
+    std::cout << ds::engine_tables_json().dump(2) << '\n';
     return kOk;
   }
   std::cout << ds::params_listing(markdown);

@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
   params_cmd->add_flag("--markdown", markdown, "Print a markdown table (for docs)");
   bool metrics = false;
   params_cmd->add_flag("--metrics", metrics,
-                       "Print the outputs' declarations (metrics, per-run outputs, dials) as JSON");
+                       "Print the outputs' declarations (metrics, per-run outputs, dials) and "
+                       "the sweep designs as JSON");
 
   SweepArgs sweep;
   sweep.threads = std::max(1, tbb::info::default_concurrency());

@@ -18,6 +18,7 @@
 #include "input/sweep_spec.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -45,6 +46,27 @@ const std::vector<std::string>& sweep_keys() {
                                              "levels",   "parameters"};
   return k;
 }
+// The [sweep] keys that size a design or its grid (kDesigns' size_key, levels).
+constexpr std::array<const char*, 3> kSizeKeys = {"samples", "trajectories", "levels"};
+
+// Whether [sweep] key `leaf` (one of kSizeKeys) is a setting of the design.
+bool applies(const DesignInfo& d, std::string_view leaf) {
+  return (d.size_key && leaf == d.size_key) || (leaf == "levels" && d.takes_levels);
+}
+
+// "the morris design", "the lhs, sobol and random designs": the designs the
+// predicate holds for, in kDesigns' order.
+template <class Pred>
+std::string designs_with(Pred pred) {
+  std::vector<std::string> names;
+  for (const DesignInfo& d : kDesigns)
+    if (pred(d)) names.emplace_back(d.name);
+  std::string text = "the ";
+  for (std::size_t i = 0; i < names.size(); ++i)
+    text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return text + (names.size() == 1 ? " design" : " designs");
+}
+
 const std::vector<std::string>& domain_keys() {
   static const std::vector<std::string> k = {"min", "max", "values", "weights"};
   return k;
@@ -384,7 +406,7 @@ class SweepLoader {
       spec_.design.trajectories = static_cast<std::size_t>(*v);
     if (auto v = read_integer(sweep, "levels", 2, static_cast<std::int64_t>(kMaxMorrisLevels)))
       spec_.design.levels = static_cast<int>(*v);
-    for (const char* leaf : {"samples", "trajectories", "levels"})
+    for (const char* leaf : kSizeKeys)
       if (const toml::node* n = sweep.get(leaf)) setting_at_[leaf] = at_setting(leaf, *n);
   }
 
@@ -790,36 +812,24 @@ class SweepLoader {
   bool check_form(const std::string& key, const toml::node& node, const SweepParam& p) {
     if (!design_known_) return true;
     const DesignKind d = spec_.design.kind;
-    const std::string design = std::string("the ") + to_string(d) + " design";
-    switch (d) {
-      case DesignKind::Factorial:
-        if (p.kind == DomainKind::Range) {
-          add(at(node), key, design + " needs a list of values, not a range",
-              "a list such as [0.2, 0.5, 0.8]");
-          return false;
-        }
-        if (p.kind == DomainKind::Weighted) {
-          add(at(node), key, "weights apply only to the random and lhs designs",
-              "a list of values");
-          return false;
-        }
-        return true;
-      case DesignKind::Sobol:
-      case DesignKind::Morris:
-        if (p.kind != DomainKind::Range) {
-          add(at(node), key, design + " needs a range",
-              "{ min = .., max = .. } (a numeric parameter)");
-          return false;
-        }
-        if (!p.weights.empty()) {
-          add(at(node), key, "weights apply only to the random and lhs designs",
-              "a range without weights");
-          return false;
-        }
-        return true;
-      case DesignKind::Lhs:
-      case DesignKind::Random:
-        return true;
+    const DesignInfo& row = design_info(d);
+    const std::string design = std::string("the ") + row.name + " design";
+    const bool range = p.kind == DomainKind::Range;
+    if (range && !row.takes_ranges) {
+      add(at(node), key, design + " needs a list of values, not a range",
+          "a list such as [0.2, 0.5, 0.8]");
+      return false;
+    }
+    if (!range && !row.takes_lists) {
+      add(at(node), key, design + " needs a range", "{ min = .., max = .. } (a numeric parameter)");
+      return false;
+    }
+    if ((p.kind == DomainKind::Weighted || !p.weights.empty()) && !row.takes_weights) {
+      add(at(node), key,
+          "weights apply only to " +
+              designs_with([](const DesignInfo& i) { return i.takes_weights; }),
+          range ? "a range without weights" : "a list of values");
+      return false;
     }
     return true;
   }
@@ -832,8 +842,8 @@ class SweepLoader {
     else if (base_ok_)
       spec_.replications = static_cast<std::size_t>(spec_.base.meta.replications);
     if (!design_known_) return;
-    const DesignKind d = spec_.design.kind;
-    const std::string design = std::string("the ") + to_string(d) + " design";
+    const DesignInfo& row = design_info(spec_.design.kind);
+    const std::string design = std::string("the ") + row.name + " design";
     auto required = [&](const char* leaf, const std::string& expected) {
       if (!present_.count(leaf) && !bad_settings_.count(leaf)) {
         add(sweep_at_, std::string("sweep.") + leaf, "required for " + design, expected);
@@ -847,67 +857,44 @@ class SweepLoader {
           uses_text(leaf));
     };
     bool ok = true;
-    switch (d) {
-      case DesignKind::Factorial:
-        for (const char* leaf : {"samples", "trajectories", "levels"}) not_applicable(leaf);
-        break;
-      case DesignKind::Lhs:
-      case DesignKind::Random:
-        ok = required("samples", "the number of points, an integer >= 1");
-        not_applicable("trajectories");
-        not_applicable("levels");
-        break;
-      case DesignKind::Sobol:
-        ok = required("samples", "the base sample size N, an integer >= 2 (a power of two)");
-        not_applicable("trajectories");
-        not_applicable("levels");
-        if (ok && spec_.design.samples < 2) {
-          add(setting_at_.at("samples"), "sweep.samples",
-              "value " + std::to_string(spec_.design.samples) + " is too small for " + design,
-              "an integer >= 2 (a power of two)");
-          ok = false;
-        }
-        if (ok && (spec_.design.samples & (spec_.design.samples - 1)) != 0)
-          warn(setting_at_.at("samples"), "sweep.samples",
-               std::to_string(spec_.design.samples) +
-                   " is not a power of two; Sobol points are evenly spread only in blocks of "
-                   "powers of two",
-               "e.g. " + std::to_string(std::size_t{1} << static_cast<int>(std::ceil(std::log2(
-                                            static_cast<double>(spec_.design.samples))))));
-        break;
-      case DesignKind::Morris:
-        ok = required("trajectories", "the number of trajectories r, an integer >= 2");
-        not_applicable("samples");
-        if (ok && spec_.design.trajectories < 2) {
-          add(setting_at_.at("trajectories"), "sweep.trajectories",
-              "value " + std::to_string(spec_.design.trajectories) + " is too small for " + design,
-              "an integer >= 2 (sigma needs two elementary effects)");
-          ok = false;
-        }
-        if (present_.count("levels") && spec_.design.levels % 2 != 0)
-          warn(setting_at_.at("levels"), "sweep.levels",
-               std::to_string(spec_.design.levels) +
-                   " levels is odd: the grid's levels are then not drawn equally often",
-               "an even number of levels, e.g. 4 or 6");
-        for (const auto& p : spec_.params) {
-          const std::size_t integers = p.levels();
-          if (p.type == ParamType::Int && p.kind == DomainKind::Range &&
-              integers < static_cast<std::size_t>(spec_.design.levels))
-            warn({name_, p.line, p.column}, p.key,
-                 "a range of " + std::to_string(integers) + " integers on a grid of " +
-                     std::to_string(spec_.design.levels) +
-                     " levels: some steps leave the value unchanged (an effect of 0)",
-                 "at most as many levels as integers in the range");
-        }
-        break;
+    if (row.size_key) ok = required(row.size_key, row.size_expected);
+    for (const char* leaf : kSizeKeys)
+      if (!applies(row, leaf)) not_applicable(leaf);
+    const std::size_t size = row.size ? spec_.design.*row.size : 0;
+    if (ok && row.size_key && size < row.min_size) {
+      add(setting_at_.at(row.size_key), std::string("sweep.") + row.size_key,
+          "value " + std::to_string(size) + " is too small for " + design, row.min_size_expected);
+      ok = false;
+    }
+    if (ok && row.size_power_of_two && (size & (size - 1)) != 0)
+      warn(setting_at_.at(row.size_key), std::string("sweep.") + row.size_key,
+           std::to_string(size) +
+               " is not a power of two; Sobol points are evenly spread only in blocks of "
+               "powers of two",
+           "e.g. " + std::to_string(std::size_t{1} << static_cast<int>(std::ceil(std::log2(
+                                        static_cast<double>(size))))));
+    if (row.takes_levels) {
+      if (present_.count("levels") && spec_.design.levels % 2 != 0)
+        warn(setting_at_.at("levels"), "sweep.levels",
+             std::to_string(spec_.design.levels) +
+                 " levels is odd: the grid's levels are then not drawn equally often",
+             "an even number of levels, e.g. 4 or 6");
+      for (const auto& p : spec_.params) {
+        const std::size_t integers = p.levels();
+        if (p.type == ParamType::Int && p.kind == DomainKind::Range &&
+            integers < static_cast<std::size_t>(spec_.design.levels))
+          warn({name_, p.line, p.column}, p.key,
+               "a range of " + std::to_string(integers) + " integers on a grid of " +
+                   std::to_string(spec_.design.levels) +
+                   " levels: some steps leave the value unchanged (an effect of 0)",
+               "at most as many levels as integers in the range");
+      }
     }
     if (!ok || spec_.params.empty() || !diags_.empty()) return;
-    // Boost's Sobol tables stop at 3667 dimensions; Saltelli's scheme needs 2D.
-    constexpr std::size_t kMaxSobolParams = 1833;
-    if (d == DesignKind::Sobol && spec_.params.size() > kMaxSobolParams) {
+    if (row.max_params && spec_.params.size() > row.max_params) {
       add(sweep_at_, "sweep.parameters",
           std::to_string(spec_.params.size()) + " parameters are too many for " + design,
-          "at most " + std::to_string(kMaxSobolParams));
+          "at most " + std::to_string(row.max_params));
       return;
     }
     const std::size_t points = design_points(spec_.design, spec_.params);
@@ -929,8 +916,8 @@ class SweepLoader {
   }
 
   static std::string uses_text(const std::string& leaf) {
-    if (leaf == "samples") return "samples only for the lhs, random and sobol designs";
-    return leaf + " only for the morris design";
+    return leaf + " only for " +
+           designs_with([&leaf](const DesignInfo& i) { return applies(i, leaf); });
   }
 
   // ----- corners
@@ -1042,10 +1029,13 @@ class SweepLoader {
 }  // namespace
 
 const std::vector<std::string>& design_names() {
-  static const std::vector<std::string> n = {"factorial", "lhs", "sobol", "morris", "random"};
+  static const std::vector<std::string> n = [] {
+    std::vector<std::string> names;
+    for (const DesignInfo& d : kDesigns) names.emplace_back(d.name);
+    return names;
+  }();
   return n;
 }
-const char* to_string(DesignKind d) { return design_names()[static_cast<int>(d)].c_str(); }
 
 std::size_t SweepParam::levels() const {
   if (kind != DomainKind::Range) return values.size();
@@ -1054,22 +1044,13 @@ std::size_t SweepParam::levels() const {
 }
 
 std::size_t design_points(const DesignSettings& d, const std::vector<SweepParam>& params) {
-  const std::size_t dims = params.size();
-  switch (d.kind) {
-    case DesignKind::Factorial: {
-      std::size_t n = 1;
-      for (const auto& p : params) n = saturating_mul(n, p.values.size());
-      return n;
-    }
-    case DesignKind::Lhs:
-    case DesignKind::Random:
-      return d.samples;
-    case DesignKind::Sobol:
-      return saturating_mul(d.samples, dims + 2);
-    case DesignKind::Morris:
-      return saturating_mul(d.trajectories, dims + 1);
+  const DesignInfo& row = design_info(d.kind);
+  if (!row.size) {
+    std::size_t n = 1;
+    for (const auto& p : params) n = saturating_mul(n, p.values.size());
+    return n;
   }
-  return 0;
+  return saturating_mul(d.*row.size, row.group.of(params.size()));
 }
 
 std::size_t sweep_runs(const SweepSpec& s) {
@@ -1127,19 +1108,10 @@ std::string canonical_text(const SweepSpec& s) {
   out += std::string("design = \"") + to_string(s.design.kind) + "\"\n";
   out += "replications = " + std::to_string(s.replications) + "\n";
   out += "seed = " + std::to_string(s.design.seed) + "\n";
-  switch (s.design.kind) {
-    case DesignKind::Lhs:
-    case DesignKind::Random:
-    case DesignKind::Sobol:
-      out += "samples = " + std::to_string(s.design.samples) + "\n";
-      break;
-    case DesignKind::Morris:
-      out += "trajectories = " + std::to_string(s.design.trajectories) + "\n";
-      out += "levels = " + std::to_string(s.design.levels) + "\n";
-      break;
-    case DesignKind::Factorial:
-      break;
-  }
+  const DesignInfo& row = design_info(s.design.kind);
+  if (row.size_key)
+    out += std::string(row.size_key) + " = " + std::to_string(s.design.*row.size) + "\n";
+  if (row.takes_levels) out += "levels = " + std::to_string(s.design.levels) + "\n";
   out += "\n[sweep.parameters]\n";
   for (const auto& p : s.params) {
     std::string key = p.key;

@@ -4,7 +4,7 @@
 //
 //   [sweep]
 //   scenario = "../reference.toml"   # base scenario, relative to this file
-//   design = "sobol"                 # factorial | lhs | sobol | morris | random
+//   design = "sobol"                 # a name of kDesigns (model/designs.hpp)
 //   replications = 10                # per point (default: the base scenario's)
 //   seed = 7                         # design draws and replication seeds
 //                                    # (default: the base scenario's seed)
@@ -31,28 +31,22 @@
 #include <string_view>
 #include <vector>
 
+#include "model/designs.hpp"
 #include "model/params.hpp"
 #include "model/scenario.hpp"
 #include "input/scenario_loader.hpp"
 
 namespace ds {
 
-enum class DesignKind : std::uint8_t { Factorial, Lhs, Sobol, Morris, Random };
-
-// Whether a design yields sensitivity indices (sensitivity.csv; Sobol'
-// indices or Morris elementary effects, docs/sweeps.md section 9): the one
-// place that says so.
-constexpr bool has_sensitivity_indices(DesignKind k) { return k == DesignKind::Sobol || k == DesignKind::Morris; }
-
-// Names as written in sweep files, in enum order.
+// Names as written in sweep files, in enum order (kDesigns, model/designs.hpp).
 const std::vector<std::string>& design_names();
-const char* to_string(DesignKind d);
+constexpr const char* to_string(DesignKind d) { return design_info(d).name; }
 
 // How a varied parameter takes its values.
 enum class DomainKind : std::uint8_t {
   Values,    // a list: [a, b, c]
   Range,     // { min = .., max = .. [, weights = [..]] } (Int and Real parameters only)
-  Weighted,  // { values = [...], weights = [...] } (random and lhs designs)
+  Weighted,  // { values = [...], weights = [...] } (designs that take weights: kDesigns)
 };
 
 // One varied parameter. Every value is held as a double: Int and Real
@@ -78,15 +72,6 @@ struct SweepParam {
 
   // How many distinct values the domain has; 0 for a Real range.
   std::size_t levels() const;
-};
-
-// The designs' own settings.
-struct DesignSettings {
-  DesignKind kind = DesignKind::Factorial;
-  std::uint64_t seed = 1;        // keys every draw of lhs, random, morris and the bootstrap
-  std::size_t samples = 0;       // lhs, random: points; sobol: base rows N
-  std::size_t trajectories = 0;  // morris: r
-  int levels = 4;                // morris: p
 };
 
 struct SweepSpec {
@@ -127,8 +112,9 @@ SweepLoadResult load_sweep_text(std::string_view text, const std::string& name,
                                 const std::vector<std::string>& overrides = {});
 
 // Number of points the design will have (without generating it); saturates
-// at SIZE_MAX on overflow. factorial: product of list lengths; lhs, random:
-// samples; sobol: samples x (D + 2); morris: trajectories x (D + 1).
+// at SIZE_MAX on overflow: the product of the list lengths for a design
+// without a size key (factorial), else its size x its group size
+// (lhs, random: samples; sobol: samples x (D + 2); morris: trajectories x (D + 1)).
 std::size_t design_points(const DesignSettings& d, const std::vector<SweepParam>& params);
 inline std::size_t design_points(const SweepSpec& s) { return design_points(s.design, s.params); }
 // points x replications, saturating.

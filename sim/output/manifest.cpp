@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <ctime>
+#include <string_view>
 #include <variant>
 
 #include "input/text.hpp"
+#include "model/designs.hpp"
 #include "model/dials.hpp"
 #include "model/metrics.hpp"
 #include "model/params.hpp"
@@ -92,6 +94,43 @@ Json metric_tables_json() {
   for (const DialInfo& d : kDials)
     dials.push_back(Json{{"name", d.name}, {"label", d.label}, {"low", d.low}, {"high", d.high}});
   return Json{{"metrics", rows(metric_info())}, {"run_outputs", rows(run_output_info())}, {"dials", std::move(dials)}};
+}
+
+Json engine_tables_json() {
+  const auto split = [](std::string_view text) {
+    Json list = Json::array();
+    while (!text.empty()) {
+      const std::size_t comma = std::min(text.find(','), text.size());
+      list.push_back(std::string(text.substr(0, comma)));
+      text.remove_prefix(std::min(comma + 1, text.size()));
+    }
+    return list;
+  };
+  const auto or_null = [](const char* text) { return text && *text ? Json(text) : Json(nullptr); };
+  Json designs = Json::array();
+  for (const DesignInfo& d : kDesigns) {
+    Json forms = Json::array();
+    if (d.takes_lists) forms.push_back("list");
+    if (d.takes_ranges) forms.push_back("range");
+    const IndicesInfo& indices = indices_info(d.indices);
+    designs.push_back(Json{{"name", d.name},
+                           {"description", d.description},
+                           {"size_key", or_null(d.size_key)},
+                           {"min_size", d.min_size},
+                           {"takes_levels", d.takes_levels},
+                           {"forms", std::move(forms)},
+                           {"weights", d.takes_weights},
+                           {"levelled", d.levelled},
+                           {"max_parameters", d.max_params ? Json(d.max_params) : Json(nullptr)},
+                           {"group", Json{{"per_parameter", d.group.per_param},
+                                          {"extra", d.group.extra}}},
+                           {"indices", or_null(indices.name)},
+                           {"measures", split(indices.measures)},
+                           {"sensitivity_columns", split(indices.header)}});
+  }
+  Json j = metric_tables_json();
+  j["designs"] = std::move(designs);
+  return j;
 }
 
 Json manifest_head(const char* kind, const RunManifest& m) {

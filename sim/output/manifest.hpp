@@ -40,6 +40,13 @@ Json scenario_json(const Scenario& scenario);
 // `districtsim params --metrics` prints them for analysis/ (scripts/metrics-table).
 Json metric_tables_json();
 
+// What `districtsim params --metrics` prints (engine_tables.json):
+// metric_tables_json() and "designs", one object per row of kDesigns
+// (model/designs.hpp): name, description, size key, parameter forms, group
+// size and the sensitivity indices it yields. A manifest leaves the designs
+// out: its sweep names its own design.
+Json engine_tables_json();
+
 // A manifest of `kind` ("run", "compare", "sweep", "sweep-shard"): `kind`,
 // `version`, `git_commit` and `command_line` first; then the caller's own
 // fields; write_manifest_file() closes it with `seeds`, `teacher_steps`,

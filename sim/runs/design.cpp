@@ -2,6 +2,7 @@
 #include "runs/design.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <boost/random/sobol.hpp>
 #include <cmath>
 #include <numeric>
@@ -34,7 +35,10 @@ void shuffle(std::vector<std::size_t>& v, Draws& d) {
   }
 }
 
-void factorial(const std::vector<SweepParam>& params, Design& d) {
+void factorial(const DesignSettings&, const std::vector<SweepParam>& params, Design& d) {
+  for (const auto& p : params)
+    if (p.kind != DomainKind::Values)
+      throw std::invalid_argument("design: factorial needs lists (" + p.key + ")");
   const std::size_t dims = params.size();
   for (std::size_t i = 0; i < d.points; ++i) {
     std::size_t rest = i;
@@ -52,7 +56,7 @@ void factorial(const std::vector<SweepParam>& params, Design& d) {
 // permutation assigns each point its own stratum [s/N, (s+1)/N), and a
 // uniform draw places it inside. The jitter is scaled by (1 - 1e-9) so that
 // rounding can never carry a point into the next stratum.
-void lhs(const DesignSettings& s, Design& d) {
+void lhs(const DesignSettings& s, const std::vector<SweepParam>&, Design& d) {
   const std::size_t n = d.points, dims = d.dims;
   std::vector<std::size_t> stratum(n);
   for (std::size_t j = 0; j < dims; ++j) {
@@ -68,7 +72,7 @@ void lhs(const DesignSettings& s, Design& d) {
 
 // Independent uniform coordinates; point i uses its own counter, so it does
 // not depend on how many points there are.
-void random(const DesignSettings& s, Design& d) {
+void random(const DesignSettings& s, const std::vector<SweepParam>&, Design& d) {
   for (std::size_t i = 0; i < d.points; ++i) {
     Draws draws(s.seed, design_streams::kRandom, low32(i), low32(i >> 32));
     for (std::size_t j = 0; j < d.dims; ++j) d.unit[i * d.dims + j] = draws.uniform();
@@ -87,7 +91,8 @@ void random(const DesignSettings& s, Design& d) {
 //    stratification of the sequence, so points skip..skip+N-1 still put one
 //    value in each 1/N stratum of every coordinate, and makes an exact tie of
 //    A_j and B_j (masks differ) a chance of 2^-53.
-void sobol(const DesignSettings& s, Design& d) {
+void sobol(const DesignSettings& s, const std::vector<SweepParam>&, Design& d) {
+  if (s.samples < 2) throw std::invalid_argument("design: sobol needs samples >= 2");
   const std::size_t dims = d.dims, rows = s.samples, g = d.group_size;
   boost::random::sobol gen(2 * dims);
   std::size_t skip = 1;
@@ -122,7 +127,8 @@ void sobol(const DesignSettings& s, Design& d) {
 // up, or start at x* + delta and step down), and a random order in which the
 // coordinates move. delta = floor(p/2) / (p-1), which is Morris's
 // p / (2 (p-1)) for even p and keeps odd p on the grid.
-void morris(const DesignSettings& s, Design& d) {
+void morris(const DesignSettings& s, const std::vector<SweepParam>&, Design& d) {
+  if (s.levels < 2) throw std::invalid_argument("design: morris needs levels >= 2");
   const std::size_t dims = d.dims;
   const int p = s.levels;
   const int step = p / 2;                                   // delta in grid levels
@@ -153,6 +159,25 @@ void morris(const DesignSettings& s, Design& d) {
   }
 }
 
+// Each design's generator, one per row of kDesigns (model/designs.hpp), in
+// DesignKind order: fills d.unit, sized points x dims.
+struct Generator {
+  DesignKind kind;
+  void (*make)(const DesignSettings&, const std::vector<SweepParam>&, Design&);
+};
+constexpr Generator kGenerators[] = {
+    {DesignKind::Factorial, factorial}, {DesignKind::Lhs, lhs},       {DesignKind::Sobol, sobol},
+    {DesignKind::Morris, morris},       {DesignKind::Random, random},
+};
+constexpr bool generators_in_order() {
+  for (std::size_t i = 0; i < std::size(kGenerators); ++i)
+    if (static_cast<std::size_t>(kGenerators[i].kind) != i || kGenerators[i].make == nullptr)
+      return false;
+  return true;
+}
+static_assert(std::size(kGenerators) == kDesignCount && generators_in_order(),
+              "kGenerators: one generator a design, in DesignKind order");
+
 }  // namespace
 
 Design make_design(const DesignSettings& s, const std::vector<SweepParam>& params) {
@@ -164,32 +189,9 @@ Design make_design(const DesignSettings& s, const std::vector<SweepParam>& param
   if (points == 0 || points > kMaxSweepPoints)
     throw std::invalid_argument("design: " + std::to_string(points) + " points");
   d.points = points;
-  d.group_size = s.kind == DesignKind::Sobol    ? d.dims + 2
-                 : s.kind == DesignKind::Morris ? d.dims + 1
-                                                : 1;
+  d.group_size = design_info(s.kind).group.of(d.dims);
   d.unit.assign(d.points * d.dims, 0.0);
-  switch (s.kind) {
-    case DesignKind::Factorial:
-      for (const auto& p : params)
-        if (p.kind != DomainKind::Values)
-          throw std::invalid_argument("design: factorial needs lists (" + p.key + ")");
-      factorial(params, d);
-      break;
-    case DesignKind::Lhs:
-      lhs(s, d);
-      break;
-    case DesignKind::Random:
-      random(s, d);
-      break;
-    case DesignKind::Sobol:
-      if (s.samples < 2) throw std::invalid_argument("design: sobol needs samples >= 2");
-      sobol(s, d);
-      break;
-    case DesignKind::Morris:
-      if (s.levels < 2) throw std::invalid_argument("design: morris needs levels >= 2");
-      morris(s, d);
-      break;
-  }
+  kGenerators[static_cast<std::size_t>(s.kind)].make(s, params, d);
   return d;
 }
 
@@ -332,7 +334,7 @@ std::vector<std::size_t> diagonal_order(const std::vector<std::size_t>& levels) 
 RunOrder coverage_order(const std::vector<SweepParam>& params, const Design& d,
                         std::size_t replications) {
   std::vector<std::size_t> order;
-  if (d.kind == DesignKind::Factorial) {
+  if (points_from_lists(d.kind)) {
     std::vector<std::size_t> levels;
     for (const auto& p : params) levels.push_back(p.values.size());
     order = diagonal_order(levels);

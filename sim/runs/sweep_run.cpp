@@ -84,9 +84,9 @@ void write_sensitivity_csv(const fs::path& file, const SweepSpec& spec, const De
   bo.samples = bootstrap;
   bo.seed = spec.design.seed;
   OutFile out(file);
-  const bool sobol = d.kind == DesignKind::Sobol;
-  out.write(sobol ? "outcome,parameter,index,value,ci_low,ci_high,rows\n"
-                  : "outcome,parameter,mu,mu_star,sigma,mu_star_ci_low,mu_star_ci_high,effects\n");
+  const IndicesInfo& indices = indices_info(design_info(d.kind).indices);
+  const bool sobol = indices.indices == SensitivityIndices::Sobol;
+  out.write(std::string(indices.header) + "\n");
   std::vector<double> y(P);
   std::string line;
   for (std::size_t c = 0; c < C; ++c) {

@@ -137,7 +137,8 @@ SobolResult sobol_indices(const std::vector<double>& y, std::size_t dims,
 
 MorrisResult morris_indices(const Design& d, const std::vector<double>& y,
                             const BootstrapOptions& opts) {
-  if (d.kind != DesignKind::Morris || d.group_size != d.dims + 1)
+  const DesignInfo& info = design_info(d.kind);
+  if (info.indices != SensitivityIndices::Morris || d.group_size != info.group.of(d.dims))
     throw std::invalid_argument("morris_indices: not a Morris design");
   if (y.size() != d.points)
     throw std::invalid_argument("morris_indices: " + std::to_string(y.size()) + " values for " +

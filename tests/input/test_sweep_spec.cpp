@@ -172,7 +172,7 @@ TEST_CASE("command-line overrides reach the sweep table and the base scenario", 
           std::vector<std::string>{
               (d.dir / "s.toml").string() +
                   ":4:11: sweep.samples: does not apply to the factorial design (expected samples "
-                  "only for the lhs, random and sobol designs)",
+                  "only for the lhs, sobol and random designs)",
               (d.dir / "s.toml").string() +
                   ":7:19: strategy.pace: the factorial design needs a list of values, not a range "
                   "(expected a list such as [0.2, 0.5, 0.8])"});
@@ -324,4 +324,59 @@ TEST_CASE("every shipped sweep validates and opens with a comment", "[sweep]") {
     std::getline(in, first);
     CHECK(first.rfind("# ", 0) == 0);
   }
+}
+
+// The designs' table (sim/model/designs.hpp) against what the reader does
+// with each design: its name reads as its kind, its size key sets the
+// points, and it takes exactly the parameter forms its row declares.
+TEST_CASE("every row of kDesigns reads as its kind, with its size key and forms", "[sweep][designs]") {
+  SweepDir d;
+  std::vector<std::string> names;
+  for (const DesignInfo& row : kDesigns) {
+    INFO(row.name);
+    names.emplace_back(row.name);
+    const SweepLoadResult r = d.load(test::sweep_text_for(row));
+    INFO(joined(r.diagnostics));
+    REQUIRE(r.ok());
+    CHECK(r.spec->design.kind == row.kind);
+    CHECK(std::string(to_string(r.spec->design.kind)) == row.name);
+    // Two dials: 4 x the group size, or the 3 x 3 combinations of the lists.
+    CHECK(design_points(*r.spec) == (row.size_key ? 4 * row.group.of(2) : 9));
+    const std::string canonical = canonical_text(*r.spec);
+    CHECK(test::contains(canonical, std::string("design = \"") + row.name + "\"\n"));
+    if (row.size_key) CHECK(test::contains(canonical, std::string(row.size_key) + " = 4\n"));
+    CHECK(test::contains(canonical, "\nlevels = ") == row.takes_levels);
+
+    // One parameter in each form; the design takes it exactly when its row says so.
+    const auto takes = [&](const std::string& value, std::size_t size = 4) {
+      std::string text = std::string("[sweep]\nscenario = \"base.toml\"\ndesign = \"") + row.name +
+                         "\"\n";
+      if (row.size_key) text += std::string(row.size_key) + " = " + std::to_string(size) + "\n";
+      return d.load(text + "[sweep.parameters]\n\"strategy.pace\" = " + value + "\n").ok();
+    };
+    CHECK(takes("{ min = 0.0, max = 1.0 }") == row.takes_ranges);
+    CHECK(takes("[0.2, 0.8]") == row.takes_lists);
+    CHECK(takes("{ values = [0.2, 0.8], weights = [3, 1] }") ==
+          (row.takes_lists && row.takes_weights));
+    CHECK(takes("{ min = 0.0, max = 1.0, weights = [1, 2] }") ==
+          (row.takes_ranges && row.takes_weights));
+    const char* form = row.takes_ranges ? "{ min = 0.0, max = 1.0 }" : "[0.2, 0.8]";
+    if (row.size_key) {
+      CHECK(takes(form, row.min_size));
+      if (row.min_size > 1) CHECK_FALSE(takes(form, row.min_size - 1));
+    }
+    // levels = 6 applies only to a design with a grid.
+    const std::string with_levels = test::sweep_text_for(row);
+    const std::size_t at = with_levels.find("[sweep.parameters]");
+    CHECK(d.load(with_levels.substr(0, at) + "levels = 6\n" + with_levels.substr(at)).ok() ==
+          row.takes_levels);
+  }
+  // An unknown design lists the table's names, in its order.
+  const SweepLoadResult bad = d.load(
+      "[sweep]\nscenario = \"base.toml\"\ndesign = \"halton\"\n"
+      "[sweep.parameters]\n\"strategy.pace\" = [0.2, 0.8]\n");
+  REQUIRE(bad.diagnostics.size() == 1);
+  std::string listed;
+  for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + n;
+  CHECK(bad.diagnostics[0].expected == "one of: " + listed);
 }

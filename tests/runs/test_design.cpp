@@ -409,3 +409,43 @@ TEST_CASE("a shipped sweep's points run through run_one", "[design]") {
   CHECK(std::memcmp(again.metrics.values.data(), a.metrics.values.data(),
                     a.metrics.values.size() * sizeof(double)) == 0);
 }
+
+// The designs' table (sim/model/designs.hpp) against the generated designs:
+// each row's group size is the one its generator makes, and the groups have
+// the structure its sensitivity indices read (a Sobol base row A, AB^(1..D),
+// B; a Morris trajectory moving one coordinate a step).
+TEST_CASE("group sizes of kDesigns match the generated designs", "[design][designs]") {
+  constexpr std::size_t kDims = 3, kSize = 4;
+  for (const DesignInfo& row : kDesigns) {
+    INFO(row.name);
+    std::vector<SweepParam> params(kDims, row.takes_ranges ? range(0, 1) : list({0.2, 0.8}));
+    DesignSettings s = settings(row.kind, kSize, 5);
+    s.trajectories = kSize;
+    const Design d = make_design(s, params);
+    CHECK(d.kind == row.kind);
+    CHECK(d.group_size == row.group.of(kDims));
+    if (row.size_key) {
+      CHECK(d.points == kSize * d.group_size);
+      CHECK(d.groups() == kSize);
+    } else {
+      CHECK(d.points == 8);  // 2 x 2 x 2 combinations
+    }
+    CHECK(design_points(s, params) == d.points);
+    CHECK(d.points % d.group_size == 0);
+    for (std::size_t g = 0; g < d.groups(); ++g) {
+      const std::size_t first = g * d.group_size;
+      if (row.indices == SensitivityIndices::Sobol) {
+        const std::size_t b = first + d.group_size - 1;  // A first, B last
+        for (std::size_t k = 1; k <= kDims; ++k)
+          for (std::size_t j = 0; j < kDims; ++j)
+            CHECK(d.u(first + k, j) == d.u(j == k - 1 ? b : first, j));
+      } else if (row.indices == SensitivityIndices::Morris) {
+        for (std::size_t k = 1; k < d.group_size; ++k) {
+          std::size_t moved = 0;
+          for (std::size_t j = 0; j < kDims; ++j) moved += d.u(first + k, j) != d.u(first + k - 1, j);
+          CHECK(moved == 1);
+        }
+      }
+    }
+  }
+}

@@ -252,3 +252,21 @@ TEST_CASE("sweep: --set reaches the sweep table and the base scenario, random de
                                           "replications", "runs", "seed", "resumed_runs", "seeds", "teacher_steps",
                                           "threads", "started_at", "wall_seconds", "files", "outputs", "scenario"});
 }
+
+// Each row of the designs' table (sim/model/designs.hpp) against the files a
+// sweep of it writes: sensitivity.csv, with its declared header, exactly for
+// the designs that declare sensitivity indices.
+TEST_CASE("sweep: every design writes sensitivity.csv exactly when its row declares indices",
+          "[sweep][cli][designs]") {
+  for (const ds::DesignInfo& row : ds::kDesigns) {
+    INFO(row.name);
+    SweepDir d(sweep_text_for(row));
+    const CommandResult r = run_districtsim({"sweep", d.file(), "--out", d.out(), "-q"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const fs::path file = fs::path(d.out()) / "sensitivity.csv";
+    CHECK(fs::exists(file) == (row.indices != ds::SensitivityIndices::None));
+    CHECK(fs::exists(file) == ds::has_sensitivity_indices(row.kind));
+    if (fs::exists(file)) CHECK(lines_of(read_file(file))[0] == ds::indices_info(row.indices).header);
+  }
+}
