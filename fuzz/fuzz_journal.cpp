@@ -166,6 +166,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     const fs::path dir = f.dir / ("shard" + std::to_string(k));
     fs::create_directories(dir);
     ds::write_shard_results(w, dir);
+    // What `sweep --shard` writes beside them; merge reads its resumed_runs.
+    write_all(dir / "manifest.json", "{\"kind\": \"sweep-shard\", \"resumed_runs\": 0}\n");
     f.journal[k] = read_all(dir / "journal.bin");
   }
   // The shards as written merge: the baseline the edits depart from.

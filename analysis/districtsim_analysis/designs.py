@@ -20,6 +20,16 @@ SENSITIVITY_COLUMNS: dict[str, list[str]] = {
     name: row["sensitivity_columns"] for name, row in DESIGNS.items() if row["indices"]
 }
 
+# Columns the engine added to sensitivity.csv later (the base rows a Sobol
+# index used, the elementary effects behind a Morris mu*): outputs written
+# before them still load, and the report says less.
+LATER_SENSITIVITY_COLUMNS = frozenset({"rows", "effects"})
+
+
+def required_sensitivity_columns(design: str) -> list[str]:
+    """The columns a design's sensitivity.csv must have to load (empty: no such file)."""
+    return [c for c in SENSITIVITY_COLUMNS.get(design, []) if c not in LATER_SENSITIVITY_COLUMNS]
+
 
 def indices(design: str) -> str | None:
     """The sensitivity indices a design yields: "sobol", "morris", or None (also for a design

@@ -341,7 +341,7 @@ def load_sweep(path: Path, manifest: dict) -> SweepOutput:
     means.columns.name = None
     sensitivity = None
     if columns:
-        sensitivity = table("sensitivity.csv", columns)
+        sensitivity = table("sensitivity.csv", designs.required_sensitivity_columns(design))
     trajectories = None
     if (path / "trajectories.csv").is_file():
         trajectories = table("trajectories.csv", ["point", "replication", "year"])

@@ -201,6 +201,28 @@ def test_outcome_option_changes_the_key_outcome(factorial_dir, copy_of):
     assert "Equity gap at year 5 against each varied parameter" in text(html)
 
 
+@pytest.mark.parametrize("fixture, column", [("sobol_dir", "rows"), ("morris_dir", "effects")])
+def test_sensitivity_written_before_its_count_column_still_loads(fixture, column, copy_of, request):
+    directory = copy_of(request.getfixturevalue(fixture))
+    sens = pd.read_csv(directory / "sensitivity.csv")
+    assert column in sens.columns
+    def rewrite(table):  # as an older build wrote it: the file and the size its manifest records
+        table.to_csv(directory / "sensitivity.csv", index=False)
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        manifest["files"]["sensitivity.csv"] = (directory / "sensitivity.csv").stat().st_size
+        (directory / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+    rewrite(sens.drop(columns=[column]))
+    out = load_output(directory)
+    assert column not in out.sensitivity.columns
+    assert len(out.sensitivity) == len(sens)
+    report(directory)  # and the report is made without it
+    # A column every version wrote is still required.
+    rewrite(sens.drop(columns=["parameter"]))
+    with pytest.raises(Exception, match="sensitivity.csv lacks the column parameter"):
+        load_output(directory)
+
+
 # ---------------------------------------------------------------- pieces
 
 def test_pareto_front():

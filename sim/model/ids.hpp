@@ -25,7 +25,8 @@ class Id {
   // 2^32 slots), but only explicitly.
   template <std::integral I>
   constexpr explicit Id(I v) : v_(static_cast<std::uint32_t>(v)) {}
-  // "No such id": a free extra tie, a draw keyed by no agent.
+  // "No such id": a free extra tie, no partner chosen. (A draw for the district as a whole
+  // is keyed by the plain number kNoAgent, engine/rng.hpp, the same value.)
   static constexpr Id none() { return Id(std::numeric_limits<std::uint32_t>::max()); }
 
   constexpr std::uint32_t value() const { return v_; }

@@ -275,6 +275,8 @@ struct Scenario {
   District district;
   Strategy strategy;
   std::vector<Partner> partners;  // never empty after loading: default added
+  // A run's partner table (engine/state.hpp) is built from `partners`, one slot each, so a
+  // PartnerId of the run is a valid index here (initial_state is the only place that builds it).
   const Partner& partner(PartnerId p) const { return partners[p.index()]; }
   std::vector<Event> events;
   OutputOptions output;

@@ -420,13 +420,13 @@ std::size_t manifest_resumed_runs(const fs::path& dir, const std::string& name) 
   const Json m = read_manifest(dir);
   std::string why;
   if (m.is_discarded())
-    why = fs::exists(file) ? "is not JSON" : "is missing";
+    why = !fs::exists(file) ? "is missing" : !read_whole_file(file) ? "cannot be read" : "is not JSON";
   else if (!m.is_object() || !m.contains("resumed_runs") || !m["resumed_runs"].is_number_unsigned())
     why = "lacks its count of resumed runs (\"resumed_runs\")";
   if (why.empty()) return m["resumed_runs"].get<std::size_t>();
   throw SweepInputError(file.string() + " " + why + ": the shard's results are not whole; run shard " + name +
-                        " again with " + program_command() + " sweep ... --shard " + name + " --out " +
-                        dir.string() + " --force");
+                        " again with\n    " + shard_command(shell_quote(dir.string()), read_invocation(dir), name, false) +
+                        " --force");
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
 // Typed ids (sim/model/ids.hpp): a column is indexed only by its own kind of
-// id, ranges walk ids in order, and a typed key draws what its number draws.
+// id, ranges walk ids in order (a school's slots among them), and a typed
+// key draws what its number draws.
 #include <catch2/catch.hpp>
 
 #include <type_traits>
 #include <vector>
 
 #include "engine/rng.hpp"
+#include "engine/state.hpp"
 #include "model/ids.hpp"
 
 using namespace ds;
@@ -29,11 +31,15 @@ TEST_CASE("ids walk a table in order, and a school's slots are its own", "[ids]"
   CHECK(seen == std::vector<std::uint32_t>{0, 1, 2});
   CHECK(count.ids().size() == 3);
   CHECK(ids<TeacherId>(0).size() == 0);
-  // Slots [first, first + count): the range of a school in the teacher table.
-  const IdRange<TeacherId> slots(TeacherId(3), TeacherId(3) + 2u);
+  // A school's slots are [first, first + count) of the teacher table.
+  Schools schools;
+  schools.first = {TeacherId(0), TeacherId(3), TeacherId(5)};
+  schools.count = {3, 2, 0};
   std::vector<std::uint32_t> slot;
-  for (const TeacherId t : slots) slot.push_back(t.value());
+  for (const TeacherId t : schools.slots(SchoolId(1))) slot.push_back(t.value());
   CHECK(slot == std::vector<std::uint32_t>{3, 4});
+  CHECK(schools.slots(SchoolId(2)).size() == 0);
+  CHECK(schools.slots(SchoolId(0)).size() == 3);
   CHECK(TeacherId::none().is_none());
   CHECK_FALSE(TeacherId(0).is_none());
   CHECK(TeacherId(2) < TeacherId(3));

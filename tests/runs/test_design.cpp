@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runs/design.hpp"
@@ -424,6 +425,13 @@ TEST_CASE("group sizes of kDesigns match the generated designs", "[design][desig
     const Design d = make_design(s, params);
     CHECK(d.kind == row.kind);
     CHECK(d.group_size == row.group.of(kDims));
+    // ... and what each design's method needs, written out (Saltelli: A,
+    // AB^(1..D), B; Morris: a start and one step a parameter; the rest
+    // stand alone), so that a wrong row fails here, not only in agreement
+    // with code that reads the same row.
+    const std::string_view name = row.name;
+    const std::size_t needed = name == "sobol" ? kDims + 2 : name == "morris" ? kDims + 1 : 1;
+    CHECK(d.group_size == needed);
     if (row.size_key) {
       CHECK(d.points == kSize * d.group_size);
       CHECK(d.groups() == kSize);

@@ -578,7 +578,7 @@ TEST_CASE("sweep: merged shards equal the unsharded sweep, file for file", "[swe
       INFO(r.err);
       CHECK(r.status == 2);
       CHECK(contains(r.err, cat(file.string(), " ", why)));
-      CHECK(contains(r.err, cat("--shard 2/3 --out ", d.out("s2"), " --force")));
+      CHECK(contains(r.err, cat(" sweep ", d.file(), " --out ", d.out("s2"), " --shard 2/3 --force")));
       CHECK_FALSE(fs::exists(d.dir / "x"));
     };
     write_file(file, whole.substr(0, whole.size() / 2));
