@@ -93,18 +93,14 @@ class Column {
   std::size_t size() const { return v_.size(); }
   bool empty() const { return v_.empty(); }
   void resize(std::size_t n) { v_.resize(n); }
-  void resize(std::size_t n, const T& v) { v_.resize(n, v); }
   void assign(std::size_t n, const T& v) { v_.assign(n, v); }
   void push_back(const T& v) { v_.push_back(v); }
   void swap(Column& other) noexcept { v_.swap(other.v_); }
-  T* data() { return v_.data(); }
-  const T* data() const { return v_.data(); }
   auto begin() { return v_.begin(); }
   auto end() { return v_.end(); }
   auto begin() const { return v_.begin(); }
   auto end() const { return v_.end(); }
   IdRange<IdT> ids() const { return ds::ids<IdT>(v_.size()); }
-  const std::vector<T>& values() const { return v_; }
 
  private:
   std::vector<T> v_;
