@@ -74,11 +74,19 @@ struct MergeArgs {
   bool no_resource_check = false;
 };
 
+struct ExploreArgs {
+  std::string scenario = "scenarios/reference.toml";  // the baseline
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 1;
+};
 int cmd_run(const RunArgs& a, const std::vector<std::string>& argv);
 int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv);
 int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& argv);
 int cmd_merge(const MergeArgs& a, const std::vector<std::string>& argv);
 int cmd_validate(const std::vector<std::string>& files, const std::vector<std::string>& sets);
+// Serves the what-if explorer (explore/) until Ctrl-C.
+int cmd_explore(const ExploreArgs& a);
 // The parameter listing, or with `metrics` the outputs' declarations as JSON.
 int cmd_params(bool markdown, bool metrics);
 // The HTML report of a results folder (analysis/report.py, Debian's Python).

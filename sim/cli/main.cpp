@@ -206,6 +206,19 @@ int main(int argc, char** argv) {
       ->type_name("NAME=VALUE")
       ->allow_extra_args(false);
 
+  ExploreArgs explore;
+  explore.threads = std::max(1, tbb::info::default_concurrency());
+  CLI::App* explore_cmd = app.add_subcommand(
+      "explore", "Explore what-ifs against a scenario in the browser (a local web page)");
+  explore_cmd->add_option("scenario", explore.scenario, "Baseline scenario (default scenarios/reference.toml)");
+  explore_cmd->add_option("--port", explore.port, "Port to listen on (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  explore_cmd->add_option("--host", explore.host, "Address to listen on (another machine can reach 0.0.0.0)")
+      ->capture_default_str();
+  explore_cmd->add_option("-j,--threads", explore.threads, "Worker threads of a what-if (default: all hardware threads)")
+      ->check(CLI::Range(1, 1024));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -243,6 +256,7 @@ int main(int argc, char** argv) {
   }
   if (report_cmd->parsed())
     return cmd_report(report_dir, report_png, false, report_heatmaps, report_outcome, report_material);
+  if (explore_cmd->parsed()) return cmd_explore(explore);
   if (validate_cmd->parsed()) return cmd_validate(files, validate_sets);
   if (params_cmd->parsed()) return cmd_params(markdown, metrics);
   return kBadInput;

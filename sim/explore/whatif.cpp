@@ -1,0 +1,383 @@
+#include "explore/whatif.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "engine/schedule.hpp"
+#include "input/scenario_export.hpp"
+#include "input/scenario_loader.hpp"
+#include "model/dials.hpp"
+#include "runs/compare.hpp"
+#include "runs/ensemble.hpp"
+#include "stats/quantiles.hpp"
+
+namespace ds::explore {
+namespace {
+
+using nlohmann::json;
+
+// A JSON scalar as --set reads it.
+std::optional<std::string> set_text(const json& v) {
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  if (v.is_number_float()) {
+    // The shortest text that reads back as the same double (0.8, not 0.80000000000000004).
+    if (!std::isfinite(v.get<double>())) return std::nullopt;
+    return v.dump();
+  }
+  if (v.is_string()) return v.get<std::string>();
+  return std::nullopt;
+}
+
+json number_or_null(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+
+// Every replication's value of each shown metric at each year (rows 0..years).
+struct Values {
+  // [metric][year][replication]
+  std::vector<std::vector<std::vector<double>>> at;
+};
+
+// Median and 10th and 90th percentiles over the runs still active at that
+// year, and the share of runs whose initiative has ended.
+json bands(const Values& v, std::size_t metric, std::size_t active_metric) {
+  json median = json::array(), low = json::array(), high = json::array();
+  for (std::size_t y = 0; y < v.at[metric].size(); ++y) {
+    std::vector<double> xs;
+    const auto& row = v.at[metric][y];
+    for (std::size_t r = 0; r < row.size(); ++r)
+      if (v.at[active_metric][y][r] > 0.5 && std::isfinite(row[r])) xs.push_back(row[r]);
+    std::sort(xs.begin(), xs.end());
+    median.push_back(xs.empty() ? json(nullptr) : json(quantile_type7(xs, 0.5)));
+    low.push_back(xs.empty() ? json(nullptr) : json(quantile_type7(xs, 0.1)));
+    high.push_back(xs.empty() ? json(nullptr) : json(quantile_type7(xs, 0.9)));
+  }
+  return {{"median", median}, {"p10", low}, {"p90", high}};
+}
+
+json ended_share(const Values& v, std::size_t active_metric) {
+  json out = json::array();
+  for (const auto& row : v.at[active_metric]) {
+    double ended = 0;
+    for (double a : row) ended += a < 0.5;
+    out.push_back(row.empty() ? 0.0 : ended / static_cast<double>(row.size()));
+  }
+  return out;
+}
+
+// The paired difference what-if minus baseline, per year: mean and 95% t
+// interval over replications (all runs, ended ones included: an ended
+// initiative is an outcome).
+json differences(const Values& base, const Values& what, std::size_t metric) {
+  json mean = json::array(), low = json::array(), high = json::array();
+  for (std::size_t y = 0; y < base.at[metric].size(); ++y) {
+    PairedDifference d;
+    for (std::size_t r = 0; r < base.at[metric][y].size(); ++r)
+      d.add(base.at[metric][y][r], what.at[metric][y][r]);
+    const PairedStats s = d.stats();
+    mean.push_back(number_or_null(s.mean));
+    low.push_back(number_or_null(s.ci_low));
+    high.push_back(number_or_null(s.ci_high));
+  }
+  return {{"mean", mean}, {"low", low}, {"high", high}};
+}
+
+std::string fmt(const char* f, double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, x);
+  return buf;
+}
+
+json dials_json() {
+  json dials = json::array();
+  for (const DialInfo& d : kDials)
+    dials.push_back({{"key", std::string("strategy.") + d.name}, {"name", d.name}, {"label", d.label},
+                     {"low", d.low}, {"high", d.high}});
+  return dials;
+}
+
+// Runs `s` (every replication) into `v`, or false if cancelled.
+bool run_into(const Scenario& s, int threads, const std::atomic<bool>* cancel, Values& v) {
+  const auto R = static_cast<std::size_t>(s.meta.replications);
+  const auto Y = static_cast<std::size_t>(s.meta.years);
+  const std::vector<Metric>& shown = shown_metrics();
+  v.at.assign(shown.size(), std::vector<std::vector<double>>(Y + 1, std::vector<double>(R, kEmpty)));
+  EnsembleOptions opts;
+  opts.threads = std::max(1, threads);
+  opts.cancel = cancel;
+  const EnsembleStats stats = run_ensemble(
+      plan_replications(R, s.meta.seed), [&](const RunPlan& p) { return run_one(s, p.seed); },
+      [&](const RunPlan& p, RunResult&& r) {
+        for (std::size_t m = 0; m < shown.size(); ++m)
+          for (std::size_t y = 0; y <= Y; ++y)
+            v.at[m][y][p.replication] = r.metrics.at(r.metrics.year_end_row(static_cast<int>(y)), shown[m]);
+      },
+      opts);
+  return !stats.cancelled;
+}
+
+// Whether every run of `a` and `b` gave the same values (empty ones alike).
+bool same_runs(const Values& a, const Values& b) {
+  for (std::size_t m = 0; m < a.at.size(); ++m)
+    for (std::size_t y = 0; y < a.at[m].size(); ++y)
+      for (std::size_t r = 0; r < a.at[m][y].size(); ++r) {
+        const double x = a.at[m][y][r], z = b.at[m][y][r];
+        if (!(x == z || (std::isnan(x) && std::isnan(z)))) return false;
+      }
+  return true;
+}
+
+std::string money(double x) { return (x < 0 ? "-$" : "$") + fmt("%.0f", std::fabs(x)); }
+std::string number(double x) { return fmt("%.3f", x); }
+
+// "capacity 0.05 lower (95% interval 0.02 to 0.08)", or "not clearly different".
+std::string change_phrase(const json& diff, std::size_t year, const std::string& what,
+                          std::string (*show)(double)) {
+  const json& m = diff["mean"][year];
+  const json& lo = diff["low"][year];
+  const json& hi = diff["high"][year];
+  if (m.is_null() || lo.is_null() || hi.is_null()) return what + " without an estimate";
+  const double mean = m.get<double>(), l = lo.get<double>(), h = hi.get<double>();
+  if (l > 0) return what + " " + show(mean) + " higher (95% interval " + show(l) + " to " + show(h) + ")";
+  if (h < 0) return what + " " + show(-mean) + " lower (95% interval " + show(-h) + " to " + show(-l) + ")";
+  return what + " not clearly different (95% interval " + show(l) + " to " + show(h) + ")";
+}
+
+}  // namespace
+
+struct BaselineCache::Impl {
+  std::mutex m;
+  std::map<std::tuple<int, int, std::uint64_t>, Values> runs;
+};
+BaselineCache::BaselineCache() : impl(std::make_unique<Impl>()) {}
+BaselineCache::~BaselineCache() = default;
+
+const std::vector<Metric>& shown_metrics() {
+  static const std::vector<Metric> m{Metric::capacity_index,     Metric::self_sufficiency,
+                                     Metric::equity_gap,         Metric::spend_per_teacher,
+                                     Metric::internal_coach_fte, Metric::partner_coach_fte,
+                                     Metric::teacher_leaders,    Metric::grant_share_of_spend,
+                                     Metric::external_share_of_spend, Metric::initiative_active};
+  return m;
+}
+
+std::string message(const Diagnostic& d) {
+  std::string s = d.key.empty() ? d.problem : d.key + ": " + d.problem;
+  if (!d.expected.empty()) s += " (expected " + d.expected + ")";
+  return s;
+}
+
+Request parse_request(const json& body) {
+  Request r;
+  if (!body.is_object()) {
+    r.problems.push_back("request: not a JSON object (expected {\"set\": {...}, \"replications\": N, \"years\": N})");
+    return r;
+  }
+  for (const auto& [key, value] : body.items()) {
+    if (key == "set") {
+      if (!value.is_object()) {
+        r.problems.push_back("set: not an object (expected {\"strategy.pace\": 0.8, ...})");
+        continue;
+      }
+      if (value.size() > kMaxOverrides) {
+        r.problems.push_back("set: " + std::to_string(value.size()) + " keys (expected at most " +
+                             std::to_string(kMaxOverrides) + ")");
+        continue;
+      }
+      for (const auto& [k, v] : value.items()) {
+        const std::optional<std::string> text = set_text(v);
+        if (!text) r.problems.push_back(k + ": not a number, text or true/false (expected a value as --set takes it)");
+        else r.overrides.push_back(k + "=" + *text);
+      }
+    } else if (key == "replications" || key == "years") {
+      if (!value.is_number_integer()) {
+        r.problems.push_back(key + ": not a whole number (expected an integer)");
+        continue;
+      }
+      const long long n = value.get<long long>();
+      if (key == "replications" && (n < 2 || n > kMaxReplications)) {
+        r.problems.push_back("replications: " + std::to_string(n) + " is out of range (expected 2.." +
+                             std::to_string(kMaxReplications) + ": enough to pair, few enough for a page)");
+        continue;
+      }
+      r.overrides.push_back("scenario." + key + "=" + std::to_string(n));
+    } else if (key == "client") {
+      // The page's id, read by the server (a newer request from the same
+      // client cancels the older one).
+    } else {
+      r.problems.push_back(key + ": unknown member (expected set, replications, years or client)");
+    }
+  }
+  return r;
+}
+
+std::optional<json> describe_baseline(const std::filesystem::path& file, std::vector<std::string>& errors) {
+  const LoadResult loaded = load_scenario(file);
+  if (!loaded.ok()) {
+    for (const Diagnostic& d : loaded.diagnostics) errors.push_back(d.to_string());
+    return std::nullopt;
+  }
+  const Scenario& s = *loaded.scenario;
+  const District& d = s.district;
+  json partners = json::array();
+  for (const Partner& p : s.partners)
+    partners.push_back({{"name", p.name},
+                        {"kind", to_string(p.kind)},
+                        {"coaches", p.coaches},
+                        {"quality", p.quality},
+                        {"cost_per_coach_year", p.cost_per_coach_year},
+                        {"knowledge_transfer", p.knowledge_transfer}});
+  json strategy = json::object();
+  for (const DialInfo& dial : kDials) strategy[dial.name] = s.strategy.*dial.member;
+  return json{{"file", file.string()},
+              {"name", s.meta.name},
+              {"description", s.meta.description},
+              {"years", s.meta.years},
+              {"replications", s.meta.replications},
+              {"seed", s.meta.seed},
+              {"district",
+               {{"schools", d.schools},
+                {"teachers_per_school", d.teachers_per_school},
+                {"schools_file", d.schools_file},
+                {"low_income_share", d.low_income_share},
+                {"readiness", d.readiness},
+                {"budget_per_teacher", d.budget_per_teacher},
+                {"grant_per_year", d.grant_per_year},
+                {"grant_years", d.grant_years},
+                {"grant_planning", d.grant_planning}}},
+              {"strategy", strategy},
+              {"partners", partners},
+              {"dials", dials_json()}};
+}
+
+void prepare_baseline(const std::filesystem::path& baseline, int threads, BaselineCache& cache) {
+  LoadResult base = load_scenario(baseline);
+  if (!base.ok()) return;  // run_whatif reports it
+  Scenario& s = *base.scenario;
+  s.output.withdrawal_probe_years.clear();
+  Values v;
+  if (!run_into(s, threads, nullptr, v)) return;
+  std::lock_guard lock(cache.impl->m);
+  cache.impl->runs.emplace(std::tuple<int, int, std::uint64_t>{s.meta.replications, s.meta.years, s.meta.seed},
+                           std::move(v));
+}
+
+Outcome run_whatif(const std::filesystem::path& baseline, const std::vector<std::string>& overrides, int threads,
+                   const std::atomic<bool>* cancel, BaselineCache* cache) {
+  Outcome out;
+  const auto invalid = [&out](const std::vector<Diagnostic>& diagnostics) {
+    out.status = Outcome::Status::invalid;
+    json errors = json::array();
+    for (const Diagnostic& d : diagnostics) errors.push_back(message(d));
+    out.body = {{"errors", errors}};
+    return out;
+  };
+  LoadResult what = load_scenario(baseline, overrides);
+  if (!what.ok()) return invalid(what.diagnostics);
+  // The baseline at the what-if's replications, horizon and seed.
+  Scenario& w = *what.scenario;
+  const std::tuple<int, int, std::uint64_t> key{w.meta.replications, w.meta.years, w.meta.seed};
+  LoadResult base = load_scenario(baseline, {"scenario.replications=" + std::to_string(std::get<0>(key)),
+                                             "scenario.years=" + std::to_string(std::get<1>(key)),
+                                             "scenario.seed=" + std::to_string(std::get<2>(key))});
+  if (!base.ok()) return invalid(base.diagnostics);
+  w.output.withdrawal_probe_years.clear();
+  base.scenario->output.withdrawal_probe_years.clear();
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<Values> values(2);
+  bool cached = false;
+  if (cache) {
+    std::lock_guard lock(cache->impl->m);
+    if (auto it = cache->impl->runs.find(key); it != cache->impl->runs.end()) {
+      values[0] = it->second;
+      cached = true;
+    }
+  }
+  const bool done = (cached || run_into(*base.scenario, threads, cancel, values[0])) &&
+                    run_into(w, threads, cancel, values[1]);
+  if (!done) {
+    out.status = Outcome::Status::cancelled;
+    out.body = {{"cancelled", true}};
+    return out;
+  }
+  if (cache && !cached) {
+    std::lock_guard lock(cache->impl->m);
+    if (cache->impl->runs.size() >= BaselineCache::kEntries) cache->impl->runs.clear();
+    cache->impl->runs.emplace(key, values[0]);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::vector<Metric>& shown = shown_metrics();
+  const auto R = static_cast<std::size_t>(w.meta.replications);
+  const auto Y = static_cast<std::size_t>(w.meta.years);
+  const std::size_t active = shown.size() - 1;  // initiative_active, last of shown_metrics()
+  json metrics = json::object();
+  for (std::size_t m = 0; m < active; ++m) {
+    const MetricInfo& info = metric_info()[static_cast<std::size_t>(shown[m])];
+    metrics[info.name] = {{"label", info.label},
+                          {"axis", info.axis},
+                          {"kind", info.kind},
+                          {"baseline", bands(values[0], m, active)},
+                          {"whatif", bands(values[1], m, active)},
+                          {"difference", differences(values[0], values[1], m)}};
+  }
+  json years = json::array();
+  for (std::size_t y = 0; y <= Y; ++y) years.push_back(y);
+  const json ended_base = ended_share(values[0], active), ended_what = ended_share(values[1], active);
+  // The bottom line at year 10, or the horizon if it is shorter; said plainly
+  // when the what-if runs exactly as the baseline does.
+  const std::size_t at = std::min<std::size_t>(10, Y);
+  std::string line;
+  if (same_runs(values[0], values[1])) {
+    line = "The what-if is the baseline: every run goes the same way. Move a choice or a district setting to see "
+           "what it changes (" + std::to_string(R) + " paired runs).";
+  } else {
+    line = "By year " + std::to_string(at) + ", against the baseline: " +
+           change_phrase(metrics["capacity_index"]["difference"], at, "capacity", number) + " and " +
+           change_phrase(metrics["spend_per_teacher"]["difference"], at, "spend per teacher", money) +
+           "; the initiative has ended in " + fmt("%.0f%%", 100 * ended_what[at].get<double>()) +
+           " of the runs, against " + fmt("%.0f%%", 100 * ended_base[at].get<double>()) + " (" + std::to_string(R) +
+           " paired runs).";
+  }
+  json applied = json::array();
+  for (const std::string& o : overrides) applied.push_back(o);
+  out.body = {{"years", years},
+              {"replications", R},
+              {"seed", w.meta.seed},
+              {"set", applied},
+              {"metrics", metrics},
+              {"ended_share", {{"baseline", ended_base}, {"whatif", ended_what}}},
+              {"bottom_line", line},
+              {"bottom_line_year", at},
+              {"baseline_cached", cached},
+              {"seconds", seconds}};
+  return out;
+}
+
+Outcome save_whatif(const std::filesystem::path& baseline, const std::vector<std::string>& overrides) {
+  Outcome out;
+  const std::time_t now = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  std::string header = "A what-if saved by districtsim explore on " + std::string(date) + ":\n" +
+                       baseline.filename().string() + " with";
+  if (overrides.empty()) header += " nothing changed";
+  for (const std::string& o : overrides) header += "\n  " + o;
+  header += "\nRun it with: districtsim run THIS_FILE -o RESULTS (the same seed gives the page's numbers).";
+  const ExportResult r = export_scenario(baseline, overrides, header);
+  if (!r.ok()) {
+    out.status = Outcome::Status::invalid;
+    json errors = json::array();
+    for (const Diagnostic& d : r.diagnostics) errors.push_back(message(d));
+    out.body = {{"errors", errors}};
+    return out;
+  }
+  out.body = {{"toml", r.toml}};
+  return out;
+}
+
+}  // namespace ds::explore

@@ -1,0 +1,89 @@
+// The what-if behind `districtsim explore`: a baseline scenario file, and a
+// what-if that is the same file with overrides (the keys and values `--set`
+// takes, validated as `--set` validates them). Both run with the same
+// replication seeds (common random numbers), in-process; the result, as JSON,
+// is what the page draws: per year, the median and 10th-90th percentiles of
+// each shown metric over the runs whose initiative is still active, the share
+// of runs where it ended, and the paired difference of the what-if from the
+// baseline with its 95% t interval, plus a one-sentence bottom line.
+//
+// JSON in, JSON out (docs/explore.md). Everything here is a pure function of
+// its inputs but for the cancellation flag; the server (explore/server.hpp)
+// adds the sockets, the bounds and the cancelling of superseded requests.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "input/diagnostic.hpp"
+#include "model/metrics.hpp"
+
+namespace ds::explore {
+
+// Bounds of a request: what a page may ask for in about a second.
+inline constexpr int kMaxReplications = 400;
+inline constexpr std::size_t kMaxOverrides = 200;
+
+// A what-if request: {"set": {"strategy.pace": 0.8, ...}, "replications": 40,
+// "years": 25}; every member optional. `problems` lists what is malformed
+// (wrong JSON types, too many overrides) as "key: problem (expected ...)".
+struct Request {
+  std::vector<std::string> overrides;  // "key=value", replications and years included
+  std::vector<std::string> problems;
+};
+Request parse_request(const nlohmann::json& body);
+
+// The metrics the page shows, in order.
+const std::vector<Metric>& shown_metrics();
+
+// "key: problem (expected ...)": a diagnostic as the page and the API show it
+// (the file:line:col of a --set value says nothing there).
+std::string message(const Diagnostic& d);
+
+// The baseline as the page's controls need it: the file, its district, the
+// partners on offer, the dials with the seeds' words for each pole, and the
+// replications, horizon and seed. nullopt with `errors` if it does not load.
+std::optional<nlohmann::json> describe_baseline(const std::filesystem::path& file,
+                                                std::vector<std::string>& errors);
+
+struct Outcome {
+  enum class Status { ok, invalid, cancelled } status = Status::ok;
+  nlohmann::json body;  // the result, or {"errors": [...]}
+};
+
+// The baseline's runs at each replications, horizon and seed asked for, kept
+// between what-ifs (the same inputs give the same runs); at most kEntries.
+class BaselineCache {
+ public:
+  static constexpr std::size_t kEntries = 16;
+  BaselineCache();
+  ~BaselineCache();
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+// Runs the baseline at its own replications, horizon and seed into `cache`,
+// so that the page's first what-if runs only its own runs.
+void prepare_baseline(const std::filesystem::path& baseline, int threads, BaselineCache& cache);
+
+// Runs the baseline and the what-if (`overrides` on the baseline file) with
+// the what-if's replications, horizon and seed (the baseline takes the same,
+// so that they pair), on `threads` threads; the baseline's runs come from
+// `cache` when it holds them. The withdrawal probes are not run (the page
+// shows nothing they give, and they change nothing else). `cancel`, when it
+// becomes true, stops the runs not yet started and returns
+// Status::cancelled.
+Outcome run_whatif(const std::filesystem::path& baseline, const std::vector<std::string>& overrides, int threads,
+                   const std::atomic<bool>* cancel = nullptr, BaselineCache* cache = nullptr);
+
+// The what-if as a scenario file `districtsim run` accepts, reproducing the
+// what-if's numbers with the same seed; {"errors": [...]} if it is invalid.
+Outcome save_whatif(const std::filesystem::path& baseline, const std::vector<std::string>& overrides);
+
+}  // namespace ds::explore
