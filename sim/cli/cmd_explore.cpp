@@ -38,9 +38,31 @@ int cmd_explore(const ExploreArgs& a) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ds::explore::ServerOptions o;
   o.baseline = fs::absolute(a.scenario).lexically_normal();
+  o.baseline_shown = a.scenario;
   o.host = a.host;
   o.port = a.port;
   o.threads = a.threads;
+  // "full report": `districtsim compare BASELINE WHATIF --report`, in-process.
+  o.build_report = [threads = a.threads](const fs::path& baseline, const fs::path& whatif, const fs::path& out,
+                                         std::string& error) {
+    CompareArgs c;
+    c.scenarios = {baseline.string(), whatif.string()};
+    c.out = out.string();
+    c.threads = threads;
+    c.quiet = true;
+    c.force = true;
+    const std::vector<std::string> argv{ds::program_command(), "compare", c.scenarios[0], c.scenarios[1],
+                                        "--out", c.out};
+    if (cmd_compare(c, argv) != kOk) {
+      error = "districtsim compare failed (its messages are in the terminal running explore)";
+      return false;
+    }
+    if (cmd_report(c.out, false, true) != kOk) {
+      error = "the report could not be built (its messages are in the terminal running explore)";
+      return false;
+    }
+    return true;
+  };
   ds::explore::Server server(o);
   std::string error;
   if (!server.bind(error)) {

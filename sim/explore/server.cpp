@@ -2,8 +2,12 @@
 
 #include <httplib.h>
 
+#include <unistd.h>
+
 #include <condition_variable>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -34,6 +38,26 @@ struct Server::Impl {
   // The latest what-if of each page: a newer one cancels it.
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> latest;
   BaselineCache baseline_runs;
+  // Reports built so far, each in its folder under `reports`.
+  std::filesystem::path reports;
+  int report_count = 0;
+  ~Impl() {
+    std::error_code ec;
+    if (!reports.empty()) std::filesystem::remove_all(reports, ec);
+  }
+  // Takes the engine (one computation at a time) unless `cancel` is set
+  // first; gives it back when the returned object goes.
+  struct Turn {
+    Impl* impl = nullptr;
+    ~Turn() {
+      if (!impl) return;
+      {
+        std::lock_guard lock(impl->m);
+        impl->busy = false;
+      }
+      impl->free.notify_all();
+    }
+  };
 };
 
 Server::Server(ServerOptions options) : o_(std::move(options)), impl_(std::make_unique<Impl>()) {
@@ -51,7 +75,9 @@ Server::Server(ServerOptions options) : o_(std::move(options)), impl_(std::make_
     std::vector<std::string> errors;
     const std::optional<json> b = describe_baseline(o_.baseline, errors);
     if (!b) return send_errors(res, 500, errors);
-    send_json(res, 200, *b);
+    json shown = *b;
+    if (!o_.baseline_shown.empty()) shown["file"] = o_.baseline_shown;
+    send_json(res, 200, shown);
   });
   // The body of a POST as a request, or the response already sent.
   const auto read_request = [](const httplib::Request& req, httplib::Response& res, std::string& client) {
@@ -118,6 +144,65 @@ Server::Server(ServerOptions options) : o_(std::move(options)), impl_(std::make_
     if (out.status != Outcome::Status::ok) return send_json(res, 400, out.body);
     res.set_header("Content-Disposition", "attachment; filename=\"whatif.toml\"");
     res.set_content(out.body["toml"].get<std::string>(), "application/toml; charset=utf-8");
+  });
+  http.Post("/api/load", [this](const httplib::Request& req, httplib::Response& res) {
+    json body;
+    try {
+      body = json::parse(req.body);
+    } catch (const json::parse_error& e) {
+      return send_errors(res, 400, {std::string("request: malformed JSON (") + e.what() + ")"});
+    }
+    if (!body.is_object() || !body.contains("toml") || !body["toml"].is_string())
+      return send_errors(res, 400, {"request: no scenario (expected {\"name\": \"file.toml\", \"toml\": \"...\"})"});
+    const std::string name = body.contains("name") && body["name"].is_string() ? body["name"].get<std::string>() : "";
+    const Outcome out = load_whatif(o_.baseline, body["toml"].get<std::string>(), name);
+    send_json(res, out.status == Outcome::Status::ok ? 200 : 400, out.body);
+  });
+  http.Post("/api/report", [this, &I, read_request](const httplib::Request& req, httplib::Response& res) {
+    std::string client;
+    const std::optional<Request> r = read_request(req, res, client);
+    if (!r) return;
+    if (!o_.build_report) return send_errors(res, 501, {"this server builds no reports"});
+    const Outcome saved = save_whatif(o_.baseline, r->overrides);
+    if (saved.status != Outcome::Status::ok) return send_json(res, 400, saved.body);
+    Impl::Turn turn;
+    int n = 0;
+    {
+      std::unique_lock lock(I.m);
+      I.free.wait(lock, [&] { return !I.busy; });
+      I.busy = true;
+      turn.impl = &I;
+      n = ++I.report_count;
+    }
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (I.reports.empty()) {
+      I.reports = fs::temp_directory_path() / ("districtsim-explore-" + std::to_string(::getpid()));
+      fs::remove_all(I.reports, ec);
+    }
+    const fs::path dir = I.reports / std::to_string(n);
+    fs::create_directories(dir, ec);
+    const fs::path whatif = dir / "whatif.toml";
+    {
+      std::ofstream f(whatif, std::ios::binary);
+      f << saved.body["toml"].get<std::string>();
+      if (!f) return send_errors(res, 500, {"cannot write " + whatif.string()});
+    }
+    std::string error;
+    if (!o_.build_report(o_.baseline, whatif, dir / "results", error))
+      return send_errors(res, 500, {"the report failed: " + error});
+    send_json(res, 200, {{"url", "/reports/" + std::to_string(n) + "/report.html"}, {"folder", (dir / "results").string()}});
+  });
+  http.Get(R"(/reports/(\d+)/report\.html)", [&I](const httplib::Request& req, httplib::Response& res) {
+    std::string html;
+    if (!I.reports.empty()) {
+      std::ifstream f(I.reports / req.matches[1].str() / "results" / "report.html", std::ios::binary);
+      std::ostringstream s;
+      s << f.rdbuf();
+      html = s.str();
+    }
+    if (html.empty()) return send_errors(res, 404, {"no such report"});
+    res.set_content(html, "text/html; charset=utf-8");
   });
   http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.status == 413)

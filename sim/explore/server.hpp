@@ -7,6 +7,9 @@
 //   GET  /api/baseline     the pinned baseline (explore::describe_baseline)
 //   POST /api/whatif       run a what-if against it (explore::run_whatif)
 //   POST /api/scenario     the what-if as a scenario file (explore::save_whatif)
+//   POST /api/load         a scenario file read on the page (explore::load_whatif)
+//   POST /api/report       the full comparison report of the what-if; then
+//   GET  /reports/N/report.html
 //
 // A bad value gets 400 with the validator's "key: problem (expected ...)"
 // messages; a body over kMaxBody bytes 413; a what-if superseded by a newer
@@ -32,9 +35,16 @@ inline constexpr std::size_t kMaxBody = 64 * 1024;
 
 struct ServerOptions {
   std::filesystem::path baseline;  // the scenario file pinned as the baseline
+  std::string baseline_shown;      // its name on the page (as the user gave it; "" = baseline)
   std::string host = "127.0.0.1";
   int port = 8080;                 // 0: any free port
   int threads = 1;                 // engine threads of a what-if
+  // "full report": compares the baseline with `whatif` (a scenario file) into
+  // the results folder `out`, with its report.html; false with `error` if
+  // not. The program gives `districtsim compare --report`; none: no reports.
+  std::function<bool(const std::filesystem::path& baseline, const std::filesystem::path& whatif,
+                     const std::filesystem::path& out, std::string& error)>
+      build_report;
 };
 
 class Server {

@@ -358,6 +358,74 @@ Outcome run_whatif(const std::filesystem::path& baseline, const std::vector<std:
   return out;
 }
 
+Outcome load_whatif(const std::filesystem::path& baseline, const std::string& toml, const std::string& name) {
+  Outcome out;
+  const LoadResult base = load_scenario(baseline);
+  const LoadResult loaded =
+      load_scenario_text(toml, name.empty() ? "scenario" : name, std::filesystem::absolute(baseline).parent_path());
+  if (!base.ok() || !loaded.ok()) {
+    out.status = Outcome::Status::invalid;
+    json errors = json::array();
+    for (const Diagnostic& d : (loaded.ok() ? base : loaded).diagnostics) errors.push_back(d.to_string());
+    out.body = {{"errors", errors}};
+    return out;
+  }
+  const Scenario& b = *base.scenario;
+  const Scenario& l = *loaded.scenario;
+  json set = json::object();
+  const auto differ = [&set](const std::string& key, double was, double now) {
+    if (was != now) set[key] = now;
+  };
+  const District &bd = b.district, &ld = l.district;
+  differ("district.schools", bd.schools, ld.schools);
+  differ("district.teachers_per_school", bd.teachers_per_school, ld.teachers_per_school);
+  differ("district.low_income_share", bd.low_income_share, ld.low_income_share);
+  differ("district.readiness", bd.readiness, ld.readiness);
+  differ("district.budget_per_teacher", bd.budget_per_teacher, ld.budget_per_teacher);
+  differ("district.grant_per_year", bd.grant_per_year, ld.grant_per_year);
+  differ("district.grant_years", bd.grant_years, ld.grant_years);
+  for (const DialInfo& d : kDials) differ(std::string("strategy.") + d.name, b.strategy.*d.member, l.strategy.*d.member);
+  const std::size_t partners = std::min(b.partners.size(), l.partners.size());
+  for (std::size_t i = 0; i < partners; ++i) {
+    const std::string k = "partners[" + std::to_string(i + 1) + "].";
+    differ(k + "cost_per_coach_year", b.partners[i].cost_per_coach_year, l.partners[i].cost_per_coach_year);
+    differ(k + "quality", b.partners[i].quality, l.partners[i].quality);
+    differ(k + "knowledge_transfer", b.partners[i].knowledge_transfer, l.partners[i].knowledge_transfer);
+  }
+  // What the page cannot show: the loaded file's own scenario must equal the
+  // baseline with these settings, or the page would not be running it.
+  std::vector<std::string> overrides;
+  for (const auto& [k, v] : set.items()) overrides.push_back(k + "=" + *set_text(v));
+  overrides.push_back("scenario.replications=" + std::to_string(l.meta.replications));
+  overrides.push_back("scenario.years=" + std::to_string(l.meta.years));
+  json not_shown = json::array();
+  if (b.partners.size() != l.partners.size())
+    not_shown.push_back("it lists " + std::to_string(l.partners.size()) + " partners, the baseline " +
+                        std::to_string(b.partners.size()));
+  if (l.meta.seed != b.meta.seed) not_shown.push_back("its seed (" + std::to_string(l.meta.seed) + ")");
+  if (l.events.size() != b.events.size()) not_shown.push_back("its events");
+  const ExportResult as_page = export_scenario(baseline, overrides, "");
+  const LoadResult page = load_scenario_text(as_page.toml, "page", std::filesystem::absolute(baseline).parent_path());
+  if (not_shown.empty() && page.ok()) {
+    // Same runs, same scenario: compare one replication of each.
+    const RunResult x = run_one(*page.scenario, replication_seed(l.meta.seed, 0));
+    const RunResult y = run_one(l, replication_seed(l.meta.seed, 0));
+    bool same = x.metrics.rows() == y.metrics.rows();
+    for (std::size_t r = 0; same && r < x.metrics.rows(); ++r)
+      for (int m = 0; same && m < kMetricCount; ++m) {
+        const double u = x.metrics.row(r)[m], v = y.metrics.row(r)[m];
+        same = u == v || (std::isnan(u) && std::isnan(v));
+      }
+    if (!same) not_shown.push_back("settings the page does not show (its model parameters, schools or output)");
+  }
+  out.body = {{"set", set},
+              {"replications", l.meta.replications},
+              {"years", l.meta.years},
+              {"name", l.meta.name},
+              {"not_shown", not_shown}};
+  return out;
+}
+
 Outcome save_whatif(const std::filesystem::path& baseline, const std::vector<std::string>& overrides) {
   Outcome out;
   const std::time_t now = std::time(nullptr);
@@ -368,7 +436,14 @@ Outcome save_whatif(const std::filesystem::path& baseline, const std::vector<std
   if (overrides.empty()) header += " nothing changed";
   for (const std::string& o : overrides) header += "\n  " + o;
   header += "\nRun it with: districtsim run THIS_FILE -o RESULTS (the same seed gives the page's numbers).";
-  const ExportResult r = export_scenario(baseline, overrides, header);
+  // Named apart from the baseline, so that `districtsim compare` takes both.
+  std::vector<std::string> named = overrides;
+  if (std::none_of(overrides.begin(), overrides.end(),
+                   [](const std::string& o) { return o.rfind("scenario.name=", 0) == 0; })) {
+    const LoadResult b = load_scenario(baseline);
+    if (b.ok()) named.push_back("scenario.name=" + b.scenario->meta.name + "-whatif");
+  }
+  const ExportResult r = export_scenario(baseline, named, header);
   if (!r.ok()) {
     out.status = Outcome::Status::invalid;
     json errors = json::array();

@@ -86,4 +86,12 @@ Outcome run_whatif(const std::filesystem::path& baseline, const std::vector<std:
 // what-if's numbers with the same seed; {"errors": [...]} if it is invalid.
 Outcome save_whatif(const std::filesystem::path& baseline, const std::vector<std::string>& overrides);
 
+// A scenario file read on the page ("load scenario"), as what-if settings of
+// the page: {"set": {...}, "replications": N, "years": N} for the district,
+// partner and dial values the page shows that differ from the baseline, and
+// "not_shown": what else differs that the page cannot show (other partners,
+// events, model parameters...). Invalid: {"errors": [...]} with the file
+// validator's "name:line:col: key: problem (expected ...)" messages.
+Outcome load_whatif(const std::filesystem::path& baseline, const std::string& toml, const std::string& name);
+
 }  // namespace ds::explore

@@ -19,7 +19,9 @@ namespace {
 // object goes out of scope.
 class Running {
  public:
-  explicit Running(const std::filesystem::path& baseline, int threads = 2) : server_(options(baseline, threads)) {
+  explicit Running(const std::filesystem::path& baseline, int threads = 2,
+                   decltype(ex::ServerOptions::build_report) report = {})
+      : server_(options(baseline, threads, std::move(report))) {
     std::string error;
     REQUIRE(server_.bind(error));
     thread_ = std::thread([this] { server_.serve(); });
@@ -36,8 +38,10 @@ class Running {
   }
 
  private:
-  static ex::ServerOptions options(const std::filesystem::path& baseline, int threads) {
+  static ex::ServerOptions options(const std::filesystem::path& baseline, int threads,
+                                   decltype(ex::ServerOptions::build_report) report) {
     ex::ServerOptions o;
+    o.build_report = std::move(report);
     o.baseline = baseline;
     o.port = 0;
     o.threads = threads;
@@ -145,4 +149,45 @@ TEST_CASE("explore server: a client that leaves mid-request does not harm the se
   const auto next = c.Post("/api/whatif", R"({"set": {"strategy.pace": 0.6}, "replications": 10})", "application/json");
   REQUIRE(next);
   CHECK(next->status == 200);
+}
+
+TEST_CASE("explore server: load and the full report", "[explore]") {
+  ds::test::TempDir dir;
+  ds::test::write_file(dir / "small.toml",
+                       "[scenario]\nname = \"small\"\nyears = 5\nreplications = 4\n[district]\nschools = 4\n"
+                       "teachers_per_school = 10\n");
+  // A stand-in for `districtsim compare --report`: it is given the baseline
+  // and the saved what-if, and writes a report.
+  std::vector<std::string> given;
+  Running s(dir / "small.toml", 1,
+            [&given](const std::filesystem::path& base, const std::filesystem::path& whatif,
+                     const std::filesystem::path& out, std::string&) {
+              given = {base.string(), ds::test::read_file(whatif)};
+              std::filesystem::create_directories(out);
+              ds::test::write_file(out / "report.html", "<html>the report</html>");
+              return true;
+            });
+  auto c = s.client();
+  const auto loaded = c.Post("/api/load", json{{"name", "w.toml"}, {"toml", "[strategy]\npace = 0.7\n"}}.dump(),
+                             "application/json");
+  REQUIRE(loaded);
+  CHECK(loaded->status == 200);
+  CHECK(body_of(loaded)["set"]["strategy.pace"] == 0.7);
+  const auto bad = c.Post("/api/load", json{{"name", "w.toml"}, {"toml", "[strategy]\npace = 7\n"}}.dump(),
+                          "application/json");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  CHECK(body_of(bad)["errors"][0].get<std::string>().rfind("w.toml:2:", 0) == 0);
+  const auto made = c.Post("/api/report", R"({"set": {"strategy.pace": 0.9}})", "application/json");
+  REQUIRE(made);
+  REQUIRE(made->status == 200);
+  CHECK(given.at(0) == (dir / "small.toml").string());
+  CHECK(given.at(1).find("pace = 0.9") != std::string::npos);
+  const auto page = c.Get(body_of(made)["url"].get<std::string>());
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->body == "<html>the report</html>");
+  const auto none = c.Get("/reports/99/report.html");
+  REQUIRE(none);
+  CHECK(none->status == 404);
 }

@@ -194,3 +194,31 @@ TEST_CASE("explore baseline: the district, partners and dials with both poles' w
   CHECK_FALSE(ex::describe_baseline("/nonexistent/x.toml", none));
   CHECK_FALSE(none.empty());
 }
+
+TEST_CASE("explore load: a scenario file becomes the page's settings, or the validator's messages", "[explore]") {
+  ds::test::TempDir dir;
+  ds::test::write_file(dir / "small.toml", kSmall);
+  // A what-if the page saved loads back as the same settings.
+  const std::vector<std::string> set{"strategy.pace=0.85", "partners[1].quality=0.9", "district.readiness=0.65"};
+  const ex::Outcome saved = ex::save_whatif(dir / "small.toml", set);
+  REQUIRE(saved.status == ex::Outcome::Status::ok);
+  const ex::Outcome back = ex::load_whatif(dir / "small.toml", saved.body["toml"], "whatif.toml");
+  REQUIRE(back.status == ex::Outcome::Status::ok);
+  CHECK(back.body["set"] == json{{"district.readiness", 0.65}, {"partners[1].quality", 0.9}, {"strategy.pace", 0.85}});
+  CHECK(back.body["replications"] == 6);
+  CHECK(back.body["years"] == 6);
+  CHECK(back.body["not_shown"].empty());
+  // Something the page cannot show is named.
+  std::string other = saved.body["toml"];
+  other += "\n[model]\ndrift_rate = 0.05\n";
+  const ex::Outcome hidden = ex::load_whatif(dir / "small.toml", other, "other.toml");
+  REQUIRE(hidden.status == ex::Outcome::Status::ok);
+  CHECK_FALSE(hidden.body["not_shown"].empty());
+  // A bad file: every problem, at its line and column.
+  const ex::Outcome bad =
+      ex::load_whatif(dir / "small.toml", "[strategy]\npace = 3\nbundling = \"x\"\n", "mine.toml");
+  REQUIRE(bad.status == ex::Outcome::Status::invalid);
+  REQUIRE(bad.body["errors"].size() == 2);
+  CHECK(bad.body["errors"][0].get<std::string>().rfind("mine.toml:2:", 0) == 0);
+  CHECK(bad.body["errors"][1].get<std::string>().rfind("mine.toml:3:", 0) == 0);
+}
