@@ -38,12 +38,13 @@ struct Server::Impl {
   // The latest what-if of each page: a newer one cancels it.
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> latest;
   BaselineCache baseline_runs;
-  // Reports built so far, each in its folder under `reports`.
+  // Reports built so far, each in its folder under `reports` (a folder of
+  // this server's own, made when the first report is, removed with it).
   std::filesystem::path reports;
-  int report_count = 0;
+  int report_count = 0;  // guarded by m
   ~Impl() {
     std::error_code ec;
-    if (!reports.empty()) std::filesystem::remove_all(reports, ec);
+    std::filesystem::remove_all(reports, ec);
   }
   // Takes the engine (one computation at a time) unless `cancel` is set
   // first; gives it back when the returned object goes.
@@ -63,6 +64,9 @@ struct Server::Impl {
 Server::Server(ServerOptions options) : o_(std::move(options)), impl_(std::make_unique<Impl>()) {
   httplib::Server& http = impl_->http;
   Impl& I = *impl_;
+  static std::atomic<int> servers{0};
+  I.reports = std::filesystem::temp_directory_path() /
+              ("districtsim-explore-" + std::to_string(::getpid()) + "-" + std::to_string(servers++));
   http.set_payload_max_length(kMaxBody);
   http.Get("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(kPageHtml, "text/html; charset=utf-8");
@@ -176,10 +180,6 @@ Server::Server(ServerOptions options) : o_(std::move(options)), impl_(std::make_
     }
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (I.reports.empty()) {
-      I.reports = fs::temp_directory_path() / ("districtsim-explore-" + std::to_string(::getpid()));
-      fs::remove_all(I.reports, ec);
-    }
     const fs::path dir = I.reports / std::to_string(n);
     fs::create_directories(dir, ec);
     const fs::path whatif = dir / "whatif.toml";
@@ -195,8 +195,8 @@ Server::Server(ServerOptions options) : o_(std::move(options)), impl_(std::make_
   });
   http.Get(R"(/reports/(\d+)/report\.html)", [&I](const httplib::Request& req, httplib::Response& res) {
     std::string html;
-    if (!I.reports.empty()) {
-      std::ifstream f(I.reports / req.matches[1].str() / "results" / "report.html", std::ios::binary);
+    std::ifstream f(I.reports / req.matches[1].str() / "results" / "report.html", std::ios::binary);
+    if (f) {
       std::ostringstream s;
       s << f.rdbuf();
       html = s.str();
