@@ -43,8 +43,8 @@ struct Values {
   std::vector<std::vector<std::vector<double>>> at;
 };
 
-// Median and 10th and 90th percentiles over the runs still active at that
-// year, and the share of runs whose initiative has ended.
+// Per year, the median and 10th and 90th percentiles (type 7) over the runs
+// whose initiative is still active that year; null where none is.
 json bands(const Values& v, std::size_t metric, std::size_t active_metric) {
   json median = json::array(), low = json::array(), high = json::array();
   for (std::size_t y = 0; y < v.at[metric].size(); ++y) {
@@ -60,6 +60,7 @@ json bands(const Values& v, std::size_t metric, std::size_t active_metric) {
   return {{"median", median}, {"p10", low}, {"p90", high}};
 }
 
+// Per year, the share of runs whose initiative has ended.
 json ended_share(const Values& v, std::size_t active_metric) {
   json out = json::array();
   for (const auto& row : v.at[active_metric]) {
@@ -281,6 +282,10 @@ Outcome run_whatif(const std::filesystem::path& baseline, const std::vector<std:
   if (!what.ok()) return invalid(what.diagnostics);
   // The baseline at the what-if's replications, horizon and seed.
   Scenario& w = *what.scenario;
+  if (w.meta.replications > kMaxReplications)  // through set, past parse_request's bound
+    return invalid({{"", 0, 0, "scenario.replications",
+                     std::to_string(w.meta.replications) + " is more than a page runs",
+                     "at most " + std::to_string(kMaxReplications) + "; districtsim run takes more"}});
   const std::tuple<int, int, std::uint64_t> key{w.meta.replications, w.meta.years, w.meta.seed};
   LoadResult base = load_scenario(baseline, {"scenario.replications=" + std::to_string(std::get<0>(key)),
                                              "scenario.years=" + std::to_string(std::get<1>(key)),

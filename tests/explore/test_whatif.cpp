@@ -88,6 +88,10 @@ TEST_CASE("explore what-if: a bad value gets the validator's own message", "[exp
   REQUIRE(out.body["errors"].size() == 2);
   for (std::size_t i = 0; i < 2; ++i) CHECK(out.body["errors"][i] == ex::message(cli.diagnostics[i]));
   CHECK(out.body["errors"][0].get<std::string>().find("(expected ") != std::string::npos);
+  // More replications than a page runs, through `set` too.
+  const ex::Outcome many = ex::run_whatif(dir / "small.toml", {"scenario.replications=5000"}, 1);
+  REQUIRE(many.status == ex::Outcome::Status::invalid);
+  CHECK(many.body["errors"][0].get<std::string>().rfind("scenario.replications: 5000 is more than a page runs", 0) == 0);
   // An unknown key, as --set says it.
   const ex::Outcome unknown = ex::run_whatif(dir / "small.toml", {"strategy.pase=0.5"}, 1);
   REQUIRE(unknown.status == ex::Outcome::Status::invalid);
