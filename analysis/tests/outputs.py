@@ -169,3 +169,41 @@ def build_compare_dir(runs: list[tuple[str, Path]], out: Path) -> Path:
     manifest["scenarios"] = [m["scenario"] for m in manifests]
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return out
+
+
+def screenshot_dir() -> Path:
+    """Where the browser tests save their screenshots for review: $DISTRICTSIM_SCREENSHOTS,
+    default build/report-screenshots/."""
+    d = Path(os.environ.get("DISTRICTSIM_SCREENSHOTS", REPO / "build" / "report-screenshots"))
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def headless_chrome(window: str | None = None, downloads: Path | None = None):
+    """Debian's chromium, headless, through chromium-driver and python3-selenium (scripts/setup
+    installs them); `window` as "WIDTH,HEIGHT"; files it downloads go to `downloads`. Fails the
+    test, saying what to install, where one is missing."""
+    import shutil
+
+    import pytest
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.fail("python3-selenium is missing: scripts/setup installs it")
+    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    if not Path(driver_path).exists():
+        pytest.fail("chromedriver is missing: scripts/setup installs chromium and chromium-driver")
+    options = Options()
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--disable-dev-shm-usage"):
+        options.add_argument(arg)
+    if window:
+        options.add_argument(f"--window-size={window}")
+    if downloads:
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                                  "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    if downloads:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    return driver

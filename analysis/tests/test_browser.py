@@ -9,9 +9,7 @@ build/report-screenshots/)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -25,28 +23,9 @@ WIDTH = 1200
 SMALLEST_TEXT_PX = 9.0
 
 
-def screenshot_dir() -> Path:
-    d = Path(os.environ.get("DISTRICTSIM_SCREENSHOTS", outputs.REPO / "build" / "report-screenshots"))
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
 @pytest.fixture(scope="module")
 def browser():
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.options import Options
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        pytest.fail("python3-selenium is missing: scripts/setup installs it")
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    if not Path(driver_path).exists():
-        pytest.fail("chromedriver is missing: scripts/setup installs chromium and chromium-driver")
-    options = Options()
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                "--disable-dev-shm-usage"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = outputs.headless_chrome()
     yield driver
     driver.quit()
 
@@ -118,7 +97,7 @@ def test_a_screenshot_of_each_report_kind(page):
     kind, _, _, b = page
     height = b.execute_script("return document.body.scrollHeight")
     b.set_window_size(WIDTH, min(height, 16000))
-    file = screenshot_dir() / f"{kind}.png"
+    file = outputs.screenshot_dir() / f"{kind}.png"
     b.save_screenshot(str(file))
     b.set_window_size(WIDTH, 900)
     assert file.stat().st_size > 10_000

@@ -12,25 +12,16 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import shutil
 import signal
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import outputs
-
-
-def screenshot_dir() -> Path:
-    d = Path(os.environ.get("DISTRICTSIM_SCREENSHOTS", outputs.REPO / "build" / "report-screenshots"))
-    d.mkdir(parents=True, exist_ok=True)
-    return d
 
 
 @pytest.fixture(scope="module")
@@ -62,23 +53,7 @@ def downloads(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(downloads):
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.options import Options
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        pytest.fail("python3-selenium is missing: scripts/setup installs it")
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    if not Path(driver_path).exists():
-        pytest.fail("chromedriver is missing: scripts/setup installs chromium and chromium-driver")
-    options = Options()
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--disable-dev-shm-usage",
-                "--window-size=1400,1700"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver = outputs.headless_chrome(window="1400,1700", downloads=downloads)
     yield driver
     driver.quit()
 
@@ -142,7 +117,7 @@ def test_explore_in_a_browser(server, browser, downloads, binary, tmp_path):
         assert drawn == answer["metrics"][chart]["whatif"]["median"], chart
     assert shown["metrics"] == answer["metrics"]
     assert "scenarios/reference.toml" in browser.find_element(By.ID, "description").text
-    browser.save_screenshot(str(screenshot_dir() / "explore.png"))
+    browser.save_screenshot(str(outputs.screenshot_dir() / "explore.png"))
 
     # Save as scenario: the download runs from the command line to the page's numbers.
     for old in downloads.glob("*"):
@@ -178,7 +153,7 @@ def test_explore_in_a_browser(server, browser, downloads, binary, tmp_path):
     bad.write_text("[strategy]\npace = 3\n")
     file_input.send_keys(str(bad))
     wait_for(lambda: "bad.toml:2:" in browser.find_element(By.ID, "errors").text, what="the validator's message")
-    browser.save_screenshot(str(screenshot_dir() / "explore-load.png"))
+    browser.save_screenshot(str(outputs.screenshot_dir() / "explore-load.png"))
 
 
 def test_explore_full_report(server, browser):
