@@ -102,7 +102,7 @@ def test_explore_in_a_browser(server, browser, downloads, binary, tmp_path):
     assert pace_box.get_attribute("value") == "0.8"
     shown = browser.execute_script("return window.lastResult")
     # The numbers on the page are the API's for the same request.
-    request = browser.execute_script("return request()")
+    request = browser.execute_script("return settings()")
     status, answer = api(server, "/api/whatif", request)
     assert status == 200
     assert browser.find_element(By.ID, "bottom-line").text == answer["bottom_line"]

@@ -1,4 +1,5 @@
 // `districtsim report` and --report: analysis/report.py builds the HTML.
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,6 +49,11 @@ int cmd_report(const std::string& dir, bool png, bool quiet, const std::vector<s
     return kFailure;
   }
   if (pid == 0) {
+    // The child starts with no signal blocked (explore blocks SIGINT and
+    // SIGTERM in its threads, and a fork keeps the mask): Ctrl-C reaches it.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
     execv(argv[0], argv.data());
     std::cerr << "districtsim: report: cannot run /usr/bin/python3 " << script << " (scripts/setup installs it)\n";
     _exit(kFailure);

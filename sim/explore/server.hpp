@@ -13,17 +13,23 @@
 //
 // A bad value gets 400 with the validator's "key: problem (expected ...)"
 // messages; a body over kMaxBody bytes 413; a what-if superseded by a newer
-// one from the same page ("client") 409, its runs not yet started cancelled.
-// What-ifs run one at a time (each on every engine thread); later ones wait,
-// and a waiting one that is superseded leaves without running.
+// one from the same page ("client", "seq") 409, its runs not yet started
+// cancelled. What-ifs and reports run one at a time (each on every engine
+// thread); later ones wait, and a waiting one that is superseded leaves
+// without running. Requests naming another host than the one served, or
+// coming from another site's page, are refused (403): a page on the web
+// cannot drive a server on 127.0.0.1.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
+
+#include "explore/whatif.hpp"
 
 namespace httplib {
 class Server;
@@ -33,18 +39,25 @@ namespace ds::explore {
 
 inline constexpr std::size_t kMaxBody = 64 * 1024;
 
+// What "full report" compares: the baseline file and the saved what-if,
+// with the what-if's replications, horizon and seed for both, into `out`.
+struct ReportJob {
+  std::filesystem::path baseline, whatif, out;
+  int replications = 0;
+  int years = 0;
+  std::uint64_t seed = 0;
+};
+
 struct ServerOptions {
-  std::filesystem::path baseline;  // the scenario file pinned as the baseline
-  std::string baseline_shown;      // its name on the page (as the user gave it; "" = baseline)
+  Baseline baseline;               // pinned: its file and text (read_baseline)
+  std::string baseline_shown;      // its name on the page (as the user gave it; "" = the file)
   std::string host = "127.0.0.1";
   int port = 8080;                 // 0: any free port
   int threads = 1;                 // engine threads of a what-if
-  // "full report": compares the baseline with `whatif` (a scenario file) into
-  // the results folder `out`, with its report.html; false with `error` if
-  // not. The program gives `districtsim compare --report`; none: no reports.
-  std::function<bool(const std::filesystem::path& baseline, const std::filesystem::path& whatif,
-                     const std::filesystem::path& out, std::string& error)>
-      build_report;
+  // Builds the report of `job` (its report.html in job.out), or false with
+  // `error`; `cancel` becomes true when the server stops. The program gives
+  // `districtsim compare --report`; none: the server builds no reports (501).
+  std::function<bool(const ReportJob& job, const std::atomic<bool>& cancel, std::string& error)> build_report;
 };
 
 class Server {
@@ -59,10 +72,12 @@ class Server {
   bool bind(std::string& error);
   int port() const { return port_; }
   // Runs the baseline's own runs now, before the page asks (about as long
-  // as one what-if).
+  // as one what-if); stop() cuts it short.
   void prepare();
-  // Serves until stop() (from another thread or a signal handler's thread).
+  // Serves until stop().
   void serve();
+  // From any thread: stops serving, and every what-if or report running or
+  // waiting (they answer 409). Once stopped, a server stays stopped.
   void stop();
 
  private:

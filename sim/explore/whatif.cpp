@@ -12,6 +12,8 @@
 #include "engine/schedule.hpp"
 #include "input/scenario_export.hpp"
 #include "input/scenario_loader.hpp"
+#include "input/text.hpp"
+#include "model/params.hpp"
 #include "model/dials.hpp"
 #include "runs/compare.hpp"
 #include "runs/ensemble.hpp"
@@ -133,6 +135,20 @@ bool same_runs(const Values& a, const Values& b) {
   return true;
 }
 
+// Whether `a` and `b` run alike: replication 0 of each, every metric of
+// every year the same (a change the page cannot see shows there).
+bool same_first_run(const Scenario& a, const Scenario& b) {
+  const RunResult x = run_one(a, replication_seed(a.meta.seed, 0));
+  const RunResult y = run_one(b, replication_seed(b.meta.seed, 0));
+  if (x.metrics.rows() != y.metrics.rows()) return false;
+  for (std::size_t r = 0; r < x.metrics.rows(); ++r)
+    for (int m = 0; m < kMetricCount; ++m) {
+      const double u = x.metrics.row(r)[m], v = y.metrics.row(r)[m];
+      if (!(u == v || (std::isnan(u) && std::isnan(v)))) return false;
+    }
+  return true;
+}
+
 std::string money(double x) { return (x < 0 ? "-$" : "$") + fmt("%.0f", std::fabs(x)); }
 std::string number(double x) { return fmt("%.3f", x); }
 
@@ -147,6 +163,26 @@ std::string change_phrase(const json& diff, std::size_t year, const std::string&
   if (l > 0) return what + " " + show(mean) + " higher (95% interval " + show(l) + " to " + show(h) + ")";
   if (h < 0) return what + " " + show(-mean) + " lower (95% interval " + show(-h) + " to " + show(-l) + ")";
   return what + " not clearly different (95% interval " + show(l) + " to " + show(h) + ")";
+}
+
+std::filesystem::path folder_of(const Baseline& b) { return std::filesystem::absolute(b.file).parent_path(); }
+
+// The baseline's text with `overrides`, as the file would load with --set.
+LoadResult load(const Baseline& b, const std::vector<std::string>& overrides = {}) {
+  return load_scenario_text(b.text, b.file.string(), folder_of(b), overrides);
+}
+
+// The validator's range of a setting the page shows.
+json limits(const std::string& key) {
+  const auto range = [](const auto& f) { return json{{"min", f.min}, {"max", f.max}}; };
+  const std::size_t close = key.find("].");
+  if (close != std::string::npos) {
+    for (const auto& f : partner_fields())
+      if (f.key == key.substr(close + 2)) return range(f);
+    return nullptr;
+  }
+  const ParamSpec* p = find_param(key);
+  return p ? range(*p) : json(nullptr);
 }
 
 }  // namespace
@@ -179,6 +215,7 @@ Request parse_request(const json& body) {
     r.problems.push_back("request: not a JSON object (expected {\"set\": {...}, \"replications\": N, \"years\": N})");
     return r;
   }
+  std::vector<std::string> last;  // replications and years, after the set
   for (const auto& [key, value] : body.items()) {
     if (key == "set") {
       if (!value.is_object()) {
@@ -206,23 +243,43 @@ Request parse_request(const json& body) {
                              std::to_string(kMaxReplications) + ": enough to pair, few enough for a page)");
         continue;
       }
-      r.overrides.push_back("scenario." + key + "=" + std::to_string(n));
+      last.push_back("scenario." + key + "=" + std::to_string(n));
     } else if (key == "client") {
-      // The page's id, read by the server (a newer request from the same
-      // client cancels the older one).
+      if (!value.is_string() || value.get<std::string>().size() > 100)
+        r.problems.push_back("client: not a short text (expected the page's id)");
+      else
+        r.client = value.get<std::string>();
+    } else if (key == "seq") {
+      if (!value.is_number_integer() || (!value.is_number_unsigned() && value.get<long long>() < 0))
+        r.problems.push_back("seq: not a whole number (expected 0, 1, 2, ...)");
+      else
+        r.seq = value.get<std::uint64_t>();
     } else {
-      r.problems.push_back(key + ": unknown member (expected set, replications, years or client)");
+      r.problems.push_back(key + ": unknown member (expected set, replications, years, client or seq)");
     }
   }
+  r.overrides.insert(r.overrides.end(), last.begin(), last.end());
   return r;
 }
 
-std::optional<json> describe_baseline(const std::filesystem::path& file, std::vector<std::string>& errors) {
-  const LoadResult loaded = load_scenario(file);
+std::optional<Baseline> read_baseline(const std::filesystem::path& file, std::vector<std::string>& errors) {
+  Baseline b{file, {}};
+  std::string error;
+  if (!read_limited(file, kMaxScenarioBytes, b.text, error)) {
+    errors.push_back(file.string() + ": " + error);
+    return std::nullopt;
+  }
+  const LoadResult loaded = load(b);
   if (!loaded.ok()) {
     for (const Diagnostic& d : loaded.diagnostics) errors.push_back(d.to_string());
     return std::nullopt;
   }
+  return b;
+}
+
+json describe_baseline(const Baseline& baseline) {
+  const LoadResult loaded = load(baseline);
+  if (!loaded.ok()) return json{{"errors", json::array()}};  // read_baseline checked it
   const Scenario& s = *loaded.scenario;
   const District& d = s.district;
   json partners = json::array();
@@ -235,7 +292,16 @@ std::optional<json> describe_baseline(const std::filesystem::path& file, std::ve
                         {"knowledge_transfer", p.knowledge_transfer}});
   json strategy = json::object();
   for (const DialInfo& dial : kDials) strategy[dial.name] = s.strategy.*dial.member;
-  return json{{"file", file.string()},
+  json ranges = json::object();
+  for (const char* k : {"district.schools", "district.teachers_per_school", "district.low_income_share",
+                        "district.readiness", "district.budget_per_teacher", "district.grant_per_year",
+                        "district.grant_years", "scenario.years"})
+    ranges[k] = limits(k);
+  for (const DialInfo& dial : kDials) ranges[std::string("strategy.") + dial.name] = limits(std::string("strategy.") + dial.name);
+  for (const char* f : {"cost_per_coach_year", "quality", "knowledge_transfer"})
+    ranges[std::string("partners[].") + f] = limits(std::string("partners[1].") + f);
+  ranges["scenario.replications"] = {{"min", 2}, {"max", kMaxReplications}};
+  return json{{"file", baseline.file.string()},
               {"name", s.meta.name},
               {"description", s.meta.description},
               {"years", s.meta.years},
@@ -253,22 +319,23 @@ std::optional<json> describe_baseline(const std::filesystem::path& file, std::ve
                 {"grant_planning", d.grant_planning}}},
               {"strategy", strategy},
               {"partners", partners},
-              {"dials", dials_json()}};
+              {"dials", dials_json()},
+              {"ranges", ranges}};
 }
 
-void prepare_baseline(const std::filesystem::path& baseline, int threads, BaselineCache& cache) {
-  LoadResult base = load_scenario(baseline);
+void prepare_baseline(const Baseline& baseline, int threads, BaselineCache& cache, const std::atomic<bool>* cancel) {
+  LoadResult base = load(baseline);
   if (!base.ok()) return;  // run_whatif reports it
   Scenario& s = *base.scenario;
   s.output.withdrawal_probe_years.clear();
   Values v;
-  if (!run_into(s, threads, nullptr, v)) return;
+  if (!run_into(s, threads, cancel, v)) return;
   std::lock_guard lock(cache.impl->m);
   cache.impl->runs.emplace(std::tuple<int, int, std::uint64_t>{s.meta.replications, s.meta.years, s.meta.seed},
                            std::move(v));
 }
 
-Outcome run_whatif(const std::filesystem::path& baseline, const std::vector<std::string>& overrides, int threads,
+Outcome run_whatif(const Baseline& baseline, const std::vector<std::string>& overrides, int threads,
                    const std::atomic<bool>* cancel, BaselineCache* cache) {
   Outcome out;
   const auto invalid = [&out](const std::vector<Diagnostic>& diagnostics) {
@@ -278,16 +345,24 @@ Outcome run_whatif(const std::filesystem::path& baseline, const std::vector<std:
     out.body = {{"errors", errors}};
     return out;
   };
-  LoadResult what = load_scenario(baseline, overrides);
+  LoadResult what = load(baseline, overrides);
   if (!what.ok()) return invalid(what.diagnostics);
   // The baseline at the what-if's replications, horizon and seed.
   Scenario& w = *what.scenario;
-  if (w.meta.replications > kMaxReplications)  // through set, past parse_request's bound
+  if (w.meta.replications < 2 || w.meta.replications > kMaxReplications)  // through set, past parse_request's
     return invalid({{"", 0, 0, "scenario.replications",
-                     std::to_string(w.meta.replications) + " is more than a page runs",
-                     "at most " + std::to_string(kMaxReplications) + "; districtsim run takes more"}});
+                     std::to_string(w.meta.replications) + " is not what a page runs",
+                     "2.." + std::to_string(kMaxReplications) + "; districtsim run takes any number"}});
+  // A bound on the work of one request: about a minute on 2 cores.
+  const double work = static_cast<double>(w.meta.replications) * w.meta.years * w.district.schools *
+                      w.district.teachers_per_school;
+  if (work > kMaxTeacherYears)
+    return invalid({{"", 0, 0, "scenario.replications",
+                     "this what-if is " + fmt("%.0f", work / 1e6) + " million teacher-years of runs, more than a page runs",
+                     "at most " + fmt("%.0f", kMaxTeacherYears / 1e6) +
+                         " million: fewer replications, years, schools or teachers; districtsim run takes more"}});
   const std::tuple<int, int, std::uint64_t> key{w.meta.replications, w.meta.years, w.meta.seed};
-  LoadResult base = load_scenario(baseline, {"scenario.replications=" + std::to_string(std::get<0>(key)),
+  LoadResult base = load(baseline, {"scenario.replications=" + std::to_string(std::get<0>(key)),
                                              "scenario.years=" + std::to_string(std::get<1>(key)),
                                              "scenario.seed=" + std::to_string(std::get<2>(key))});
   if (!base.ok()) return invalid(base.diagnostics);
@@ -363,11 +438,10 @@ Outcome run_whatif(const std::filesystem::path& baseline, const std::vector<std:
   return out;
 }
 
-Outcome load_whatif(const std::filesystem::path& baseline, const std::string& toml, const std::string& name) {
+Outcome load_whatif(const Baseline& baseline, const std::string& toml, const std::string& name) {
   Outcome out;
-  const LoadResult base = load_scenario(baseline);
-  const LoadResult loaded =
-      load_scenario_text(toml, name.empty() ? "scenario" : name, std::filesystem::absolute(baseline).parent_path());
+  const LoadResult base = load(baseline);
+  const LoadResult loaded = load_scenario_text(toml, name.empty() ? "scenario" : name, folder_of(baseline));
   if (!base.ok() || !loaded.ok()) {
     out.status = Outcome::Status::invalid;
     json errors = json::array();
@@ -409,20 +483,9 @@ Outcome load_whatif(const std::filesystem::path& baseline, const std::string& to
                         std::to_string(b.partners.size()));
   if (l.meta.seed != b.meta.seed) not_shown.push_back("its seed (" + std::to_string(l.meta.seed) + ")");
   if (l.events.size() != b.events.size()) not_shown.push_back("its events");
-  const ExportResult as_page = export_scenario(baseline, overrides, "");
-  const LoadResult page = load_scenario_text(as_page.toml, "page", std::filesystem::absolute(baseline).parent_path());
-  if (not_shown.empty() && page.ok()) {
-    // Same runs, same scenario: compare one replication of each.
-    const RunResult x = run_one(*page.scenario, replication_seed(l.meta.seed, 0));
-    const RunResult y = run_one(l, replication_seed(l.meta.seed, 0));
-    bool same = x.metrics.rows() == y.metrics.rows();
-    for (std::size_t r = 0; same && r < x.metrics.rows(); ++r)
-      for (int m = 0; same && m < kMetricCount; ++m) {
-        const double u = x.metrics.row(r)[m], v = y.metrics.row(r)[m];
-        same = u == v || (std::isnan(u) && std::isnan(v));
-      }
-    if (!same) not_shown.push_back("settings the page does not show (its model parameters, schools or output)");
-  }
+  const LoadResult page = load(baseline, overrides);
+  if (not_shown.empty() && page.ok() && !same_first_run(*page.scenario, l))
+    not_shown.push_back("settings the page does not show (its model parameters, schools or output)");
   out.body = {{"set", set},
               {"replications", l.meta.replications},
               {"years", l.meta.years},
@@ -431,13 +494,13 @@ Outcome load_whatif(const std::filesystem::path& baseline, const std::string& to
   return out;
 }
 
-Outcome save_whatif(const std::filesystem::path& baseline, const std::vector<std::string>& overrides) {
+Outcome save_whatif(const Baseline& baseline, const std::vector<std::string>& overrides) {
   Outcome out;
   const std::time_t now = std::time(nullptr);
   char date[32];
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
   std::string header = "A what-if saved by districtsim explore on " + std::string(date) + ":\n" +
-                       baseline.filename().string() + " with";
+                       baseline.file.filename().string() + " with";
   if (overrides.empty()) header += " nothing changed";
   for (const std::string& o : overrides) header += "\n  " + o;
   header += "\nRun it with: districtsim run THIS_FILE -o RESULTS (the same seed gives the page's numbers).";
@@ -445,10 +508,10 @@ Outcome save_whatif(const std::filesystem::path& baseline, const std::vector<std
   std::vector<std::string> named = overrides;
   if (std::none_of(overrides.begin(), overrides.end(),
                    [](const std::string& o) { return o.rfind("scenario.name=", 0) == 0; })) {
-    const LoadResult b = load_scenario(baseline);
+    const LoadResult b = load(baseline);
     if (b.ok()) named.push_back("scenario.name=" + b.scenario->meta.name + "-whatif");
   }
-  const ExportResult r = export_scenario(baseline, named, header);
+  const ExportResult r = export_scenario(baseline.text, baseline.file, named, header);
   if (!r.ok()) {
     out.status = Outcome::Status::invalid;
     json errors = json::array();
@@ -456,7 +519,15 @@ Outcome save_whatif(const std::filesystem::path& baseline, const std::vector<std
     out.body = {{"errors", errors}};
     return out;
   }
-  out.body = {{"toml", r.toml}};
+  // The file must run as the what-if does, not only load.
+  const LoadResult what = load(baseline, named);
+  const LoadResult back = load_scenario_text(r.toml, "whatif.toml", folder_of(baseline));
+  if (!what.ok() || !back.ok() || !same_first_run(*what.scenario, *back.scenario)) {
+    out.status = Outcome::Status::failed;
+    out.body = {{"errors", {"the scenario file written for this what-if does not run as the what-if does; "
+                            "nothing saved (please report it, with the baseline file and the changes)"}}};
+  }
+  if (out.status == Outcome::Status::ok) out.body = {{"toml", r.toml}};
   return out;
 }
 

@@ -18,11 +18,12 @@ struct ExportResult {
   bool ok() const { return diagnostics.empty(); }
 };
 
-// `file` with `overrides` ("dotted.key=value", as --set takes them) applied,
-// and `header` (lines without their "# ") as a comment at the top. The result
-// is loaded back before it is returned: a diagnostic there means it would not
-// reproduce the scenario.
-ExportResult export_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides,
-                             const std::string& header);
+// The scenario file `file`, whose text is `text` (as read once: the file may
+// have changed since), with `overrides` ("dotted.key=value", as --set takes
+// them) applied, and `header` (lines without their "# ") as a comment at the
+// top. The result is loaded back before it is returned: a diagnostic there
+// means it would not load.
+ExportResult export_scenario(const std::string& text, const std::filesystem::path& file,
+                             const std::vector<std::string>& overrides, const std::string& header);
 
 }  // namespace ds
