@@ -35,10 +35,12 @@ namespace ds {
 
 // Measured per-unit figures (Release build, g++ 12, x86-64).
 namespace resource_figures {
-// Resident memory of the program itself (binary, TBB, three 1 MiB file
-// buffers): maximum resident set of `run` on a 1-school, 5-teacher scenario
-// with 1 replication was 10.9 MB; rounded up.
-inline constexpr std::uint64_t kBaseMemory = std::uint64_t{13} << 20;
+// Resident memory of the program itself (binary, TBB, the explorer's web
+// server with the TLS and compression libraries Debian's cpp-httplib links,
+// three 1 MiB file buffers): maximum resident set of `run` on a 1-school,
+// 5-teacher scenario with 1 replication was 15.7 MB (11.2 MB before the
+// explorer); rounded up.
+inline constexpr std::uint64_t kBaseMemory = std::uint64_t{17} << 20;
 // Memory of one run in progress, per teacher: maximum resident set of 2000
 // schools x 100 vs x 300 teachers, 1 replication on 1 thread (42.8 vs
 // 108.0 MB) is 163 bytes per teacher (network, columns, school tables), and

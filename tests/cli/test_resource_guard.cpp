@@ -401,7 +401,7 @@ TEST_CASE("run: refused when its memory would not fit", "[resource][cli]") {
       {"run", (dir / "s.toml").string(), "--out", (dir / "out").string()}, kSmallMemory);
   CHECK(r.status == 2);
   CHECK(contains(r.err, "districtsim: run: needs an estimated "));
-  CHECK(contains(r.err, " of memory at its peak (program 13.0 MiB"));
+  CHECK(contains(r.err, " of memory at its peak (program 17.0 MiB"));
   CHECK(contains(r.err,
                  "the machine has 1.0 MiB available (MemAvailable in /proc/meminfo, "
                  "faked by DISTRICTSIM_FAKE_MACHINE)"));
