@@ -165,6 +165,17 @@ std::string change_phrase(const json& diff, std::size_t year, const std::string&
   return what + " not clearly different (95% interval " + show(l) + " to " + show(h) + ")";
 }
 
+// 400 with the diagnostics: as `key: problem (expected ...)` (a what-if's
+// values), or with their file:line:col (a file read on the page).
+Outcome refused(const std::vector<Diagnostic>& diagnostics, bool positions = false) {
+  Outcome out;
+  out.status = Outcome::Status::invalid;
+  json errors = json::array();
+  for (const Diagnostic& d : diagnostics) errors.push_back(positions ? d.to_string() : message(d));
+  out.body = {{"errors", errors}};
+  return out;
+}
+
 std::filesystem::path folder_of(const Baseline& b) { return std::filesystem::absolute(b.file).parent_path(); }
 
 // The baseline's text with `overrides`, as the file would load with --set.
@@ -338,13 +349,7 @@ void prepare_baseline(const Baseline& baseline, int threads, BaselineCache& cach
 Outcome run_whatif(const Baseline& baseline, const std::vector<std::string>& overrides, int threads,
                    const std::atomic<bool>* cancel, BaselineCache* cache) {
   Outcome out;
-  const auto invalid = [&out](const std::vector<Diagnostic>& diagnostics) {
-    out.status = Outcome::Status::invalid;
-    json errors = json::array();
-    for (const Diagnostic& d : diagnostics) errors.push_back(message(d));
-    out.body = {{"errors", errors}};
-    return out;
-  };
+  const auto invalid = [](const std::vector<Diagnostic>& diagnostics) { return refused(diagnostics); };
   LoadResult what = load(baseline, overrides);
   if (!what.ok()) return invalid(what.diagnostics);
   // The baseline at the what-if's replications, horizon and seed.
@@ -442,13 +447,7 @@ Outcome load_whatif(const Baseline& baseline, const std::string& toml, const std
   Outcome out;
   const LoadResult base = load(baseline);
   const LoadResult loaded = load_scenario_text(toml, name.empty() ? "scenario" : name, folder_of(baseline));
-  if (!base.ok() || !loaded.ok()) {
-    out.status = Outcome::Status::invalid;
-    json errors = json::array();
-    for (const Diagnostic& d : (loaded.ok() ? base : loaded).diagnostics) errors.push_back(d.to_string());
-    out.body = {{"errors", errors}};
-    return out;
-  }
+  if (!base.ok() || !loaded.ok()) return refused((loaded.ok() ? base : loaded).diagnostics, true);
   const Scenario& b = *base.scenario;
   const Scenario& l = *loaded.scenario;
   json set = json::object();
@@ -512,13 +511,7 @@ Outcome save_whatif(const Baseline& baseline, const std::vector<std::string>& ov
     if (b.ok()) named.push_back("scenario.name=" + b.scenario->meta.name + "-whatif");
   }
   const ExportResult r = export_scenario(baseline.text, baseline.file, named, header);
-  if (!r.ok()) {
-    out.status = Outcome::Status::invalid;
-    json errors = json::array();
-    for (const Diagnostic& d : r.diagnostics) errors.push_back(message(d));
-    out.body = {{"errors", errors}};
-    return out;
-  }
+  if (!r.ok()) return refused(r.diagnostics);
   // The file must run as the what-if does, not only load.
   const LoadResult what = load(baseline, named);
   const LoadResult back = load_scenario_text(r.toml, "whatif.toml", folder_of(baseline));
