@@ -161,6 +161,10 @@ std::vector<ParamSpec> build_scenario_params() {
   m("uncoached_transfer", 0, 1, "ratio", "learning without coaching relative to with it",
     "Joyce & Showers: ~5% transfer without coaching vs 75-95% with",
     [](ModelParams& x) { return &x.uncoached_transfer; });
+  mi("uncoached_transfer_months", 0, 600, "months",
+     "months after a school's launch (or relaunch) in which its teachers learn without coaching; 0: for as long as the school practises",
+     "model assumption: 0, a standing rate, on which the calibration of coach_learning_rate rests; Joyce & Showers measured the transfer of a training event, which the launch training's school year (12) would follow (docs/model.md 1.2, P3)",
+     [](ModelParams& x) { return &x.uncoached_transfer_months; });
   m("peer_learning_rate", 0, 1, "per month", "skill gain per unit gap to skilled advice ties",
     kAssume, [](ModelParams& x) { return &x.peer_learning_rate; });
   m("knowledge_learning_rate", 0, 1, "per month", "skill gain from the shared knowledge base",

@@ -116,6 +116,7 @@ struct ModelParams {
   // learning
   double coach_learning_rate = 0.15;    // per month at full dose and quality
   double uncoached_transfer = 0.06;     // learning without coaching, relative
+  int uncoached_transfer_months = 0;    // months after a school's launch it lasts; 0: while it practises
   double peer_learning_rate = 0.01;     // per month per unit of peer gap
   double knowledge_learning_rate = 0.01;
   double readiness_learning = 0.8;      // learning multiplier slope in school readiness

@@ -22,10 +22,15 @@ void learning(const Scenario& sc, State& st, const Rng&) {
   for (const SchoolId sid : s.ids()) {
     const bool active = practising(s.phase[sid]);
     const double dose = s.dose[sid];
+    // Learning without coaching: the transfer of the school's launch training
+    // (Joyce & Showers), for as long as the school practises or, with
+    // uncoached_transfer_months, only in the months after its launch.
+    const bool trained = m.uncoached_transfer_months <= 0 || s.months_launched[sid] < m.uncoached_transfer_months;
+    const double uncoached = trained ? m.uncoached_transfer : 0.0;
     const double coach =
         m.coach_learning_rate *
-        (m.uncoached_transfer + (1.0 - m.uncoached_transfer) * dose * s.quality[sid] *
-                                    (s.setback_months[sid] > 0 ? m.setback_coaching_factor : 1.0));
+        (uncoached + (1.0 - m.uncoached_transfer) * dose * s.quality[sid] *
+                         (s.setback_months[sid] > 0 ? m.setback_coaching_factor : 1.0));
     // A best practice transfers as far as the school's context resembles the
     // one it worked in (its fit); others' failures and processes are taken up
     // as far as the school feels safe to look at its own (its trust).

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "model/params.hpp"
@@ -110,6 +111,38 @@ TEST_CASE("coaching carries most of the learning (Joyce & Showers)", "[stages][c
   CHECK(gain[0] > 0);
   // Without coaching, transfer is a small fraction of what it is with it.
   CHECK(gain[1] < 0.25 * gain[0]);
+}
+
+TEST_CASE("learning without coaching lasts as long as uncoached_transfer_months says", "[stages]") {
+  // Uncoached schools only, no ties' pull: what they learn is the transfer of
+  // their launch training. Half the schools launched 3 months ago, half 30.
+  auto gains = [](int window) {
+    Scenario sc = two_need_district(10, 40);
+    sc.model.uncoached_transfer_months = window;
+    sc.model.peer_learning_rate = 0;
+    sc.model.knowledge_learning_rate = 0;
+    State st = initial_state(sc, Rng{2});
+    launch_all(sc, st);
+    for (const SchoolId s : st.schools.ids()) {
+      st.schools.dose[s] = 0.0;
+      st.schools.months_launched[s] = s.index() % 2 == 0 ? 3 : 30;
+    }
+    const auto start = st.teachers.skill;
+    learning(sc, st, Rng{2});
+    std::array<double, 2> gain{0, 0};
+    for (const TeacherId i : st.teachers.ids())
+      gain[st.teachers.school[i].index() % 2] += st.teachers.skill[i] - start[i];
+    return gain;
+  };
+  // The default: a standing rate, whenever the school launched.
+  const auto standing = gains(0);
+  CHECK(standing[0] > 0);
+  CHECK(standing[1] > 0);
+  // A 12-month window: the recent school learns as before; the other only
+  // fades (skill below Routine decays without support).
+  const auto window = gains(12);
+  CHECK(window[0] == Approx(standing[0]).epsilon(1e-12));
+  CHECK(window[1] < 0);
 }
 
 TEST_CASE("pace sets how many schools launch", "[stages]") {
