@@ -25,7 +25,8 @@ void learning(const Scenario& sc, State& st, const Rng&) {
     // Learning without coaching: the transfer of the school's launch training
     // (Joyce & Showers), for as long as the school practises or, with
     // uncoached_transfer_months, only in the months after its launch.
-    const bool trained = m.uncoached_transfer_months <= 0 || s.months_launched[sid] < m.uncoached_transfer_months;
+    const bool trained =
+        m.uncoached_transfer_months <= 0 || s.months_launched[sid] < m.uncoached_transfer_months;
     const double uncoached = trained ? m.uncoached_transfer : 0.0;
     const double coach =
         m.coach_learning_rate *

@@ -115,7 +115,8 @@ TEST_CASE("coaching carries most of the learning (Joyce & Showers)", "[stages][c
 
 TEST_CASE("learning without coaching lasts as long as uncoached_transfer_months says", "[stages]") {
   // Uncoached schools only, no ties' pull: what they learn is the transfer of
-  // their launch training. Half the schools launched 3 months ago, half 30.
+  // their launch training. Half the schools are in their 12th month since
+  // launch (months_launched 11: the launch month counts), half in their 13th.
   auto gains = [](int window) {
     Scenario sc = two_need_district(10, 40);
     sc.model.uncoached_transfer_months = window;
@@ -125,7 +126,7 @@ TEST_CASE("learning without coaching lasts as long as uncoached_transfer_months 
     launch_all(sc, st);
     for (const SchoolId s : st.schools.ids()) {
       st.schools.dose[s] = 0.0;
-      st.schools.months_launched[s] = s.index() % 2 == 0 ? 3 : 30;
+      st.schools.months_launched[s] = s.index() % 2 == 0 ? 11 : 12;
     }
     const auto start = st.teachers.skill;
     learning(sc, st, Rng{2});
@@ -138,8 +139,8 @@ TEST_CASE("learning without coaching lasts as long as uncoached_transfer_months 
   const auto standing = gains(0);
   CHECK(standing[0] > 0);
   CHECK(standing[1] > 0);
-  // A 12-month window: the recent school learns as before; the other only
-  // fades (skill below Routine decays without support).
+  // A 12-month window: the school in its 12th month learns as before; the
+  // other only fades (skill below Routine decays without support).
   const auto window = gains(12);
   CHECK(window[0] == Approx(standing[0]).epsilon(1e-12));
   CHECK(window[1] < 0);
