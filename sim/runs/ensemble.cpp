@@ -31,7 +31,12 @@ namespace {
 // and the cost is a few uncontended atomic operations per run. Tokens are
 // plain indices, which TBB passes by value; a result reaches the consumer
 // through its slot.
-//   - `started`: what the caller did before the pipeline, for every stage;
+//   - `g_started`: what the caller did before the pipeline (the stages'
+//     closures included, which TBB copies into its filters), for every stage.
+//     It is a namespace-scope atomic, not a local: a stage must acquire it
+//     before it reads anything through its closure, and a local would itself
+//     be reached through the closure (TSan reported that read when a worker
+//     thread reused from an earlier ensemble ran a stage of the next);
 //   - `next` and `consumed`: one serial call of a stage to the next;
 //   - a slot's `full` flag: a run's result to its consumer, and the consumer's
 //     release of the slot to the run that reuses it;
@@ -42,6 +47,8 @@ namespace {
 // A finished run waiting for the consumer. Live tokens are at most
 // max_in_flight and the consumer takes them in order, so plan index modulo
 // max_in_flight never puts two live runs in one slot.
+std::atomic<std::uint64_t> g_started{0};
+
 struct Slot {
   RunResult result;
   std::atomic<bool> full{false};
@@ -71,7 +78,6 @@ EnsembleStats run_ensemble(const std::vector<RunPlan>& plans, const RunFunction&
   const std::size_t slot_count = stats.max_in_flight;
 
   std::vector<Slot> slots(slot_count);
-  std::atomic<bool> started{false};
   std::atomic<std::size_t> next{0};      // the serial input stage's position
   std::atomic<std::size_t> consumed{0};  // the serial consumer's count
   std::atomic<std::uint64_t> handoffs{0};
@@ -80,7 +86,7 @@ EnsembleStats run_ensemble(const std::vector<RunPlan>& plans, const RunFunction&
   std::atomic<bool> cancelled{false};
 
   auto source = [&](tbb::flow_control& fc) -> std::size_t {
-    (void)started.load(std::memory_order_acquire);
+    (void)g_started.load(std::memory_order_acquire);
     const Publish publish{handoffs};
     const std::size_t index = next.load(std::memory_order_acquire);
     if (index == plans.size()) {
@@ -96,7 +102,7 @@ EnsembleStats run_ensemble(const std::vector<RunPlan>& plans, const RunFunction&
     return index;
   };
   auto work = [&](std::size_t index) -> std::size_t {
-    (void)started.load(std::memory_order_acquire);
+    (void)g_started.load(std::memory_order_acquire);
     const Publish publish{handoffs};
     const RunPlan& plan = plans[index];
     Slot& slot = slots[index % slot_count];
@@ -113,7 +119,7 @@ EnsembleStats run_ensemble(const std::vector<RunPlan>& plans, const RunFunction&
     return index;
   };
   auto sink = [&](std::size_t index) {
-    (void)started.load(std::memory_order_acquire);
+    (void)g_started.load(std::memory_order_acquire);
     const Publish publish{handoffs};
     const std::size_t done = consumed.load(std::memory_order_acquire);
     Slot& slot = slots[index % slot_count];
@@ -138,7 +144,7 @@ EnsembleStats run_ensemble(const std::vector<RunPlan>& plans, const RunFunction&
           tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order, source) &
           tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::parallel, work) &
           tbb::make_filter<std::size_t, void>(tbb::filter_mode::serial_in_order, sink);
-      started.store(true, std::memory_order_release);
+      g_started.fetch_add(1, std::memory_order_release);
       tbb::parallel_pipeline(stats.max_in_flight, filters);
     });
   } catch (...) {
