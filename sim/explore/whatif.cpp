@@ -349,20 +349,19 @@ void prepare_baseline(const Baseline& baseline, int threads, BaselineCache& cach
 Outcome run_whatif(const Baseline& baseline, const std::vector<std::string>& overrides, int threads,
                    const std::atomic<bool>* cancel, BaselineCache* cache) {
   Outcome out;
-  const auto invalid = [](const std::vector<Diagnostic>& diagnostics) { return refused(diagnostics); };
   LoadResult what = load(baseline, overrides);
-  if (!what.ok()) return invalid(what.diagnostics);
+  if (!what.ok()) return refused(what.diagnostics);
   // The baseline at the what-if's replications, horizon and seed.
   Scenario& w = *what.scenario;
   if (w.meta.replications < 2 || w.meta.replications > kMaxReplications)  // through set, past parse_request's
-    return invalid({{"", 0, 0, "scenario.replications",
+    return refused({{"", 0, 0, "scenario.replications",
                      std::to_string(w.meta.replications) + " is not what a page runs",
                      "2.." + std::to_string(kMaxReplications) + "; districtsim run takes any number"}});
   // A bound on the work of one request: about a minute on 2 cores.
   const double work = static_cast<double>(w.meta.replications) * w.meta.years * w.district.schools *
                       w.district.teachers_per_school;
   if (work > kMaxTeacherYears)
-    return invalid({{"", 0, 0, "scenario.replications",
+    return refused({{"", 0, 0, "scenario.replications",
                      "this what-if is " + fmt("%.0f", work / 1e6) + " million teacher-years of runs, more than a page runs",
                      "at most " + fmt("%.0f", kMaxTeacherYears / 1e6) +
                          " million: fewer replications, years, schools or teachers; districtsim run takes more"}});
@@ -370,7 +369,7 @@ Outcome run_whatif(const Baseline& baseline, const std::vector<std::string>& ove
   LoadResult base = load(baseline, {"scenario.replications=" + std::to_string(std::get<0>(key)),
                                              "scenario.years=" + std::to_string(std::get<1>(key)),
                                              "scenario.seed=" + std::to_string(std::get<2>(key))});
-  if (!base.ok()) return invalid(base.diagnostics);
+  if (!base.ok()) return refused(base.diagnostics);
   w.output.withdrawal_probe_years.clear();
   base.scenario->output.withdrawal_probe_years.clear();
   const auto t0 = std::chrono::steady_clock::now();

@@ -44,11 +44,11 @@ namespace {
 //     after the pipeline.
 // tests/tsan.supp then only needs to cover accesses inside TBB itself.
 
+std::atomic<std::uint64_t> g_started{0};
+
 // A finished run waiting for the consumer. Live tokens are at most
 // max_in_flight and the consumer takes them in order, so plan index modulo
 // max_in_flight never puts two live runs in one slot.
-std::atomic<std::uint64_t> g_started{0};
-
 struct Slot {
   RunResult result;
   std::atomic<bool> full{false};
