@@ -96,6 +96,9 @@ class Column {
   void assign(std::size_t n, const T& v) { v_.assign(n, v); }
   void push_back(const T& v) { v_.push_back(v); }
   void swap(Column& other) noexcept { v_.swap(other.v_); }
+  // Raw storage, for loops over a contiguous range of ids (the monthly loop).
+  T* data() { return v_.data(); }
+  const T* data() const { return v_.data(); }
   auto begin() { return v_.begin(); }
   auto end() { return v_.end(); }
   auto begin() const { return v_.begin(); }

@@ -2,6 +2,7 @@
 // decay), then commitment and fatigue. Runs over columns of teacher state.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "engine/stages/stages.hpp"
 
@@ -19,6 +20,7 @@ void learning(const Scenario& sc, State& st, const Rng&) {
   Column<TeacherId, float>& next_skill = st.next_skill;
   next_skill.resize(t.size());
   double new_routine = 0;
+  std::vector<double>& peer_scratch = st.peer_scratch;
   for (const SchoolId sid : s.ids()) {
     const bool active = practising(s.phase[sid]);
     const double dose = s.dose[sid];
@@ -56,38 +58,69 @@ void learning(const Scenario& sc, State& st, const Rng&) {
                          (m.drift_principal_base - s.principal_support[sid]) *
                          (1.0 - m.coherence_drift_protection * coherence);
     const float floor = static_cast<float>(m.initial_skill_mean);
-    for (const TeacherId i : s.slots(sid)) {
+    // Two passes over the school's slots: the ties (scattered reads), then
+    // the update itself, one teacher at a time with no branch, which the
+    // compiler runs several teachers to an instruction. The arithmetic is
+    // the same, operation for operation, as one pass would do.
+    const std::size_t first = s.first[sid].index(), count = s.count[sid];
+    if (peer_scratch.size() < 2 * count) peer_scratch.resize(2 * count);
+    double* __restrict sum = peer_scratch.data();
+    double* __restrict ties_n = peer_scratch.data() + count;
+    for (std::size_t k = 0; k < count; ++k) {
       // Advice ties: the static network plus a carried and a convening tie.
+      const TeacherId i(static_cast<std::uint32_t>(first + k));
       double peer = 0;
       const auto ties = net.neighbours(i);
       for (const TeacherId j : ties) peer += t.skill[j];
       auto n = static_cast<std::uint32_t>(ties.size());
-      for (int k = 0; k < 2; ++k)
-        if (const TeacherId j = t.tie(i, k); !j.is_none()) peer += t.skill[j], ++n;
-      peer = n > 0 ? peer / n : 0.0;
-      if (hub > 0)
-        peer = (1.0 - m.hub_weight) * peer + m.hub_weight * hub;  // leaders and coaches are hubs
-      const double skill = t.skill[i];
-      const double gap = std::max(0.0, peer - skill);
-      double next;
-      if (active) {
-        const double motivation = (1.0 - m.motivation_commitment_weight +
-                                   m.motivation_commitment_weight * t.commitment[i]) *
-                                  (1.0 - m.motivation_fatigue_weight * t.fatigue[i]);
-        next = skill + t.learn_rate[i] * motivation * fit *
-                           ((1.0 - skill) * push + m.peer_learning_rate * gap);
-        // Without support, what is not yet routine fades.
-        if (skill < routine) next -= m.skill_decay * skill * decay_support;
-        else next -= drift * (skill - floor);
-        if (t.months_practice[i] < 65535) ++t.months_practice[i];
-      } else {
-        // Not practising: orientation from ties, and disuse.
-        next = skill + m.orientation_peer_share * m.peer_learning_rate * gap -
-               m.disuse_decay * std::max(0.0, skill - m.disuse_skill_floor);
+      for (int e = 0; e < 2; ++e)
+        if (const TeacherId j = t.tie(i, e); !j.is_none()) peer += t.skill[j], ++n;
+      sum[k] = peer;
+      ties_n[k] = n;
+    }
+    const float* __restrict skill_in = t.skill.data() + first;
+    const float* __restrict commitment = t.commitment.data() + first;
+    const float* __restrict fatigue = t.fatigue.data() + first;
+    const float* __restrict learn_rate = t.learn_rate.data() + first;
+    float* __restrict skill_out = next_skill.data() + first;
+    int reached = 0;
+    // One loop for practising schools and one for the others (`kActive`), so
+    // that neither has a branch inside.
+    auto update = [&](auto practising_school) {
+      constexpr bool kActive = decltype(practising_school)::value;
+      for (std::size_t k = 0; k < count; ++k) {
+        double peer = sum[k] / std::max(ties_n[k], 1.0);  // no ties: 0 / 1
+        const double mixed = (1.0 - m.hub_weight) * peer + m.hub_weight * hub;  // leaders and coaches are hubs
+        peer = hub > 0 ? mixed : peer;
+        const double skill = skill_in[k];
+        const double gap = std::max(0.0, peer - skill);
+        double next;
+        if constexpr (kActive) {
+          const double motivation =
+              (1.0 - m.motivation_commitment_weight + m.motivation_commitment_weight * commitment[k]) *
+              (1.0 - m.motivation_fatigue_weight * fatigue[k]);
+          next = skill + learn_rate[k] * motivation * fit * ((1.0 - skill) * push + m.peer_learning_rate * gap);
+          // Without support, what is not yet routine fades; routine practice
+          // drifts without upkeep.
+          const double fade = m.skill_decay * skill * decay_support;
+          const double drifted = drift * (skill - floor);
+          next -= skill < routine ? fade : drifted;
+        } else {
+          // Not practising: orientation from ties, and disuse.
+          next = skill + m.orientation_peer_share * m.peer_learning_rate * gap -
+                 m.disuse_decay * std::max(0.0, skill - m.disuse_skill_floor);
+        }
+        const auto nf = static_cast<float>(std::min(std::max(next, 0.0), 1.0));  // std::clamp's result
+        if constexpr (kActive) reached += (skill < routine) & (nf >= routine);
+        skill_out[k] = nf;
       }
-      const auto nf = static_cast<float>(std::clamp(next, 0.0, 1.0));
-      if (active && skill < routine && nf >= routine) new_routine += 1;
-      next_skill[i] = nf;
+    };
+    if (active) update(std::true_type{});
+    else update(std::false_type{});
+    new_routine += reached;
+    if (active) {
+      std::uint16_t* __restrict months = t.months_practice.data() + first;
+      for (std::size_t k = 0; k < count; ++k) months[k] += months[k] < 65535;
     }
   }
   t.skill.swap(next_skill);
