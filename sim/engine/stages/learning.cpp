@@ -20,7 +20,7 @@ void learning(const Scenario& sc, State& st, const Rng&) {
   Column<TeacherId, float>& next_skill = st.next_skill;
   next_skill.resize(t.size());
   double new_routine = 0;
-  std::vector<double>& peer_scratch = st.peer_scratch;
+  std::vector<double>& scratch = st.school_scratch;
   for (const SchoolId sid : s.ids()) {
     const bool active = practising(s.phase[sid]);
     const double dose = s.dose[sid];
@@ -63,9 +63,9 @@ void learning(const Scenario& sc, State& st, const Rng&) {
     // compiler runs several teachers to an instruction. The arithmetic is
     // the same, operation for operation, as one pass would do.
     const std::size_t first = s.first[sid].index(), count = s.count[sid];
-    if (peer_scratch.size() < 2 * count) peer_scratch.resize(2 * count);
-    double* __restrict sum = peer_scratch.data();
-    double* __restrict ties_n = peer_scratch.data() + count;
+    if (scratch.size() < 2 * count) scratch.resize(2 * count);
+    double* __restrict sum = scratch.data();
+    double* __restrict ties_n = scratch.data() + count;
     for (std::size_t k = 0; k < count; ++k) {
       // Advice ties: the static network plus a carried and a convening tie.
       const TeacherId i(static_cast<std::uint32_t>(first + k));
@@ -154,22 +154,42 @@ void commitment_fatigue(const Scenario& sc, State& st, const Rng&) {
       base += -m.commitment_mandate_misfit * g.centralization * (1.0 - fit) +
               m.commitment_build * (1.0 - g.external_sourcing) -
               m.commitment_external_misfit * s.external_share[sid] * (1.0 - fit);
-    for (const TeacherId i : s.slots(sid)) {
-      double f = t.fatigue[i];
-      if (active) {
-        if (t.months_practice[i] < m.dip_months) f += dip_load;
-        if (t.skill[i] < routine) f += thin;
-        f += pace_load;
+    // The loads that apply to some teachers only, as numbers (0 where one
+    // does not apply), each from its own column; then the update, with no
+    // branch, which the compiler runs several teachers to an instruction. The
+    // arithmetic is the same, operation for operation (adding 0 to a fatigue,
+    // never -0, leaves it as it is).
+    const std::size_t first = s.first[sid].index(), count = s.count[sid];
+    if (st.school_scratch.size() < 2 * count) st.school_scratch.resize(2 * count);
+    double* __restrict dip = st.school_scratch.data();
+    double* __restrict bonus = st.school_scratch.data() + count;
+    const std::uint16_t* __restrict months = t.months_practice.data() + first;
+    for (std::size_t k = 0; k < count; ++k) dip[k] = months[k] < m.dip_months ? dip_load : 0.0;
+    const auto* __restrict role = reinterpret_cast<const std::uint8_t*>(t.role.data()) + first;
+    constexpr auto kTeacher = static_cast<std::uint8_t>(Role::Teacher);
+    for (std::size_t k = 0; k < count; ++k) bonus[k] = role[k] != kTeacher ? m.commitment_role_bonus : 0.0;
+    const float* __restrict skill = t.skill.data() + first;
+    float* __restrict fatigue = t.fatigue.data() + first;
+    float* __restrict commitment = t.commitment.data() + first;
+    auto update = [&](auto practising_school) {
+      constexpr bool kActive = decltype(practising_school)::value;
+      for (std::size_t k = 0; k < count; ++k) {
+        double f = fatigue[k];
+        if constexpr (kActive) {
+          f += dip[k];
+          f += skill[k] < routine ? thin : 0.0;
+          f += pace_load;
+        }
+        f -= m.fatigue_recovery * f;
+        const double progress = kActive ? std::min(1.0, skill[k] / m.routine_skill) : 0.0;
+        const double target = base + m.commitment_progress * progress - m.commitment_fatigue_loss * f + bonus[k];
+        const double c = commitment[k] + m.commitment_rate * (target - commitment[k]);
+        fatigue[k] = static_cast<float>(std::min(std::max(f, 0.0), 1.0));  // std::clamp's result
+        commitment[k] = static_cast<float>(std::min(std::max(c, 0.0), 1.0));
       }
-      f -= m.fatigue_recovery * f;
-      const double progress = active ? std::min(1.0, t.skill[i] / m.routine_skill) : 0.0;
-      const double target = base + m.commitment_progress * progress -
-                            m.commitment_fatigue_loss * f +
-                            (t.role[i] != Role::Teacher ? m.commitment_role_bonus : 0.0);
-      const double c = t.commitment[i] + m.commitment_rate * (target - t.commitment[i]);
-      t.fatigue[i] = static_cast<float>(std::clamp(f, 0.0, 1.0));
-      t.commitment[i] = static_cast<float>(std::clamp(c, 0.0, 1.0));
-    }
+    };
+    if (active) update(std::true_type{});
+    else update(std::false_type{});
   }
 }
 
