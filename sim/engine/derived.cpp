@@ -31,13 +31,18 @@ void update_school_aggregates(const Scenario& sc, State& st) {
            teacher_leaders = 0;
     const bool active = practising(s.phase[i]);
     const float threshold = routine_threshold(sc);
+    // Without branches (adding 0 where a teacher does not count: the same sums).
     for (const TeacherId k : s.slots(i)) {
-      routine += active && t.skill[k] >= threshold && t.months_practice[k] >= sc.model.routine_min_months;
+      const float skill = t.skill[k];
+      routine += active & (skill >= threshold) & (t.months_practice[k] >= sc.model.routine_min_months);
       commitment += t.commitment[k];
       fatigue += t.fatigue[k];
-      if (t.role[k] != Role::Teacher) lead += t.skill[k], leaders += 1;
-      if (t.role[k] == Role::Coach) coach_skill += t.skill[k], coaches += 1;
-      teacher_leaders += t.role[k] == Role::Leader;
+      const Role role = t.role[k];
+      lead += role != Role::Teacher ? skill : 0.0f;
+      leaders += role != Role::Teacher;
+      coach_skill += role == Role::Coach ? skill : 0.0f;
+      coaches += role == Role::Coach;
+      teacher_leaders += role == Role::Leader;
     }
     s.leaders[i] = teacher_leaders;
     s.coaches[i] = coaches;
