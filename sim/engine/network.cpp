@@ -72,10 +72,11 @@ AdviceNetwork build_advice_network(const NetworkSpec& spec, const Rng& rng) {
   AdviceNetwork net;
   net.offsets.resize(static_cast<std::size_t>(slots) + 1, 0);
   net.targets.reserve(edges.size());
+  std::vector<std::uint32_t> nb;  // one slot's ties; reused, so no allocation per slot
   for (std::uint32_t v = 0; v < slots; ++v) {
     net.offsets[v] = static_cast<std::uint32_t>(net.targets.size());
     auto [b, e] = boost::out_edges(static_cast<Csr::vertex_descriptor>(v), g);
-    std::vector<std::uint32_t> nb;
+    nb.clear();
     for (auto it = b; it != e; ++it) nb.push_back(static_cast<std::uint32_t>(boost::target(*it, g)));
     std::sort(nb.begin(), nb.end());  // fixed order whatever Boost's internal order
     nb.erase(std::unique(nb.begin(), nb.end()), nb.end());

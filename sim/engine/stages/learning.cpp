@@ -160,14 +160,14 @@ void commitment_fatigue(const Scenario& sc, State& st, const Rng&) {
     // arithmetic is the same, operation for operation (adding 0 to a fatigue,
     // never -0, leaves it as it is).
     const std::size_t first = s.first[sid].index(), count = s.count[sid];
-    if (st.school_scratch.size() < 2 * count) st.school_scratch.resize(2 * count);
-    double* __restrict dip = st.school_scratch.data();
-    double* __restrict bonus = st.school_scratch.data() + count;
+    std::vector<double>& scratch = st.school_scratch;
+    if (scratch.size() < 2 * count) scratch.resize(2 * count);
+    double* __restrict dip = scratch.data();
+    double* __restrict bonus = scratch.data() + count;
     const std::uint16_t* __restrict months = t.months_practice.data() + first;
     for (std::size_t k = 0; k < count; ++k) dip[k] = months[k] < m.dip_months ? dip_load : 0.0;
-    const auto* __restrict role = reinterpret_cast<const std::uint8_t*>(t.role.data()) + first;
-    constexpr auto kTeacher = static_cast<std::uint8_t>(Role::Teacher);
-    for (std::size_t k = 0; k < count; ++k) bonus[k] = role[k] != kTeacher ? m.commitment_role_bonus : 0.0;
+    const Role* __restrict role = t.role.data() + first;
+    for (std::size_t k = 0; k < count; ++k) bonus[k] = role[k] != Role::Teacher ? m.commitment_role_bonus : 0.0;
     const float* __restrict skill = t.skill.data() + first;
     float* __restrict fatigue = t.fatigue.data() + first;
     float* __restrict commitment = t.commitment.data() + first;

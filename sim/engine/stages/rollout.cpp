@@ -173,11 +173,12 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng) {
   const std::vector<TeacherId> cut = cut_unfunded_coaches(sc, st);
   if (!d.initiative_active) return;
   // Teacher-leaders: the most skilled, committed teachers of practising schools.
+  std::vector<std::pair<float, TeacherId>> cand;  // one school's; reused
   for (const SchoolId sid : s.ids()) {
     if (!practising(s.phase[sid])) continue;
     const int target = static_cast<int>(std::ceil(static_cast<double>(s.count[sid]) / sc.model.teachers_per_leader));
     int have = 0;
-    std::vector<std::pair<float, TeacherId>> cand;
+    cand.clear();
     for (const TeacherId i : s.slots(sid)) {
       if (t.role[i] == Role::Leader) ++have;
       else if (t.role[i] == Role::Teacher && t.skill[i] >= sc.model.leader_skill && t.commitment[i] >= 0.5)
