@@ -29,8 +29,9 @@ constexpr Stage kYearStart[] = {
 // Every month.
 constexpr Stage kMonthly[] = {
     {"allocate_support", allocate_support},      // coach time to schools
-    {"learning", learning},                      // coaching, peers, knowledge, dip, decay
-    {"commitment_fatigue", commitment_fatigue},  // will and initiative fatigue
+    // learning (coaching, peers, knowledge, dip, decay), then commitment and
+    // fatigue (will and initiative fatigue), school by school
+    {"learning, commitment_fatigue", teacher_month},
     {"knowledge_sharing", knowledge_sharing},    // lessons, trust, momentum
     {"school_phases", school_phases},            // depth, phase changes, abandonment
     {"partner_transfer", partner_transfer},      // payment, partner-to-internal transfer

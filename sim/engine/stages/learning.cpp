@@ -8,189 +8,222 @@
 
 namespace ds {
 
-void learning(const Scenario& sc, State& st, const Rng&) {
+namespace {
+
+// One school's learning (6.8): its slots' new skills into st.next_skill,
+// from last month's skills of their ties in st.teachers.skill; counts its
+// months of practice. Returns how many of its teachers reached Routine.
+int learn_school(const Scenario& sc, State& st, SchoolId sid) {
   Teachers& t = st.teachers;
   const Schools& s = st.schools;
   const ModelParams& m = sc.model;
-  DistrictState& d = st.district;
+  const DistrictState& d = st.district;
   const AdviceNetwork& net = st.network;
   const float routine = routine_threshold(sc);
-  // Synchronous update: every slot reads last month's skills of its ties, and
-  // the new skills replace them together at the end.
-  Column<TeacherId, float>& next_skill = st.next_skill;
-  next_skill.resize(t.size());
-  double new_routine = 0;
   std::vector<double>& scratch = st.school_scratch;
-  for (const SchoolId sid : s.ids()) {
-    const bool active = practising(s.phase[sid]);
-    const double dose = s.dose[sid];
-    // Learning without coaching: the transfer of the school's launch training
-    // (Joyce & Showers), for as long as the school practises or, with
-    // uncoached_transfer_months, only in the months after its launch.
-    const bool trained =
-        m.uncoached_transfer_months <= 0 || s.months_launched[sid] < m.uncoached_transfer_months;
-    const double uncoached = trained ? m.uncoached_transfer : 0.0;
-    const double coach =
-        m.coach_learning_rate *
-        (uncoached + (1.0 - m.uncoached_transfer) * dose * s.quality[sid] *
-                         (s.setback_months[sid] > 0 ? m.setback_coaching_factor : 1.0));
-    // A best practice transfers as far as the school's context resembles the
-    // one it worked in (its fit); others' failures and processes are taken up
-    // as far as the school feels safe to look at its own (its trust).
-    const double alike = clamp01((s.fit[sid] - m.best_practice_fit) / (1.0 - m.best_practice_fit));
-    const double transfer = m.best_practice_transfer + (1.0 - m.best_practice_transfer) * alike;
-    const double push =
-        coach + m.knowledge_learning_rate *
-                    (transfer * d.kb_practice + std::min(1.0, s.trust[sid] / m.trust_needed) * d.kb_process);
-    // Fit, and readiness (leadership, infrastructure, a culture of trying
-    // things): both make the same support go further.
-    // Coherence: the components run as one model (6.8; Newmann et al. 2001).
-    const double coverage = static_cast<double>(__builtin_popcount(s.components[sid])) / m.components;
-    const double coherence = coverage * coverage;
-    const double fit = (m.fit_learning_floor + (1.0 - m.fit_learning_floor) * s.fit[sid]) *
-                       (1.0 + m.readiness_learning * (s.readiness[sid] - 0.5)) *
-                       (1.0 + m.coherence_learning * coherence);
-    const double hub = s.leader_skill[sid];
-    const double decay_support = std::max(0.0, 1.0 - dose / m.decay_support_dose);
-    // Drift of routine practice without upkeep: faster under weak leadership,
-    // slower in a coherent model.
-    const double drift = m.drift_rate * (1.0 - s.upkeep[sid]) *
-                         (m.drift_principal_base - s.principal_support[sid]) *
-                         (1.0 - m.coherence_drift_protection * coherence);
-    const float floor = static_cast<float>(m.initial_skill_mean);
-    // Two passes over the school's slots: the ties (scattered reads), then
-    // the update itself, one teacher at a time with no branch, which the
-    // compiler runs several teachers to an instruction. The arithmetic is
-    // the same, operation for operation, as one pass would do.
-    const std::size_t first = s.first[sid].index(), count = s.count[sid];
-    if (scratch.size() < 2 * count) scratch.resize(2 * count);
-    double* __restrict sum = scratch.data();
-    double* __restrict ties_n = scratch.data() + count;
-    for (std::size_t k = 0; k < count; ++k) {
-      // Advice ties: the static network plus a carried and a convening tie.
-      const TeacherId i(static_cast<std::uint32_t>(first + k));
-      double peer = 0;
-      const auto ties = net.neighbours(i);
-      for (const TeacherId j : ties) peer += t.skill[j];
-      auto n = static_cast<std::uint32_t>(ties.size());
-      for (int e = 0; e < 2; ++e)
-        if (const TeacherId j = t.tie(i, e); !j.is_none()) peer += t.skill[j], ++n;
-      sum[k] = peer;
-      ties_n[k] = n;
-    }
-    const float* __restrict skill_in = t.skill.data() + first;
-    const float* __restrict commitment = t.commitment.data() + first;
-    const float* __restrict fatigue = t.fatigue.data() + first;
-    const float* __restrict learn_rate = t.learn_rate.data() + first;
-    float* __restrict skill_out = next_skill.data() + first;
-    int reached = 0;
-    // One loop for practising schools and one for the others (`kActive`), so
-    // that neither has a branch inside.
-    auto update = [&](auto practising_school) {
-      constexpr bool kActive = decltype(practising_school)::value;
-      for (std::size_t k = 0; k < count; ++k) {
-        double peer = sum[k] / std::max(ties_n[k], 1.0);  // no ties: 0 / 1
-        const double mixed = (1.0 - m.hub_weight) * peer + m.hub_weight * hub;  // leaders and coaches are hubs
-        peer = hub > 0 ? mixed : peer;
-        const double skill = skill_in[k];
-        const double gap = std::max(0.0, peer - skill);
-        double next;
-        if constexpr (kActive) {
-          const double motivation =
-              (1.0 - m.motivation_commitment_weight + m.motivation_commitment_weight * commitment[k]) *
-              (1.0 - m.motivation_fatigue_weight * fatigue[k]);
-          next = skill + learn_rate[k] * motivation * fit * ((1.0 - skill) * push + m.peer_learning_rate * gap);
-          // Without support, what is not yet routine fades; routine practice
-          // drifts without upkeep.
-          const double fade = m.skill_decay * skill * decay_support;
-          const double drifted = drift * (skill - floor);
-          next -= skill < routine ? fade : drifted;
-        } else {
-          // Not practising: orientation from ties, and disuse.
-          next = skill + m.orientation_peer_share * m.peer_learning_rate * gap -
-                 m.disuse_decay * std::max(0.0, skill - m.disuse_skill_floor);
-        }
-        const auto nf = static_cast<float>(std::min(std::max(next, 0.0), 1.0));  // std::clamp's result
-        if constexpr (kActive) reached += (skill < routine) & (nf >= routine);
-        skill_out[k] = nf;
-      }
-    };
-    if (active) update(std::true_type{});
-    else update(std::false_type{});
-    new_routine += reached;
-    if (active) {
-      std::uint16_t* __restrict months = t.months_practice.data() + first;
-      for (std::size_t k = 0; k < count; ++k) months[k] += months[k] < 65535;
-    }
+  const bool active = practising(s.phase[sid]);
+  const double dose = s.dose[sid];
+  // Learning without coaching: the transfer of the school's launch training
+  // (Joyce & Showers), for as long as the school practises or, with
+  // uncoached_transfer_months, only in the months after its launch.
+  const bool trained =
+      m.uncoached_transfer_months <= 0 || s.months_launched[sid] < m.uncoached_transfer_months;
+  const double uncoached = trained ? m.uncoached_transfer : 0.0;
+  const double coach =
+      m.coach_learning_rate *
+      (uncoached + (1.0 - m.uncoached_transfer) * dose * s.quality[sid] *
+                       (s.setback_months[sid] > 0 ? m.setback_coaching_factor : 1.0));
+  // A best practice transfers as far as the school's context resembles the
+  // one it worked in (its fit); others' failures and processes are taken up
+  // as far as the school feels safe to look at its own (its trust).
+  const double alike = clamp01((s.fit[sid] - m.best_practice_fit) / (1.0 - m.best_practice_fit));
+  const double transfer = m.best_practice_transfer + (1.0 - m.best_practice_transfer) * alike;
+  const double push =
+      coach + m.knowledge_learning_rate *
+                  (transfer * d.kb_practice + std::min(1.0, s.trust[sid] / m.trust_needed) * d.kb_process);
+  // Fit, and readiness (leadership, infrastructure, a culture of trying
+  // things): both make the same support go further.
+  // Coherence: the components run as one model (6.8; Newmann et al. 2001).
+  const double coverage = static_cast<double>(__builtin_popcount(s.components[sid])) / m.components;
+  const double coherence = coverage * coverage;
+  const double fit = (m.fit_learning_floor + (1.0 - m.fit_learning_floor) * s.fit[sid]) *
+                     (1.0 + m.readiness_learning * (s.readiness[sid] - 0.5)) *
+                     (1.0 + m.coherence_learning * coherence);
+  const double hub = s.leader_skill[sid];
+  const double decay_support = std::max(0.0, 1.0 - dose / m.decay_support_dose);
+  // Drift of routine practice without upkeep: faster under weak leadership,
+  // slower in a coherent model.
+  const double drift = m.drift_rate * (1.0 - s.upkeep[sid]) *
+                       (m.drift_principal_base - s.principal_support[sid]) *
+                       (1.0 - m.coherence_drift_protection * coherence);
+  const float floor = static_cast<float>(m.initial_skill_mean);
+  // Two passes over the school's slots: the ties (scattered reads), then
+  // the update itself, one teacher at a time with no branch, which the
+  // compiler runs several teachers to an instruction. The arithmetic is
+  // the same, operation for operation, as one pass would do.
+  const std::size_t first = s.first[sid].index(), count = s.count[sid];
+  if (scratch.size() < 2 * count) scratch.resize(2 * count);
+  double* __restrict sum = scratch.data();
+  double* __restrict ties_n = scratch.data() + count;
+  for (std::size_t k = 0; k < count; ++k) {
+    // Advice ties: the static network plus a carried and a convening tie.
+    const TeacherId i(static_cast<std::uint32_t>(first + k));
+    double peer = 0;
+    const auto ties = net.neighbours(i);
+    for (const TeacherId j : ties) peer += t.skill[j];
+    auto n = static_cast<std::uint32_t>(ties.size());
+    for (int e = 0; e < 2; ++e)
+      if (const TeacherId j = t.tie(i, e); !j.is_none()) peer += t.skill[j], ++n;
+    sum[k] = peer;
+    ties_n[k] = n;
   }
-  t.skill.swap(next_skill);
-  d.new_routine = new_routine;
-  st.teacher_steps += t.size();
+  const float* __restrict skill_in = t.skill.data() + first;
+  const float* __restrict commitment = t.commitment.data() + first;
+  const float* __restrict fatigue = t.fatigue.data() + first;
+  const float* __restrict learn_rate = t.learn_rate.data() + first;
+  float* __restrict skill_out = st.next_skill.data() + first;
+  int reached = 0;
+  // One loop for practising schools and one for the others (`kActive`), so
+  // that neither has a branch inside.
+  auto update = [&](auto practising_school) {
+    constexpr bool kActive = decltype(practising_school)::value;
+    for (std::size_t k = 0; k < count; ++k) {
+      double peer = sum[k] / std::max(ties_n[k], 1.0);  // no ties: 0 / 1
+      const double mixed = (1.0 - m.hub_weight) * peer + m.hub_weight * hub;  // leaders and coaches are hubs
+      peer = hub > 0 ? mixed : peer;
+      const double skill = skill_in[k];
+      const double gap = std::max(0.0, peer - skill);
+      double next;
+      if constexpr (kActive) {
+        const double motivation =
+            (1.0 - m.motivation_commitment_weight + m.motivation_commitment_weight * commitment[k]) *
+            (1.0 - m.motivation_fatigue_weight * fatigue[k]);
+        next = skill + learn_rate[k] * motivation * fit * ((1.0 - skill) * push + m.peer_learning_rate * gap);
+        // Without support, what is not yet routine fades; routine practice
+        // drifts without upkeep.
+        const double fade = m.skill_decay * skill * decay_support;
+        const double drifted = drift * (skill - floor);
+        next -= skill < routine ? fade : drifted;
+      } else {
+        // Not practising: orientation from ties, and disuse.
+        next = skill + m.orientation_peer_share * m.peer_learning_rate * gap -
+               m.disuse_decay * std::max(0.0, skill - m.disuse_skill_floor);
+      }
+      const auto nf = static_cast<float>(std::min(std::max(next, 0.0), 1.0));  // std::clamp's result
+      if constexpr (kActive) reached += (skill < routine) & (nf >= routine);
+      skill_out[k] = nf;
+    }
+  };
+  if (active) update(std::true_type{});
+  else update(std::false_type{});
+  if (active) {
+    std::uint16_t* __restrict months = t.months_practice.data() + first;
+    for (std::size_t k = 0; k < count; ++k) months[k] += months[k] < 65535;
+  }
+  return reached;
 }
 
-void commitment_fatigue(const Scenario& sc, State& st, const Rng&) {
+// One school's commitment and fatigue (6.9), given its teachers' skills now
+// (`skill_now`: a column indexed by slot) and the district's pace load.
+void commit_school(const Scenario& sc, State& st, SchoolId sid, const float* skill_now, double pace_load) {
   Teachers& t = st.teachers;
   const Schools& s = st.schools;
   const ModelParams& m = sc.model;
-  DistrictState& d = st.district;
-  const Strategy& g = d.strategy;
-  // Many teachers in the dip at once: the district feels it everywhere.
+  const Strategy& g = st.district.strategy;
+  const float routine = routine_threshold(sc);
+  const bool active = practising(s.phase[sid]);
+  const double fit = s.fit[sid];
+  const double dip_load = m.dip_fatigue * s.load[sid];
+  const double thin = m.thin_support_fatigue * (1.0 - s.dose[sid]);
+  // Will: ownership when schools choose, compliance when told; designing
+  // rather than receiving; bending to tools that do not fit.
+  double base = m.commitment_base + m.commitment_autonomy * (1.0 - g.centralization) +
+                m.commitment_principal * (s.principal_support[sid] - 0.5);
+  if (active)
+    base += -m.commitment_mandate_misfit * g.centralization * (1.0 - fit) +
+            m.commitment_build * (1.0 - g.external_sourcing) -
+            m.commitment_external_misfit * s.external_share[sid] * (1.0 - fit);
+  // The loads that apply to some teachers only, as numbers (0 where one
+  // does not apply), each from its own column; then the update, with no
+  // branch, which the compiler runs several teachers to an instruction. The
+  // arithmetic is the same, operation for operation (adding 0 to a fatigue,
+  // never -0, leaves it as it is).
+  const std::size_t first = s.first[sid].index(), count = s.count[sid];
+  std::vector<double>& scratch = st.school_scratch;
+  if (scratch.size() < 2 * count) scratch.resize(2 * count);
+  double* __restrict dip = scratch.data();
+  double* __restrict bonus = scratch.data() + count;
+  const std::uint16_t* __restrict months = t.months_practice.data() + first;
+  for (std::size_t k = 0; k < count; ++k) dip[k] = months[k] < m.dip_months ? dip_load : 0.0;
+  const Role* __restrict role = t.role.data() + first;
+  for (std::size_t k = 0; k < count; ++k) bonus[k] = role[k] != Role::Teacher ? m.commitment_role_bonus : 0.0;
+  const float* __restrict skill = skill_now + first;
+  float* __restrict fatigue = t.fatigue.data() + first;
+  float* __restrict commitment = t.commitment.data() + first;
+  auto update = [&](auto practising_school) {
+    constexpr bool kActive = decltype(practising_school)::value;
+    for (std::size_t k = 0; k < count; ++k) {
+      double f = fatigue[k];
+      if constexpr (kActive) {
+        f += dip[k];
+        f += skill[k] < routine ? thin : 0.0;
+        f += pace_load;
+      }
+      f -= m.fatigue_recovery * f;
+      const double progress = kActive ? std::min(1.0, skill[k] / m.routine_skill) : 0.0;
+      const double target = base + m.commitment_progress * progress - m.commitment_fatigue_loss * f + bonus[k];
+      const double c = commitment[k] + m.commitment_rate * (target - commitment[k]);
+      fatigue[k] = static_cast<float>(std::min(std::max(f, 0.0), 1.0));  // std::clamp's result
+      commitment[k] = static_cast<float>(std::min(std::max(c, 0.0), 1.0));
+    }
+  };
+  if (active) update(std::true_type{});
+  else update(std::false_type{});
+}
+
+// Many teachers in the dip at once: the district feels it everywhere. Sets
+// the district's dip share; returns the fatigue it adds to each teacher.
+double pace_load(const Scenario& sc, State& st) {
+  const Schools& s = st.schools;
+  const ModelParams& m = sc.model;
   double in_dip = 0;
   for (const SchoolId sid : s.ids())
     if (practising(s.phase[sid]) && s.months_launched[sid] < m.dip_months) in_dip += s.count[sid];
-  d.dip_share = in_dip / static_cast<double>(std::max<std::size_t>(1, t.size()));
-  const double pace_load = m.pace_fatigue * d.dip_share;
-  const float routine = routine_threshold(sc);
-  for (const SchoolId sid : s.ids()) {
-    const bool active = practising(s.phase[sid]);
-    const double fit = s.fit[sid];
-    const double dip_load = m.dip_fatigue * s.load[sid];
-    const double thin = m.thin_support_fatigue * (1.0 - s.dose[sid]);
-    // Will: ownership when schools choose, compliance when told; designing
-    // rather than receiving; bending to tools that do not fit.
-    double base = m.commitment_base + m.commitment_autonomy * (1.0 - g.centralization) +
-                  m.commitment_principal * (s.principal_support[sid] - 0.5);
-    if (active)
-      base += -m.commitment_mandate_misfit * g.centralization * (1.0 - fit) +
-              m.commitment_build * (1.0 - g.external_sourcing) -
-              m.commitment_external_misfit * s.external_share[sid] * (1.0 - fit);
-    // The loads that apply to some teachers only, as numbers (0 where one
-    // does not apply), each from its own column; then the update, with no
-    // branch, which the compiler runs several teachers to an instruction. The
-    // arithmetic is the same, operation for operation (adding 0 to a fatigue,
-    // never -0, leaves it as it is).
-    const std::size_t first = s.first[sid].index(), count = s.count[sid];
-    std::vector<double>& scratch = st.school_scratch;
-    if (scratch.size() < 2 * count) scratch.resize(2 * count);
-    double* __restrict dip = scratch.data();
-    double* __restrict bonus = scratch.data() + count;
-    const std::uint16_t* __restrict months = t.months_practice.data() + first;
-    for (std::size_t k = 0; k < count; ++k) dip[k] = months[k] < m.dip_months ? dip_load : 0.0;
-    const Role* __restrict role = t.role.data() + first;
-    for (std::size_t k = 0; k < count; ++k) bonus[k] = role[k] != Role::Teacher ? m.commitment_role_bonus : 0.0;
-    const float* __restrict skill = t.skill.data() + first;
-    float* __restrict fatigue = t.fatigue.data() + first;
-    float* __restrict commitment = t.commitment.data() + first;
-    auto update = [&](auto practising_school) {
-      constexpr bool kActive = decltype(practising_school)::value;
-      for (std::size_t k = 0; k < count; ++k) {
-        double f = fatigue[k];
-        if constexpr (kActive) {
-          f += dip[k];
-          f += skill[k] < routine ? thin : 0.0;
-          f += pace_load;
-        }
-        f -= m.fatigue_recovery * f;
-        const double progress = kActive ? std::min(1.0, skill[k] / m.routine_skill) : 0.0;
-        const double target = base + m.commitment_progress * progress - m.commitment_fatigue_loss * f + bonus[k];
-        const double c = commitment[k] + m.commitment_rate * (target - commitment[k]);
-        fatigue[k] = static_cast<float>(std::min(std::max(f, 0.0), 1.0));  // std::clamp's result
-        commitment[k] = static_cast<float>(std::min(std::max(c, 0.0), 1.0));
-      }
-    };
-    if (active) update(std::true_type{});
-    else update(std::false_type{});
-  }
+  st.district.dip_share = in_dip / static_cast<double>(std::max<std::size_t>(1, st.teachers.size()));
+  return m.pace_fatigue * st.district.dip_share;
 }
+
+// Synchronous learning: every slot reads last month's skills of its ties,
+// and the new skills replace them together at the end. With `kCommit`, each
+// school's commitment and fatigue follow its learning at once, while its
+// slots are still in the cache: they read its new skills and months of
+// practice only, and learning reads no teacher's commitment or fatigue but
+// its own, before they change, so this is what learning then
+// commitment_fatigue do.
+template <bool kCommit>
+void learning_pass(const Scenario& sc, State& st) {
+  Teachers& t = st.teachers;
+  st.next_skill.resize(t.size());
+  const double load = kCommit ? pace_load(sc, st) : 0.0;
+  double new_routine = 0;
+  for (const SchoolId sid : st.schools.ids()) {
+    new_routine += learn_school(sc, st, sid);
+    if constexpr (kCommit) commit_school(sc, st, sid, st.next_skill.data(), load);
+  }
+  t.skill.swap(st.next_skill);
+  st.district.new_routine = new_routine;
+  st.teacher_steps += t.size();
+}
+
+}  // namespace
+
+void learning(const Scenario& sc, State& st, const Rng&) { learning_pass<false>(sc, st); }
+
+void commitment_fatigue(const Scenario& sc, State& st, const Rng&) {
+  const double load = pace_load(sc, st);
+  for (const SchoolId sid : st.schools.ids()) commit_school(sc, st, sid, st.teachers.skill.data(), load);
+}
+
+void teacher_month(const Scenario& sc, State& st, const Rng&) { learning_pass<true>(sc, st); }
 
 }  // namespace ds

@@ -29,6 +29,8 @@ void promote_leaders(const Scenario& sc, State& st, const Rng& rng);
 void allocate_support(const Scenario& sc, State& st, const Rng& rng);    // resources.cpp
 void learning(const Scenario& sc, State& st, const Rng& rng);            // learning.cpp
 void commitment_fatigue(const Scenario& sc, State& st, const Rng& rng);  // learning.cpp
+// learning then commitment_fatigue, school by school (the schedule's).
+void teacher_month(const Scenario& sc, State& st, const Rng& rng);       // learning.cpp
 void knowledge_sharing(const Scenario& sc, State& st, const Rng& rng);   // knowledge.cpp
 void school_phases(const Scenario& sc, State& st, const Rng& rng);       // schools.cpp
 void partner_transfer(const Scenario& sc, State& st, const Rng& rng);    // resources.cpp
