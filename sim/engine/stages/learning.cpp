@@ -1,5 +1,7 @@
 // The monthly teacher loop: learning (coaching, peers, shared knowledge,
-// decay), then commitment and fatigue. Runs over columns of teacher state.
+// decay), then commitment and fatigue. Runs over columns of teacher state,
+// school by school; docs/architecture.md ("The monthly loop and speed") says
+// how the loops are written and why their results do not change.
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
