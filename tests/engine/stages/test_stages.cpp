@@ -286,6 +286,50 @@ TEST_CASE("commitment moves toward its target, and fatigue comes only from pract
   CHECK(st.district.dip_share == Approx(0.5));
 }
 
+TEST_CASE("the schedule's teacher_month is learning then commitment_fatigue, bit for bit", "[stages]") {
+  // The schedule runs each school's commitment right after its learning
+  // (docs/model.md 3.1); the district as a whole must end where the two
+  // stages run one after the other leave it. A mixed district: schools
+  // practising and waiting, in and past the dip, thin and full support,
+  // leaders and coaches, extra ties across schools.
+  Scenario sc = two_need_district(3, 30);
+  State a = initial_state(sc, Rng{5});
+  for (const SchoolId s : a.schools.ids()) {
+    const auto k = s.index();
+    a.schools.phase[s] = k % 3 == 2 ? Phase::Waiting : Phase::Implementing;
+    a.schools.components[s] = (1u << sc.model.components) - 1;
+    a.schools.fit[s] = 0.4 + 0.1 * static_cast<double>(k);
+    a.schools.dose[s] = 0.2 * static_cast<double>(k % 5);
+    a.schools.quality[s] = 0.5;
+    a.schools.leader_skill[s] = k % 2 == 0 ? 0.7 : 0.0;
+    a.schools.months_launched[s] = static_cast<std::uint16_t>(k % 2 == 0 ? 1 : 30);
+  }
+  for (const TeacherId i : a.teachers.ids()) {
+    const auto k = i.index();
+    a.teachers.skill[i] = 0.1f + 0.8f * static_cast<float>(k % 17) / 17.0f;
+    a.teachers.months_practice[i] = static_cast<std::uint16_t>(k % 9);
+    a.teachers.role[i] = k % 11 == 0 ? Role::Coach : k % 7 == 0 ? Role::Leader : Role::Teacher;
+    if (k % 5 == 0) a.teachers.tie(i, 1) = TeacherId(static_cast<std::uint32_t>((k * 37) % a.teachers.size()));
+  }
+  State b = a;
+  for (int month = 0; month < 24; ++month) {
+    learning(sc, a, Rng{5});
+    commitment_fatigue(sc, a, Rng{5});
+    teacher_month(sc, b, Rng{5});
+  }
+  CHECK(a.teachers.skill.data()[0] != 0.1f);  // the months moved something
+  bool same = true;
+  for (const TeacherId i : a.teachers.ids())
+    same = same && a.teachers.skill[i] == b.teachers.skill[i] &&
+           a.teachers.commitment[i] == b.teachers.commitment[i] &&
+           a.teachers.fatigue[i] == b.teachers.fatigue[i] &&
+           a.teachers.months_practice[i] == b.teachers.months_practice[i];
+  CHECK(same);
+  CHECK(a.district.new_routine == b.district.new_routine);
+  CHECK(a.district.dip_share == b.district.dip_share);
+  CHECK(a.teacher_steps == b.teacher_steps);
+}
+
 TEST_CASE("lessons accumulate by the kind the district shares, and trust by its safety (knowledge_sharing)",
           "[stages]") {
   Scenario sc = two_need_district(2, 20);
