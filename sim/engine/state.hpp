@@ -181,7 +181,7 @@ struct State {
   std::uint64_t teacher_steps = 0;
   bool probe = false;  // inside a withdrawal probe: no scenario events
   Column<TeacherId, float> next_skill;  // learning's scratch: this month's new skills (6.8)
-  std::vector<double> school_scratch;   // the monthly loop's scratch: per slot of one school (6.8, 6.9)
+  std::vector<float> school_scratch;    // the monthly loop's scratch: per slot of one school (6.8, 6.9)
 };
 
 }  // namespace ds

@@ -1,7 +1,9 @@
 // The monthly teacher loop: learning (coaching, peers, shared knowledge,
 // decay), then commitment and fatigue. Runs over columns of teacher state,
-// school by school; docs/architecture.md ("The monthly loop and speed") says
-// how the loops are written and why their results do not change.
+// school by school, in float (the state's own precision); what a school's
+// teachers share is computed once, in double, and rounded to float.
+// docs/architecture.md ("The monthly loop and speed") says how the loops are
+// written and why.
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
@@ -22,7 +24,7 @@ int learn_school(const Scenario& sc, State& st, SchoolId sid) {
   const DistrictState& d = st.district;
   const AdviceNetwork& net = st.network;
   const float routine = routine_threshold(sc);
-  std::vector<double>& scratch = st.school_scratch;
+  std::vector<float>& scratch = st.school_scratch;
   const bool active = practising(s.phase[sid]);
   const double dose = s.dose[sid];
   // Learning without coaching: the transfer of the school's launch training
@@ -61,57 +63,71 @@ int learn_school(const Scenario& sc, State& st, SchoolId sid) {
   const float floor = static_cast<float>(m.initial_skill_mean);
   // Two passes over the school's slots: the ties (scattered reads), then
   // the update itself, one teacher at a time with no branch, which the
-  // compiler runs several teachers to an instruction. The arithmetic is
-  // the same, operation for operation, as one pass would do.
+  // compiler runs several teachers to an instruction.
   const std::size_t first = s.first[sid].index(), count = s.count[sid];
   if (scratch.size() < 2 * count) scratch.resize(2 * count);
-  double* __restrict sum = scratch.data();
-  double* __restrict ties_n = scratch.data() + count;
+  float* __restrict sum = scratch.data();
+  float* __restrict ties_n = scratch.data() + count;
+  const float* __restrict skill_all = t.skill.data();
   for (std::size_t k = 0; k < count; ++k) {
-    // Advice ties: the static network plus a carried and a convening tie.
+    // Advice ties: the static network, in four partial sums (tie d into
+    // sum d mod 4, added pairwise), four chains of additions that the
+    // processor runs side by side instead of one; then a carried and a
+    // convening tie.
     const TeacherId i(static_cast<std::uint32_t>(first + k));
-    double peer = 0;
     const auto ties = net.neighbours(i);
-    for (const TeacherId j : ties) peer += t.skill[j];
+    float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    std::size_t q = 0;  // the first tie of the current four
+    for (; q + 4 <= ties.size(); q += 4)
+      for (std::size_t r = 0; r < 4; ++r) part[r] += skill_all[ties[q + r].index()];
+    for (std::size_t r = 0; q + r < ties.size(); ++r) part[r] += skill_all[ties[q + r].index()];
+    float peer = (part[0] + part[1]) + (part[2] + part[3]);
     auto n = static_cast<std::uint32_t>(ties.size());
     for (int e = 0; e < 2; ++e)
-      if (const TeacherId j = t.tie(i, e); !j.is_none()) peer += t.skill[j], ++n;
+      if (const TeacherId j = t.tie(i, e); !j.is_none()) peer += skill_all[j.index()], ++n;
     sum[k] = peer;
-    ties_n[k] = n;
+    ties_n[k] = static_cast<float>(n);
   }
   const float* __restrict skill_in = t.skill.data() + first;
   const float* __restrict commitment = t.commitment.data() + first;
   const float* __restrict fatigue = t.fatigue.data() + first;
   const float* __restrict learn_rate = t.learn_rate.data() + first;
   float* __restrict skill_out = st.next_skill.data() + first;
+  // The school's terms, rounded to float once.
+  const auto f = [](double x) { return static_cast<float>(x); };
+  const float hub_f = f(hub), hub_weight = f(m.hub_weight);
+  const float commitment_weight = f(m.motivation_commitment_weight);
+  const float fatigue_weight = f(m.motivation_fatigue_weight);
+  const float fit_f = f(fit), push_f = f(push), peer_rate = f(m.peer_learning_rate);
+  const float fade_rate = f(m.skill_decay * decay_support), drift_f = f(drift);
+  const float orientation = f(m.orientation_peer_share * m.peer_learning_rate);
+  const float disuse = f(m.disuse_decay), disuse_floor = f(m.disuse_skill_floor);
   int reached = 0;
   // One loop for practising schools and one for the others (`kActive`), so
   // that neither has a branch inside.
   auto update = [&](auto practising_school) {
     constexpr bool kActive = decltype(practising_school)::value;
     for (std::size_t k = 0; k < count; ++k) {
-      double peer = sum[k] / std::max(ties_n[k], 1.0);  // no ties: 0 / 1
-      const double mixed = (1.0 - m.hub_weight) * peer + m.hub_weight * hub;  // leaders and coaches are hubs
-      peer = hub > 0 ? mixed : peer;
-      const double skill = skill_in[k];
-      const double gap = std::max(0.0, peer - skill);
-      double next;
+      float peer = sum[k] / std::max(ties_n[k], 1.0f);  // no ties: 0 / 1
+      const float mixed = (1.0f - hub_weight) * peer + hub_weight * hub_f;  // leaders and coaches are hubs
+      peer = hub_f > 0.0f ? mixed : peer;
+      const float skill = skill_in[k];
+      const float gap = std::max(0.0f, peer - skill);
+      float next;
       if constexpr (kActive) {
-        const double motivation =
-            (1.0 - m.motivation_commitment_weight + m.motivation_commitment_weight * commitment[k]) *
-            (1.0 - m.motivation_fatigue_weight * fatigue[k]);
-        next = skill + learn_rate[k] * motivation * fit * ((1.0 - skill) * push + m.peer_learning_rate * gap);
+        const float motivation = (1.0f - commitment_weight + commitment_weight * commitment[k]) *
+                                 (1.0f - fatigue_weight * fatigue[k]);
+        next = skill + learn_rate[k] * motivation * fit_f * ((1.0f - skill) * push_f + peer_rate * gap);
         // Without support, what is not yet routine fades; routine practice
         // drifts without upkeep.
-        const double fade = m.skill_decay * skill * decay_support;
-        const double drifted = drift * (skill - floor);
+        const float fade = fade_rate * skill;
+        const float drifted = drift_f * (skill - floor);
         next -= skill < routine ? fade : drifted;
       } else {
         // Not practising: orientation from ties, and disuse.
-        next = skill + m.orientation_peer_share * m.peer_learning_rate * gap -
-               m.disuse_decay * std::max(0.0, skill - m.disuse_skill_floor);
+        next = skill + orientation * gap - disuse * std::max(0.0f, skill - disuse_floor);
       }
-      const auto nf = static_cast<float>(std::min(std::max(next, 0.0), 1.0));  // std::clamp's result
+      const float nf = std::min(std::max(next, 0.0f), 1.0f);
       if constexpr (kActive) reached += (skill < routine) & (nf >= routine);
       skill_out[k] = nf;
     }
@@ -146,37 +162,42 @@ void commit_school(const Scenario& sc, State& st, SchoolId sid, const float* ski
             m.commitment_build * (1.0 - g.external_sourcing) -
             m.commitment_external_misfit * s.external_share[sid] * (1.0 - fit);
   // The loads that apply to some teachers only, as numbers (0 where one
-  // does not apply), each from its own column; then the update, with no
-  // branch, which the compiler runs several teachers to an instruction. The
-  // arithmetic is the same, operation for operation (adding 0 to a fatigue,
-  // never -0, leaves it as it is).
+  // does not apply), each from its own column; then the update, in float
+  // with the school's terms rounded once, with no branch, which the
+  // compiler runs several teachers to an instruction.
+  const auto f = [](double x) { return static_cast<float>(x); };
   const std::size_t first = s.first[sid].index(), count = s.count[sid];
-  std::vector<double>& scratch = st.school_scratch;
+  std::vector<float>& scratch = st.school_scratch;
   if (scratch.size() < 2 * count) scratch.resize(2 * count);
-  double* __restrict dip = scratch.data();
-  double* __restrict bonus = scratch.data() + count;
+  float* __restrict dip = scratch.data();
+  float* __restrict bonus = scratch.data() + count;
+  const float dip_f = f(dip_load), bonus_f = f(m.commitment_role_bonus);
   const std::uint16_t* __restrict months = t.months_practice.data() + first;
-  for (std::size_t k = 0; k < count; ++k) dip[k] = months[k] < m.dip_months ? dip_load : 0.0;
+  for (std::size_t k = 0; k < count; ++k) dip[k] = months[k] < m.dip_months ? dip_f : 0.0f;
   const Role* __restrict role = t.role.data() + first;
-  for (std::size_t k = 0; k < count; ++k) bonus[k] = role[k] != Role::Teacher ? m.commitment_role_bonus : 0.0;
+  for (std::size_t k = 0; k < count; ++k) bonus[k] = role[k] != Role::Teacher ? bonus_f : 0.0f;
   const float* __restrict skill = skill_now + first;
   float* __restrict fatigue = t.fatigue.data() + first;
   float* __restrict commitment = t.commitment.data() + first;
+  const float thin_f = f(thin), pace_f = f(pace_load), recovery = f(m.fatigue_recovery);
+  const float per_routine = f(1.0 / m.routine_skill);  // a multiplication, not a division per teacher
+  const float base_f = f(base), progress_weight = f(m.commitment_progress);
+  const float fatigue_loss = f(m.commitment_fatigue_loss), rate = f(m.commitment_rate);
   auto update = [&](auto practising_school) {
     constexpr bool kActive = decltype(practising_school)::value;
     for (std::size_t k = 0; k < count; ++k) {
-      double f = fatigue[k];
+      float fk = fatigue[k];
       if constexpr (kActive) {
-        f += dip[k];
-        f += skill[k] < routine ? thin : 0.0;
-        f += pace_load;
+        fk += dip[k];
+        fk += skill[k] < routine ? thin_f : 0.0f;
+        fk += pace_f;
       }
-      f -= m.fatigue_recovery * f;
-      const double progress = kActive ? std::min(1.0, skill[k] / m.routine_skill) : 0.0;
-      const double target = base + m.commitment_progress * progress - m.commitment_fatigue_loss * f + bonus[k];
-      const double c = commitment[k] + m.commitment_rate * (target - commitment[k]);
-      fatigue[k] = static_cast<float>(std::min(std::max(f, 0.0), 1.0));  // std::clamp's result
-      commitment[k] = static_cast<float>(std::min(std::max(c, 0.0), 1.0));
+      fk -= recovery * fk;
+      const float progress = kActive ? std::min(1.0f, skill[k] * per_routine) : 0.0f;
+      const float target = base_f + progress_weight * progress - fatigue_loss * fk + bonus[k];
+      const float c = commitment[k] + rate * (target - commitment[k]);
+      fatigue[k] = std::min(std::max(fk, 0.0f), 1.0f);
+      commitment[k] = std::min(std::max(c, 0.0f), 1.0f);
     }
   };
   if (active) update(std::true_type{});
