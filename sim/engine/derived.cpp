@@ -26,32 +26,41 @@ void update_school_aggregates(const Scenario& sc, State& st) {
   Schools& s = st.schools;
   const Teachers& t = st.teachers;
   const int K = sc.model.components;
+  const float threshold = routine_threshold(sc);
+  const int routine_months = sc.model.routine_min_months;
   for (const SchoolId i : s.ids()) {
-    double routine = 0, commitment = 0, fatigue = 0, lead = 0, leaders = 0, coaches = 0, coach_skill = 0,
-           teacher_leaders = 0;
+    const std::size_t first = s.first[i].index(), count = s.count[i];
+    const float* __restrict skill = t.skill.data() + first;
+    const float* __restrict commitment_of = t.commitment.data() + first;
+    const float* __restrict fatigue_of = t.fatigue.data() + first;
+    const std::uint16_t* __restrict months = t.months_practice.data() + first;
+    const Role* __restrict role = t.role.data() + first;
     const bool active = practising(s.phase[i]);
-    const float threshold = routine_threshold(sc);
-    // Without branches (adding 0 where a teacher does not count: the same sums).
-    for (const TeacherId k : s.slots(i)) {
-      const float skill = t.skill[k];
-      routine += active & (skill >= threshold) & (t.months_practice[k] >= sc.model.routine_min_months);
-      commitment += t.commitment[k];
-      fatigue += t.fatigue[k];
-      const Role role = t.role[k];
-      lead += role != Role::Teacher ? skill : 0.0f;
-      leaders += role != Role::Teacher;
-      coach_skill += role == Role::Coach ? skill : 0.0f;
-      coaches += role == Role::Coach;
-      teacher_leaders += role == Role::Leader;
+    // Counts as integers (exactly what adding ones in double gives), then
+    // the sums in double in slot order, each without a branch (adding 0
+    // where a teacher does not count: the same sums).
+    std::int64_t routine = 0, leaders = 0, coaches = 0, teacher_leaders = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+      routine += active & (skill[k] >= threshold) & (months[k] >= routine_months);
+      leaders += role[k] != Role::Teacher;
+      coaches += role[k] == Role::Coach;
+      teacher_leaders += role[k] == Role::Leader;
     }
-    s.leaders[i] = teacher_leaders;
-    s.coaches[i] = coaches;
+    double commitment = 0, fatigue = 0, lead = 0, coach_skill = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+      commitment += commitment_of[k];
+      fatigue += fatigue_of[k];
+      lead += role[k] != Role::Teacher ? skill[k] : 0.0f;
+      coach_skill += role[k] == Role::Coach ? skill[k] : 0.0f;
+    }
+    s.leaders[i] = static_cast<double>(teacher_leaders);
+    s.coaches[i] = static_cast<double>(coaches);
     s.coach_skill[i] = coach_skill;
     const double n = std::max<double>(1.0, s.count[i]);
-    s.routine_share[i] = routine / n;
+    s.routine_share[i] = static_cast<double>(routine) / n;
     s.commitment[i] = commitment / n;
     s.fatigue[i] = fatigue / n;
-    s.leader_skill[i] = leaders > 0 ? lead / leaders : 0.0;
+    s.leader_skill[i] = leaders > 0 ? lead / static_cast<double>(leaders) : 0.0;
     // Depth: routine use, weighted by coverage, with a synergy bonus when
     // the components form a coherent whole.
     const double coverage = static_cast<double>(__builtin_popcount(s.components[i])) / K;

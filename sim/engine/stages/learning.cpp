@@ -76,12 +76,20 @@ int learn_school(const Scenario& sc, State& st, SchoolId sid) {
     // convening tie.
     const TeacherId i(static_cast<std::uint32_t>(first + k));
     const auto ties = net.neighbours(i);
-    float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    const TeacherId* tie = ties.data();
+    const std::size_t n_ties = ties.size();
+    float p0 = 0.0f, p1 = 0.0f, p2 = 0.0f, p3 = 0.0f;  // four scalars: kept in registers
     std::size_t q = 0;  // the first tie of the current four
-    for (; q + 4 <= ties.size(); q += 4)
-      for (std::size_t r = 0; r < 4; ++r) part[r] += skill_all[ties[q + r].index()];
-    for (std::size_t r = 0; q + r < ties.size(); ++r) part[r] += skill_all[ties[q + r].index()];
-    float peer = (part[0] + part[1]) + (part[2] + part[3]);
+    for (; q + 4 <= n_ties; q += 4) {
+      p0 += skill_all[tie[q].index()];
+      p1 += skill_all[tie[q + 1].index()];
+      p2 += skill_all[tie[q + 2].index()];
+      p3 += skill_all[tie[q + 3].index()];
+    }
+    if (q < n_ties) p0 += skill_all[tie[q].index()];
+    if (q + 1 < n_ties) p1 += skill_all[tie[q + 1].index()];
+    if (q + 2 < n_ties) p2 += skill_all[tie[q + 2].index()];
+    float peer = (p0 + p1) + (p2 + p3);
     auto n = static_cast<std::uint32_t>(ties.size());
     for (int e = 0; e < 2; ++e)
       if (const TeacherId j = t.tie(i, e); !j.is_none()) peer += skill_all[j.index()], ++n;
