@@ -328,6 +328,35 @@ TEST_CASE("the schedule's teacher_month is learning then commitment_fatigue, bit
   CHECK(a.district.new_routine == b.district.new_routine);
   CHECK(a.district.dip_share == b.district.dip_share);
   CHECK(a.teacher_steps == b.teacher_steps);
+
+  // The school means: teacher_month computes them for the new state while
+  // each school is in the cache, but the school columns keep last month's
+  // until school_phases publishes them (knowledge_sharing reads last
+  // month's); they must be what school_phases computes after the two stages.
+  school_phases(sc, a, Rng{6});
+  school_phases(sc, b, Rng{6});
+  learning(sc, a, Rng{5});
+  commitment_fatigue(sc, a, Rng{5});
+  const Column<SchoolId, double> routine_before = b.schools.routine_share, fatigue_before = b.schools.fatigue;
+  teacher_month(sc, b, Rng{5});
+  bool kept = true;
+  for (const SchoolId s : b.schools.ids())
+    kept = kept && b.schools.routine_share[s] == routine_before[s] && b.schools.fatigue[s] == fatigue_before[s];
+  CHECK(kept);
+  school_phases(sc, a, Rng{6});
+  school_phases(sc, b, Rng{6});
+  bool means = true, moved = false;
+  for (const SchoolId s : a.schools.ids()) {
+    means = means && a.schools.routine_share[s] == b.schools.routine_share[s] &&
+            a.schools.depth[s] == b.schools.depth[s] && a.schools.commitment[s] == b.schools.commitment[s] &&
+            a.schools.fatigue[s] == b.schools.fatigue[s] && a.schools.leader_skill[s] == b.schools.leader_skill[s] &&
+            a.schools.coaches[s] == b.schools.coaches[s] && a.schools.coach_skill[s] == b.schools.coach_skill[s] &&
+            a.schools.leaders[s] == b.schools.leaders[s] && a.schools.phase[s] == b.schools.phase[s];
+    moved = moved || b.schools.fatigue[s] != fatigue_before[s];
+  }
+  CHECK(means);
+  CHECK(moved);  // the month changed the means, so publishing last month's would fail
+  CHECK_FALSE(b.next_means_ready);  // published once
 }
 
 TEST_CASE("lessons accumulate by the kind the district shares, and trust by its safety (knowledge_sharing)",
