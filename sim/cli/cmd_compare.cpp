@@ -41,12 +41,12 @@ int cmd_compare(const CompareArgs& a, const std::vector<std::string>& argv) {
     // Every scenario in turn, on the common replication seeds.
     const std::vector<ds::RunPlan> plans = ds::plan_replications(static_cast<std::size_t>(replications), seed);
     const std::size_t total = plans.size() * scenarios.size();
-    std::vector<ds::TimedRun> sample;
-    for (std::size_t i = 0; i < ds::calibration_runs(total, a.threads); ++i)
-      sample.push_back({&scenarios[i % scenarios.size()], plans[i / scenarios.size()].seed});
+    const ds::SampleAt sample_at = [&](std::size_t i) {
+      return ds::TimedRun{&scenarios[i % scenarios.size()], plans[i / scenarios.size()].seed};
+    };
     std::cout << scenarios.size() << " scenarios, " << replications << " replications each (" << total
               << " runs), " << scenarios[0].meta.years << " years, seed " << seed << '\n';
-    return print_dry_run(sample, total, a.threads, ds::estimate_compare(scenarios, a.threads));
+    return print_dry_run(sample_at, total, a.threads, ds::estimate_compare(scenarios, a.threads));
   }
   if (!a.no_resource_check &&
       !resources_fit(ds::estimate_compare(scenarios, a.threads), a.out, "compare"))

@@ -25,11 +25,10 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& argv) {
     if (!output_usable(a.out, a.force)) return kBadInput;
     const std::vector<ds::RunPlan> all =
         ds::plan_replications(static_cast<std::size_t>(s.meta.replications), s.meta.seed);
-    std::vector<ds::TimedRun> sample;
-    for (std::size_t i = 0; i < ds::calibration_runs(all.size(), a.threads); ++i) sample.push_back({&s, all[i].seed});
+    const ds::SampleAt sample_at = [&](std::size_t i) { return ds::TimedRun{&s, all[i].seed}; };
     std::cout << s.meta.name << ": " << s.meta.replications << " replications, " << s.meta.years
               << " years, seed " << s.meta.seed << '\n';
-    return print_dry_run(sample, all.size(), a.threads, ds::estimate_run(s, a.threads));
+    return print_dry_run(sample_at, all.size(), a.threads, ds::estimate_run(s, a.threads));
   }
   if (!a.no_resource_check && !resources_fit(ds::estimate_run(s, a.threads), a.out, "run"))
     return kBadInput;

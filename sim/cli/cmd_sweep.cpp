@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <iostream>
 #include <optional>
 
@@ -13,6 +14,15 @@
 namespace ds::cli {
 
 namespace {
+
+// The radical inverse of i in base 2 (0.5, 0.25, 0.75, 0.125, ...): points
+// that fill [0, 1) evenly however many are taken.
+double van_der_corput(std::size_t i) {
+  double x = 0, f = 0.5;
+  for (; i > 0; i >>= 1, f *= 0.5)
+    if (i & 1u) x += f;
+  return x;
+}
 
 // The command that continues this sweep: DISTRICTSIM_RESUME_COMMAND where the
 // sweep runs inside a job that is resumed by resubmitting it (the shard jobs of
@@ -43,20 +53,32 @@ int sweep_dry_run(const SweepArgs& a, const ds::SweepSpec& spec, const ds::Desig
     }
   }
   const std::size_t left = runs - std::min(finished, runs);
-  // Calibration: runs at points spread across the design, on the sweep's threads.
-  std::vector<ds::Scenario> points;
-  std::vector<ds::TimedRun> sample;
-  const std::size_t k = ds::calibration_runs(left, a.threads);
+  // Calibration: runs at points spread across the design (the i-th at the
+  // i-th fraction of a van der Corput sequence, so that the first runs, and
+  // any number after them, are spread), on the sweep's threads. The first
+  // batch's points are built here; a later point that makes an invalid
+  // scenario is the same input error.
+  std::deque<ds::Scenario> points;
+  const auto point_of = [&](std::size_t i) {
+    return static_cast<std::size_t>(van_der_corput(i + 1) * static_cast<double>(design.points));
+  };
+  const auto build_to = [&](std::size_t i) {
+    while (points.size() <= i) points.push_back(ds::point_scenario(spec, design, point_of(points.size())));
+  };
   try {
-    points.reserve(k);
-    for (std::size_t i = 0; i < k; ++i) {
-      points.push_back(ds::point_scenario(spec, design, (2 * i + 1) * design.points / (2 * k)));
-      sample.push_back({&points.back(), ds::run_seed(spec, i % spec.replications)});
-    }
+    if (left > 0) build_to(ds::calibration_runs(left, a.threads) - 1);
   } catch (const std::exception& e) {
     std::cerr << "districtsim: sweep: " << e.what() << '\n';
     return kBadInput;
   }
+  const ds::SampleAt sample_at = [&](std::size_t i) {
+    try {
+      build_to(i);
+    } catch (const std::exception& e) {
+      throw ds::SweepInputError(e.what());
+    }
+    return ds::TimedRun{&points[i], ds::run_seed(spec, i % spec.replications)};
+  };
   std::cout << spec.file << ": " << ds::to_string(spec.design.kind) << " design, "
             << design.points << " points x " << spec.replications << " replications = "
             << all_runs << " runs";
@@ -65,7 +87,7 @@ int sweep_dry_run(const SweepArgs& a, const ds::SweepSpec& spec, const ds::Desig
   if (finished > 0) std::cout << "; " << finished << " finished, " << left << " left to resume";
   std::cout << '\n';
   const ds::ResourceEstimate need = ds::estimate_sweep(spec, design.points, runs, shard.sharded(), a.threads);
-  return print_dry_run(sample, left, a.threads, need);
+  return print_dry_run(sample_at, left, a.threads, need);
 }
 
 // Every run is in the journal: the results written from it, all or

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "runs/sweep_run.hpp"
 
 namespace ds::cli {
 
@@ -102,11 +103,14 @@ int interrupted_before_writing(const char* command, std::size_t done, std::size_
 
 // The rest of a --dry-run: `sample` timed on `threads`, the duration of
 // `total` runs estimated from it, and the resource guard's figures.
-int print_dry_run(const std::vector<ds::TimedRun>& sample, std::size_t total, int threads,
+int print_dry_run(const ds::SampleAt& sample_at, std::size_t total, int threads,
                   const ds::ResourceEstimate& need) {
   ds::DurationEstimate e;
   try {
-    e = ds::estimate_duration(sample, total, threads);
+    e = ds::estimate_duration(sample_at, total, threads);
+  } catch (const ds::SweepInputError& ex) {
+    std::cerr << "districtsim: sweep: " << ex.what() << '\n';
+    return kBadInput;
   } catch (const std::exception& ex) {
     std::cerr << "districtsim: calibration run failed: " << ex.what() << '\n';
     return kFailure;

@@ -121,9 +121,11 @@ void print_warnings(const std::vector<ds::Diagnostic>& warnings);
 bool resources_fit(const ds::ResourceEstimate& e, const std::string& out, const char* command);
 ds::Progress::Options progress_options(const char* command, const char* unit, int threads, bool quiet,
                                        const char* on_stop);
-// The rest of a --dry-run: `sample` timed on `threads`, the duration of
-// `total` runs estimated from it, and the resource guard's figures.
-int print_dry_run(const std::vector<ds::TimedRun>& sample, std::size_t total, int threads,
+// The rest of a --dry-run: runs of `sample_at` timed on `threads` (for
+// about kCalibrationSeconds), the duration of `total` runs estimated from
+// them, and the resource guard's figures. A sweep point that makes an
+// invalid scenario (SweepInputError) is an input error.
+int print_dry_run(const ds::SampleAt& sample_at, std::size_t total, int threads,
                   const ds::ResourceEstimate& need);
 
 // When a command started, for its manifest.

@@ -88,21 +88,35 @@ std::size_t calibration_runs(std::size_t total, int threads) {
   return std::min(total, std::max<std::size_t>(6, 3 * static_cast<std::size_t>(std::max(1, threads))));
 }
 
-DurationEstimate estimate_duration(const std::vector<TimedRun>& sample, std::size_t total, int threads) {
+DurationEstimate estimate_duration(const SampleAt& sample_at, std::size_t total, int threads,
+                                   double budget_seconds) {
   DurationEstimate e;
-  if (sample.empty() || total == 0) return e;
-  (void)run_one(*sample.front().scenario, sample.front().seed);  // warm-up: allocations, caches
-  std::vector<RunPlan> plans;
-  for (std::size_t i = 0; i < sample.size(); ++i) plans.push_back({i, sample[i].seed});
+  if (total == 0) return e;
+  {
+    const TimedRun warm = sample_at(0);
+    (void)run_one(*warm.scenario, warm.seed);  // warm-up: allocations, caches
+  }
   EnsembleOptions opts;
   opts.threads = std::max(1, threads);
-  const auto t0 = std::chrono::steady_clock::now();
-  run_ensemble(
-      plans, [&](const RunPlan& p) { return run_one(*sample[p.replication].scenario, p.seed); },
-      [](const RunPlan&, RunResult&&) {}, opts);
-  e.sample_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  e.sampled = sample.size();
-  e.seconds = e.sample_seconds * static_cast<double>(total) / static_cast<double>(sample.size());
+  std::size_t batch = calibration_runs(total, threads);
+  while (e.sampled < total) {
+    const std::size_t n = std::min(batch, total - e.sampled);
+    std::vector<TimedRun> runs;
+    std::vector<RunPlan> plans;
+    for (std::size_t i = 0; i < n; ++i) {
+      runs.push_back(sample_at(e.sampled + i));
+      plans.push_back({i, runs.back().seed});
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    run_ensemble(
+        plans, [&](const RunPlan& p) { return run_one(*runs[p.replication].scenario, p.seed); },
+        [](const RunPlan&, RunResult&&) {}, opts);
+    e.sample_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    e.sampled += n;
+    if (e.sample_seconds >= budget_seconds) break;
+    batch *= 2;
+  }
+  e.seconds = e.sample_seconds * static_cast<double>(total) / static_cast<double>(e.sampled);
   return e;
 }
 

@@ -69,17 +69,30 @@ struct DurationEstimate {
   double sample_seconds = 0;   // their wall time, on the command's threads
 };
 
-// How many runs a dry run times for `total` runs on `threads`: enough to
-// keep every thread busy a few times over (3 per thread, at least 6), never
-// more than there are.
+// How many runs a dry run times first for `total` runs on `threads`:
+// enough to keep every thread busy a few times over (3 per thread, at least
+// 6), never more than there are. It then times more while its time budget
+// lasts (estimate_duration).
 std::size_t calibration_runs(std::size_t total, int threads);
 
-// The duration of `total` runs on `threads`, from timing `sample` (runs
-// spread over what will run: the first replications, each scenario of a
-// comparison, points across a sweep's design) on those threads, after one
-// untimed warm-up run: the throughput measured includes the threads'
-// contention for memory and the runs' differences in size, which one cold
-// run does not.
-DurationEstimate estimate_duration(const std::vector<TimedRun>& sample, std::size_t total, int threads);
+// The dry run's time budget: batches of timed runs, each twice the last,
+// until their wall time reaches it (or every run has been timed).
+inline constexpr double kCalibrationSeconds = 2.0;
+
+// The i-th run to time: a sequence spread over what will run (the
+// replications in order, each scenario of a comparison in turn, points
+// spread across a sweep's design), so that any first part of it is spread.
+using SampleAt = std::function<TimedRun(std::size_t i)>;
+
+// The duration of `total` runs on `threads`, from timing runs of
+// `sample_at` on those threads after one untimed warm-up run: batches of
+// calibration_runs, then each twice the last, until `budget_seconds` of
+// timed wall time (or all `total`). The throughput measured includes the
+// threads' contention for memory and the runs' differences in size, which
+// one cold run does not; the doubling keeps the batches' tails (threads
+// idle while the last runs finish, which a long command hardly has) a
+// small part of the time measured.
+DurationEstimate estimate_duration(const SampleAt& sample_at, std::size_t total, int threads,
+                                   double budget_seconds = kCalibrationSeconds);
 
 }  // namespace ds

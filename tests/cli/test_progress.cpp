@@ -113,11 +113,24 @@ TEST_CASE("progress: the estimate scales the timed sample's wall time to every r
   sc.meta.years = 2;
   sc.district.schools = 2;
   sc.district.teachers_per_school = 5;
-  std::vector<ds::TimedRun> sample;
-  for (std::uint64_t seed = 1; seed <= 4; ++seed) sample.push_back({&sc, seed});
-  const ds::DurationEstimate e = ds::estimate_duration(sample, 40, 2);
-  CHECK(e.sampled == 4);
-  CHECK(e.sample_seconds > 0);
-  CHECK(e.seconds == Approx(e.sample_seconds * 10));
-  CHECK(ds::estimate_duration({}, 40, 2).seconds == 0);
+  std::vector<std::size_t> asked;
+  const ds::SampleAt sample_at = [&](std::size_t i) {
+    asked.push_back(i);
+    return ds::TimedRun{&sc, i + 1};
+  };
+  SECTION("with no time budget: the first batch only (3 runs a thread, at least 6)") {
+    const ds::DurationEstimate e = ds::estimate_duration(sample_at, 40, 2, 0.0);
+    CHECK(e.sampled == 6);
+    CHECK(e.sample_seconds > 0);
+    CHECK(e.seconds == Approx(e.sample_seconds * 40 / 6));
+    CHECK(asked == std::vector<std::size_t>{0, 0, 1, 2, 3, 4, 5});  // a warm-up, then the batch
+  }
+  SECTION("with time to spare: batches each twice the last, never more runs than there are") {
+    const ds::DurationEstimate e = ds::estimate_duration(sample_at, 40, 2, 1e9);
+    CHECK(e.sampled == 40);  // 6 + 12 + 22 (of 24): all 40
+    CHECK(e.seconds == Approx(e.sample_seconds));
+    CHECK(asked.size() == 41);
+    CHECK(asked.back() == 39);
+  }
+  CHECK(ds::estimate_duration(sample_at, 0, 2).seconds == 0);
 }
