@@ -36,9 +36,9 @@ SchoolMeans school_means(const Scenario& sc, const State& st, SchoolId i, const 
   const bool active = practising(s.phase[i]);
   // Counts as 32-bit integers (exactly what adding ones in double gives; a
   // school's slots are far fewer than 2^32), then the sums in double in slot
-  // order, each without a branch: a skill times 1 or 0 (a skill is finite
-  // and not negative, so that is the skill or +0, and adding +0 to a sum
-  // that started at +0 leaves it as it is: the same sums).
+  // order, each without a branch: a skill times 1 or 0 (a skill is finite,
+  // so that is the skill or a zero, and adding a zero to a sum that started
+  // at +0 leaves it as it is: the same sums).
   std::uint32_t routine = 0, leaders = 0, coaches = 0, teacher_leaders = 0;
   for (std::size_t k = 0; k < count; ++k) {
     routine += static_cast<std::uint32_t>(active & (skill[k] >= threshold) & (months[k] >= routine_months));
