@@ -55,25 +55,17 @@ int sweep_dry_run(const SweepArgs& a, const ds::SweepSpec& spec, const ds::Desig
   const std::size_t left = runs - std::min(finished, runs);
   // Calibration: runs at points spread across the design (the i-th at the
   // i-th fraction of a van der Corput sequence, so that the first runs, and
-  // any number after them, are spread), on the sweep's threads. The first
-  // batch's points are built here; a later point that makes an invalid
-  // scenario is the same input error.
+  // any number after them, are spread), on the sweep's threads, each point
+  // built when it is first timed: one that makes an invalid scenario is an
+  // input error (print_dry_run).
   std::deque<ds::Scenario> points;
-  const auto point_of = [&](std::size_t i) {
-    return static_cast<std::size_t>(van_der_corput(i + 1) * static_cast<double>(design.points));
-  };
-  const auto build_to = [&](std::size_t i) {
-    while (points.size() <= i) points.push_back(ds::point_scenario(spec, design, point_of(points.size())));
-  };
-  try {
-    if (left > 0) build_to(ds::calibration_runs(left, a.threads) - 1);
-  } catch (const std::exception& e) {
-    std::cerr << "districtsim: sweep: " << e.what() << '\n';
-    return kBadInput;
-  }
   const ds::SampleAt sample_at = [&](std::size_t i) {
     try {
-      build_to(i);
+      while (points.size() <= i) {
+        const auto at = static_cast<std::size_t>(van_der_corput(points.size() + 1) *
+                                                 static_cast<double>(design.points));
+        points.push_back(ds::point_scenario(spec, design, at));
+      }
     } catch (const std::exception& e) {
       throw ds::SweepInputError(e.what());
     }

@@ -22,68 +22,52 @@ LevelOfUse level_of_use(const Scenario& sc, const State& st, TeacherId i) {
   return LevelOfUse::Renewal;
 }
 
-SchoolMeans school_means(const Scenario& sc, const State& st, SchoolId i, const float* skill_column) {
-  const Schools& s = st.schools;
+void update_school_aggregates(const Scenario& sc, State& st) {
+  Schools& s = st.schools;
   const Teachers& t = st.teachers;
+  const int K = sc.model.components;
   const float threshold = routine_threshold(sc);
   const int routine_months = sc.model.routine_min_months;
-  const std::size_t first = s.first[i].index(), count = s.count[i];
-  const float* __restrict skill = skill_column + first;
-  const float* __restrict commitment_of = t.commitment.data() + first;
-  const float* __restrict fatigue_of = t.fatigue.data() + first;
-  const std::uint16_t* __restrict months = t.months_practice.data() + first;
-  const Role* __restrict role = t.role.data() + first;
-  const bool active = practising(s.phase[i]);
-  // Counts as 32-bit integers (exactly what adding ones in double gives; a
-  // school's slots are far fewer than 2^32), then the sums in double in slot
-  // order, each without a branch: a skill times 1 or 0 (a skill is finite,
-  // so that is the skill or a zero, and adding a zero to a sum that started
-  // at +0 leaves it as it is: the same sums).
-  std::uint32_t routine = 0, leaders = 0, coaches = 0, teacher_leaders = 0;
-  for (std::size_t k = 0; k < count; ++k) {
-    routine += static_cast<std::uint32_t>(active & (skill[k] >= threshold) & (months[k] >= routine_months));
-    leaders += static_cast<std::uint32_t>(role[k] != Role::Teacher);
-    coaches += static_cast<std::uint32_t>(role[k] == Role::Coach);
-    teacher_leaders += static_cast<std::uint32_t>(role[k] == Role::Leader);
-  }
-  double commitment = 0, fatigue = 0, lead = 0, coach_skill = 0;
-  for (std::size_t k = 0; k < count; ++k) {
-    commitment += commitment_of[k];
-    fatigue += fatigue_of[k];
-    lead += skill[k] * static_cast<float>(role[k] != Role::Teacher);
-    coach_skill += skill[k] * static_cast<float>(role[k] == Role::Coach);
-  }
-  SchoolMeans out;
-  out.leaders = static_cast<double>(teacher_leaders);
-  out.coaches = static_cast<double>(coaches);
-  out.coach_skill = coach_skill;
-  const double n = std::max<double>(1.0, s.count[i]);
-  out.routine_share = static_cast<double>(routine) / n;
-  out.commitment = commitment / n;
-  out.fatigue = fatigue / n;
-  out.leader_skill = leaders > 0 ? lead / static_cast<double>(leaders) : 0.0;
-  // Depth: routine use, weighted by coverage, with a synergy bonus when
-  // the components form a coherent whole.
-  const double coverage = static_cast<double>(__builtin_popcount(s.components[i])) / sc.model.components;
-  out.depth = active ? out.routine_share * (coverage * (1.0 - sc.model.synergy) + sc.model.synergy * coverage * coverage)
+  for (const SchoolId i : s.ids()) {
+    const std::size_t first = s.first[i].index(), count = s.count[i];
+    const float* __restrict skill = t.skill.data() + first;
+    const float* __restrict commitment_of = t.commitment.data() + first;
+    const float* __restrict fatigue_of = t.fatigue.data() + first;
+    const std::uint16_t* __restrict months = t.months_practice.data() + first;
+    const Role* __restrict role = t.role.data() + first;
+    const bool active = practising(s.phase[i]);
+    // Counts as integers (exactly what adding ones in double gives), then
+    // the sums in double in slot order, each without a branch (adding 0
+    // where a teacher does not count: the same sums).
+    std::int64_t routine = 0, leaders = 0, coaches = 0, teacher_leaders = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+      routine += active & (skill[k] >= threshold) & (months[k] >= routine_months);
+      leaders += role[k] != Role::Teacher;
+      coaches += role[k] == Role::Coach;
+      teacher_leaders += role[k] == Role::Leader;
+    }
+    double commitment = 0, fatigue = 0, lead = 0, coach_skill = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+      commitment += commitment_of[k];
+      fatigue += fatigue_of[k];
+      lead += role[k] != Role::Teacher ? skill[k] : 0.0f;
+      coach_skill += role[k] == Role::Coach ? skill[k] : 0.0f;
+    }
+    s.leaders[i] = static_cast<double>(teacher_leaders);
+    s.coaches[i] = static_cast<double>(coaches);
+    s.coach_skill[i] = coach_skill;
+    const double n = std::max<double>(1.0, s.count[i]);
+    s.routine_share[i] = static_cast<double>(routine) / n;
+    s.commitment[i] = commitment / n;
+    s.fatigue[i] = fatigue / n;
+    s.leader_skill[i] = leaders > 0 ? lead / static_cast<double>(leaders) : 0.0;
+    // Depth: routine use, weighted by coverage, with a synergy bonus when
+    // the components form a coherent whole.
+    const double coverage = static_cast<double>(__builtin_popcount(s.components[i])) / K;
+    s.depth[i] = practising(s.phase[i])
+                     ? s.routine_share[i] * (coverage * (1.0 - sc.model.synergy) + sc.model.synergy * coverage * coverage)
                      : 0.0;
-  return out;
-}
-
-void store_school_means(State& st, SchoolId i, const SchoolMeans& means) {
-  Schools& s = st.schools;
-  s.leaders[i] = means.leaders;
-  s.coaches[i] = means.coaches;
-  s.coach_skill[i] = means.coach_skill;
-  s.routine_share[i] = means.routine_share;
-  s.commitment[i] = means.commitment;
-  s.fatigue[i] = means.fatigue;
-  s.leader_skill[i] = means.leader_skill;
-  s.depth[i] = means.depth;
-}
-
-void update_school_aggregates(const Scenario& sc, State& st) {
-  for (const SchoolId i : st.schools.ids()) store_school_means(st, i, school_means(sc, st, i, st.teachers.skill.data()));
+  }
 }
 
 int count_role(const State& st, Role r) {

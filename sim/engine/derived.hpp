@@ -27,11 +27,6 @@ LevelOfUse level_of_use(const Scenario& sc, const State& st, TeacherId i);
 // Per-school means (commitment, fatigue, leader skill, routine share, depth)
 // and counts of coaches and teacher-leaders, from the teacher columns.
 void update_school_aggregates(const Scenario& sc, State& st);
-// One school's means, with its skills read from `skill_column` (a column
-// indexed by slot: the skills now, or learning's new ones before they
-// replace them), and storing them in the school's columns.
-SchoolMeans school_means(const Scenario& sc, const State& st, SchoolId i, const float* skill_column);
-void store_school_means(State& st, SchoolId i, const SchoolMeans& means);
 
 int count_role(const State& st, Role r);
 // Teachers of the initiative's scope: schools launched or still to launch.

@@ -52,13 +52,6 @@ struct Teachers {
   TeacherId tie(TeacherId i, int k) const { return extra_tie[2 * i.index() + static_cast<std::size_t>(k)]; }
 };
 
-// One school's means and counts of roles, as the school columns of the same
-// names hold them (derived.hpp: school_means).
-struct SchoolMeans {
-  double leaders = 0, coaches = 0, coach_skill = 0, routine_share = 0;
-  double commitment = 0, fatigue = 0, leader_skill = 0, depth = 0;
-};
-
 struct Schools {
   // cold
   Column<SchoolId, std::string> name;
@@ -189,11 +182,6 @@ struct State {
   bool probe = false;  // inside a withdrawal probe: no scenario events
   Column<TeacherId, float> next_skill;  // learning's scratch: this month's new skills (6.8)
   std::vector<float> school_scratch;    // the monthly loop's scratch: per slot of one school (6.8, 6.9)
-  // The school means of this month's teacher state, computed by the monthly
-  // loop while each school's slots are in the cache and published by
-  // school_phases (knowledge_sharing, in between, reads last month's).
-  Column<SchoolId, SchoolMeans> next_means;
-  bool next_means_ready = false;
 };
 
 }  // namespace ds

@@ -230,25 +230,17 @@ double pace_load(const Scenario& sc, State& st) {
 // slots are still in the cache: they read its new skills and months of
 // practice only, and learning reads no teacher's commitment or fatigue but
 // its own, before they change, so this is what learning then
-// commitment_fatigue do. Then, still in the cache, the school's means of
-// its new state, which school_phases publishes (nothing in between changes
-// a teacher, a phase or a school's components: the same means it would
-// compute).
+// commitment_fatigue do.
 template <bool kCommit>
 void learning_pass(const Scenario& sc, State& st) {
   Teachers& t = st.teachers;
   st.next_skill.resize(t.size());
   const double load = kCommit ? pace_load(sc, st) : 0.0;
   double new_routine = 0;
-  if constexpr (kCommit) st.next_means.resize(st.schools.size());
   for (const SchoolId sid : st.schools.ids()) {
     new_routine += learn_school(sc, st, sid);
-    if constexpr (kCommit) {
-      commit_school(sc, st, sid, st.next_skill.data(), load);
-      st.next_means[sid] = school_means(sc, st, sid, st.next_skill.data());
-    }
+    if constexpr (kCommit) commit_school(sc, st, sid, st.next_skill.data(), load);
   }
-  st.next_means_ready = kCommit;
   t.skill.swap(st.next_skill);
   st.district.new_routine = new_routine;
   st.teacher_steps += t.size();

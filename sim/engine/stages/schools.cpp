@@ -19,14 +19,7 @@ void school_phases(const Scenario& sc, State& st, const Rng& rng) {
   Schools& s = st.schools;
   DistrictState& d = st.district;
   const ModelParams& m = sc.model;
-  // The means of this month's teacher state: computed by the monthly loop
-  // (learning.cpp) where it ran, else here.
-  if (st.next_means_ready) {
-    for (const SchoolId i : s.ids()) store_school_means(st, i, st.next_means[i]);
-    st.next_means_ready = false;
-  } else {
-    update_school_aggregates(sc, st);
-  }
+  update_school_aggregates(sc, st);
   d.abandoned_now = 0;
   const double base = std::log(m.abandon_base / (1.0 - m.abandon_base));
   for (const SchoolId i : s.ids()) {
