@@ -96,16 +96,13 @@ int replications() {
   return n && *n ? std::stoi(n) : kReplications;
 }
 
-// Replications for the claims whose effect is a few hundredths against a
-// spread between runs of a few tenths (MODEL.md 7 asks for "enough
-// replications that the 95% interval of the paired difference excludes zero"):
-// a share of the few schools launched in years 1-3 that abandon, capacity moved
-// by what the schools learn from each other, the cost per capable teacher in a
+// The small-effect claims run at kSmallEffect (validation.hpp): a share of
+// the few schools launched in years 1-3 that abandon, capacity moved by what
+// the schools learn from each other, the cost per capable teacher in a
 // district of 10 schools or fewer, and a relaunch, which only runs whose
 // initiative ended (a tenth of them or fewer) can show. At 80 replications
 // their intervals straddled zero in the small districts with estimates on the
 // claim's side (docs/validation.md says which).
-constexpr int kSmallEffect = 320;
 
 // DISTRICTSIM_SET="model.KEY=VALUE ..." (space-separated, as `--set` takes
 // them) applies the same overrides to every context: how a parameter moves

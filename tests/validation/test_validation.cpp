@@ -1,31 +1,35 @@
 // Pattern-oriented validation (MODEL.md section 7; Grimm et al. 2005): each
 // pattern compares scenarios of scenarios/validation/ with common random
-// numbers over kReplications replications, and asserts that the 95% interval
-// of the paired difference excludes zero in the stated direction. The claims
+// numbers over kReplications replications (or the claim's own number), and
+// asserts that the 95% interval of the paired difference excludes zero in
+// the stated direction. The claims
 // are declared once, in claims.hpp; each pattern is one test case here.
 // Labelled `validation` in ctest. With DISTRICTSIM_VALIDATION_OUT set, every
 // claim is also written out for scripts/validation-report (validation.hpp).
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <utility>
 
 #include "claims.hpp"
 
 using namespace validation;
 
 namespace {
-// Each scenario run once per process, whatever claims read it.
-const Runs& runs_of(const std::string& name) {
-  static std::map<std::string, Runs> cache;
-  if (auto it = cache.find(name); it != cache.end()) return it->second;
-  return cache.emplace(name, run(name)).first->second;
+// Each scenario run once per process at each number of replications,
+// whatever claims read it.
+const Runs& runs_of(const std::string& name, int n) {
+  static std::map<std::pair<std::string, int>, Runs> cache;
+  const auto key = std::make_pair(name, n);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  return cache.emplace(key, run(name, n)).first->second;
 }
 
 void check_pattern(const std::string& group) {
   int checked = 0;
   for (const PatternClaim& c : pattern_claims()) {
     if (c.group != group) continue;
-    const Interval iv = c.measure(runs_of);
+    const Interval iv = c.measure([&c](const std::string& name) -> const Runs& { return runs_of(name, c.replications); });
     const bool ok = c.holds(iv);
     INFO(c.text << ": " << iv.str() << " (" << c.target << ")");
     record("pattern", group, c.text, iv, c.target, ok);
