@@ -99,13 +99,23 @@ class Draws {
     return static_cast<double>(bits) * 0x1.0p-53;
   }
   bool bernoulli(double p) { return uniform() < p; }
-  // Standard normal (Box-Muller; one of the pair is discarded for simplicity
-  // of keying: every call is independent of any cached value).
+  // Standard normal (Box-Muller): a pair of independent normals from two
+  // uniforms, the second kept for the next call on this sequence. The
+  // sequence is keyed, so what a call returns still depends only on the key
+  // and on how many draws came before it.
   double normal() {
+    if (have_spare_) {
+      have_spare_ = false;
+      return spare_;
+    }
     double u1 = uniform();
     const double u2 = uniform();
     if (u1 < 1e-300) u1 = 1e-300;
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    const double a = 6.283185307179586 * u2;
+    spare_ = r * std::sin(a);
+    have_spare_ = true;
+    return r * std::cos(a);
   }
   double normal(double mean, double sd) { return mean + sd * normal(); }
   // Gamma(shape, 1) by Marsaglia & Tsang (2000); shape > 0.
@@ -157,6 +167,8 @@ class Draws {
   Philox::ctr_type ctr_;
   std::uint32_t out_[4] = {0, 0, 0, 0};
   int have_ = 0;
+  double spare_ = 0.0;
+  bool have_spare_ = false;
 };
 
 // The agent key of a draw made for the district as a whole.

@@ -51,6 +51,32 @@ TEST_CASE("uniform, normal and beta have the right moments", "[rng]") {
   CHECK(sb / n == Approx(0.3).margin(0.005));
 }
 
+TEST_CASE("the two normals of a Box-Muller pair are independent standard normals", "[rng]") {
+  // normal() keeps the pair's second value for the next call: both halves
+  // must be N(0, 1) and uncorrelated, or a teacher's commitment and learning
+  // rate (two calls on one sequence) would be tied together.
+  const int n = 200000;
+  double s1 = 0, s2 = 0, s11 = 0, s22 = 0, s12 = 0;
+  int below = 0;  // second of the pair below -1.96: 2.5% of a normal
+  for (int i = 0; i < n; ++i) {
+    Draws d(11, streams::kHire, 3, static_cast<std::uint32_t>(i));
+    const double a = d.normal(), b = d.normal();
+    s1 += a, s2 += b, s11 += a * a, s22 += b * b, s12 += a * b;
+    below += b < -1.96;
+  }
+  CHECK(s1 / n == Approx(0.0).margin(0.01));
+  CHECK(s2 / n == Approx(0.0).margin(0.01));
+  CHECK(s11 / n == Approx(1.0).margin(0.02));
+  CHECK(s22 / n == Approx(1.0).margin(0.02));
+  CHECK(s12 / n == Approx(0.0).margin(0.01));  // sd of the mean product: 0.0022
+  CHECK(static_cast<double>(below) / n == Approx(0.025).margin(0.002));
+  // A third call starts a new pair from fresh uniforms.
+  Draws x(11, streams::kHire, 3, 0), y(11, streams::kHire, 3, 0);
+  x.normal(), x.normal();
+  y.uniform(), y.uniform();
+  CHECK(x.uniform() == y.uniform());
+}
+
 TEST_CASE("a sequence of draws does not repeat", "[rng]") {
   Draws d(1, streams::kNetwork, 0, 0);
   const double a = d.uniform(), b = d.uniform(), c = d.uniform();
