@@ -80,7 +80,8 @@ static_assert(distinct(), "two random streams share an id");
 }  // namespace streams
 
 // One sequence of draws for (stream, step, agent). Cheap to create; each
-// call to a draw function advances the draw index.
+// uniform advances the sequence (a normal that returns the second half of a
+// Box-Muller pair draws nothing).
 class Draws {
  public:
   using Philox = r123::Philox4x32;
@@ -100,9 +101,10 @@ class Draws {
   }
   bool bernoulli(double p) { return uniform() < p; }
   // Standard normal (Box-Muller): a pair of independent normals from two
-  // uniforms, the second kept for the next call on this sequence. The
-  // sequence is keyed, so what a call returns still depends only on the key
-  // and on how many draws came before it.
+  // uniforms, the cosine half returned and the sine half kept for the next
+  // normal on this sequence (normals inside a gamma count; a uniform drawn in
+  // between does not discard it). The sequence is keyed, so what a call
+  // returns depends only on the key and on the draws made before it.
   double normal() {
     if (have_spare_) {
       have_spare_ = false;

@@ -51,7 +51,7 @@ TEST_CASE("uniform, normal and beta have the right moments", "[rng]") {
   CHECK(sb / n == Approx(0.3).margin(0.005));
 }
 
-TEST_CASE("the two normals of a Box-Muller pair are independent standard normals", "[rng]") {
+TEST_CASE("the two normals of a Box-Muller pair are uncorrelated standard normals", "[rng]") {
   // normal() keeps the pair's second value for the next call: both halves
   // must be N(0, 1) and uncorrelated, or a teacher's commitment and learning
   // rate (two calls on one sequence) would be tied together.
@@ -70,11 +70,21 @@ TEST_CASE("the two normals of a Box-Muller pair are independent standard normals
   CHECK(s22 / n == Approx(1.0).margin(0.02));
   CHECK(s12 / n == Approx(0.0).margin(0.01));  // sd of the mean product: 0.0022
   CHECK(static_cast<double>(below) / n == Approx(0.025).margin(0.002));
-  // A third call starts a new pair from fresh uniforms.
-  Draws x(11, streams::kHire, 3, 0), y(11, streams::kHire, 3, 0);
-  x.normal(), x.normal();
-  y.uniform(), y.uniform();
-  CHECK(x.uniform() == y.uniform());
+}
+
+TEST_CASE("a Box-Muller pair: cosine half, then sine half, then a new pair", "[rng]") {
+  // docs/model.md 4.9, exactly: a twin sequence draws the uniforms itself.
+  Draws x(5, streams::kIndicator, 2, 9), twin(5, streams::kIndicator, 2, 9);
+  const double u1 = twin.uniform(), u2 = twin.uniform();
+  const double r = std::sqrt(-2.0 * std::log(u1)), a = 6.283185307179586 * u2;
+  CHECK(x.normal() == r * std::cos(a));
+  // A uniform between the halves comes after the pair's two and keeps the half.
+  CHECK(x.uniform() == twin.uniform());
+  CHECK(x.normal() == r * std::sin(a));
+  // The third normal starts a new pair from the next two uniforms.
+  const double v1 = twin.uniform(), v2 = twin.uniform();
+  CHECK(x.normal() == std::sqrt(-2.0 * std::log(v1)) * std::cos(6.283185307179586 * v2));
+  CHECK(x.uniform() == twin.uniform());
 }
 
 TEST_CASE("a sequence of draws does not repeat", "[rng]") {

@@ -80,7 +80,8 @@ TEST_CASE("archetype: the mid-size grant district, planned and unplanned", "[val
   // The first year's fall is a few thousandths of capacity (0.003 to 0.009
   // over base seeds 1-8, its interval clearing zero in 5 of 8 at
   // kReplications; docs/model.md 1.2): kSmallEffect replications.
-  const auto unplanned = run("./midsize_grant", kSmallEffect), planned = run("./midsize_grant_planned", kSmallEffect);
+  const auto unplanned = run("./midsize_grant", kSmallEffect);
+  const auto planned = run("./midsize_grant_planned", kSmallEffect);
   // The grant pays years 1-5.
   expect_positive("unplanned: capacity falls in the first year after the grant (year 5 - year 6)",
                   each(unplanned, change(Metric::capacity_index, 5, 6)));

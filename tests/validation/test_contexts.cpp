@@ -90,19 +90,18 @@ std::vector<std::string> claim_filter() {
 }
 
 // Replications per variant: kReplications, or DISTRICTSIM_FAMILY_REPLICATIONS
-// (for measuring how a claim's share depends on its power).
+// (for measuring how a claim's share depends on its power). The small-effect
+// claims run at kSmallEffect (validation.hpp) at least: a share of the few
+// schools launched in years 1-3 that abandon, capacity moved by what the
+// schools learn from each other, the cost per capable teacher in a district
+// of 10 schools or fewer, and a relaunch, which only runs whose initiative
+// ended (a tenth of them or fewer) can show. At 80 replications their
+// intervals straddled zero in the small districts with estimates on the
+// claim's side (docs/validation.md says which).
 int replications() {
   const char* n = std::getenv("DISTRICTSIM_FAMILY_REPLICATIONS");
   return n && *n ? std::stoi(n) : kReplications;
 }
-
-// The small-effect claims run at kSmallEffect (validation.hpp): a share of
-// the few schools launched in years 1-3 that abandon, capacity moved by what
-// the schools learn from each other, the cost per capable teacher in a
-// district of 10 schools or fewer, and a relaunch, which only runs whose
-// initiative ended (a tenth of them or fewer) can show. At 80 replications
-// their intervals straddled zero in the small districts with estimates on the
-// claim's side (docs/validation.md says which).
 
 // DISTRICTSIM_SET="model.KEY=VALUE ..." (space-separated, as `--set` takes
 // them) applies the same overrides to every context: how a parameter moves
