@@ -1,5 +1,6 @@
 // `districtsim sweep`: a sweep file's points, journalled so that an
 // interrupted sweep resumes; --shard runs a part of it.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "runs/shared_starts.hpp"
 #include "runs/sweep_run.hpp"
 
 namespace ds::cli {
@@ -59,6 +61,11 @@ int sweep_dry_run(const SweepArgs& a, const ds::SweepSpec& spec, const ds::Desig
   // built when it is first timed: one that makes an invalid scenario is an
   // input error (print_dry_run).
   std::deque<ds::Scenario> points;
+  // As the sweep shares start states (run_sweep), so do its timed runs,
+  // each replication's built before it is timed.
+  std::optional<ds::SharedStarts> starts;
+  if (ds::varies_strategy_only(spec))
+    starts.emplace(spec.base, std::clamp<std::size_t>(spec.replications, 4, 64));
   const ds::SampleAt sample_at = [&](std::size_t i) {
     try {
       while (points.size() <= i) {
@@ -69,7 +76,7 @@ int sweep_dry_run(const SweepArgs& a, const ds::SweepSpec& spec, const ds::Desig
     } catch (const std::exception& e) {
       throw ds::SweepInputError(e.what());
     }
-    return ds::TimedRun{&points[i], ds::run_seed(spec, i % spec.replications)};
+    return ds::TimedRun{&points[i], ds::run_seed(spec, i % spec.replications), starts ? &*starts : nullptr};
   };
   std::cout << spec.file << ": " << ds::to_string(spec.design.kind) << " design, "
             << design.points << " points x " << spec.replications << " replications = "

@@ -10,6 +10,7 @@
 
 #include "runs/ensemble.hpp"
 #include "engine/schedule.hpp"
+#include "runs/shared_starts.hpp"
 
 namespace ds {
 
@@ -92,10 +93,10 @@ DurationEstimate estimate_duration(const SampleAt& sample_at, std::size_t total,
                                    double budget_seconds) {
   DurationEstimate e;
   if (total == 0) return e;
-  {
-    const TimedRun warm = sample_at(0);
-    (void)run_one(*warm.scenario, warm.seed);  // warm-up: allocations, caches
-  }
+  const auto run = [](const TimedRun& t) {
+    return t.starts ? t.starts->run(*t.scenario, t.seed) : run_one(*t.scenario, t.seed);
+  };
+  (void)run(sample_at(0));  // warm-up: allocations, caches
   EnsembleOptions opts;
   opts.threads = std::max(1, threads);
   std::size_t batch = calibration_runs(total, threads);
@@ -106,10 +107,11 @@ DurationEstimate estimate_duration(const SampleAt& sample_at, std::size_t total,
     for (std::size_t i = 0; i < n; ++i) {
       runs.push_back(sample_at(e.sampled + i));
       plans.push_back({i, runs.back().seed});
+      if (runs.back().starts) runs.back().starts->prepare(runs.back().seed);
     }
     const auto t0 = std::chrono::steady_clock::now();
     run_ensemble(
-        plans, [&](const RunPlan& p) { return run_one(*runs[p.replication].scenario, p.seed); },
+        plans, [&](const RunPlan& p) { return run(runs[p.replication]); },
         [](const RunPlan&, RunResult&&) {}, opts);
     e.sample_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     e.sampled += n;

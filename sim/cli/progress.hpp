@@ -57,10 +57,14 @@ class Progress {
 // Whether stderr is a terminal (the bar) or not (a log).
 bool stderr_is_terminal();
 
-// One run to time: a scenario and its seed.
+class SharedStarts;
+
+// One run to time: a scenario and its seed, and the start states it shares
+// with others (a sweep of the dials; runs/shared_starts.hpp), or none.
 struct TimedRun {
   const Scenario* scenario = nullptr;
   std::uint64_t seed = 0;
+  SharedStarts* starts = nullptr;
 };
 
 struct DurationEstimate {
@@ -91,7 +95,8 @@ using SampleAt = std::function<TimedRun(std::size_t i)>;
 // threads' contention for memory and the runs' differences in size, which
 // one cold run does not; the doubling keeps the batches' tails (threads
 // idle while the last runs finish, which a long command hardly has) a
-// small part of the time measured.
+// small part of the time measured. Runs that share start states have them
+// built before a batch is timed: a sweep's many points share each one.
 DurationEstimate estimate_duration(const SampleAt& sample_at, std::size_t total, int threads,
                                    double budget_seconds = kCalibrationSeconds);
 

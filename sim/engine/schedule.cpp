@@ -154,10 +154,14 @@ std::uint64_t replication_seed(std::uint64_t base, std::uint64_t r) {
 }
 
 RunResult run_one(const Scenario& sc, std::uint64_t seed) {
+  return run_from(sc, seed, initial_state(sc, Rng{seed}));
+}
+
+RunResult run_from(const Scenario& sc, std::uint64_t seed, State st) {
   const Rng rng{seed};
   RunResult r;
   r.seed = seed;
-  State st = initial_state(sc, rng);
+  st.district.strategy = sc.strategy;
   const bool monthly = sc.output.frequency == Frequency::Month;
   observe(sc, st, r.metrics.row(r.metrics.append(0, monthly ? 0 : -1)));
   std::uint64_t probe_steps = 0;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/metrics.hpp"
+#include "engine/state.hpp"
 #include "model/scenario.hpp"
 
 namespace ds {
@@ -44,5 +45,13 @@ std::uint64_t replication_seed(std::uint64_t base, std::uint64_t r);
 // Runs one replication. Pure: same scenario and seed, same result, on any
 // thread. Throws only on internal errors (never on a validated scenario).
 RunResult run_one(const Scenario& scenario, std::uint64_t seed);
+
+// The same run from `start`, which must be initial_state(s, Rng{seed})
+// (engine/population.hpp) of a scenario `s` that differs from `scenario` at
+// most in its strategy: the initial state reads the strategy only to copy
+// it, which this replaces, so the result is run_one's byte for byte. A
+// sweep of the dials builds each replication's start once
+// (runs/shared_starts.hpp).
+RunResult run_from(const Scenario& scenario, std::uint64_t seed, State start);
 
 }  // namespace ds

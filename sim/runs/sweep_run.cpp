@@ -6,12 +6,14 @@
 #include <cstdlib>
 #include <sstream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "runs/ensemble.hpp"
 #include "model/metrics.hpp"
 #include "engine/schedule.hpp"
 #include "stats/sensitivity.hpp"
+#include "runs/shared_starts.hpp"
 #include "runs/sweep_journal.hpp"
 #include "input/text.hpp"
 
@@ -601,10 +603,14 @@ SweepRunResult run_sweep(const SweepSpec& spec, const Design& design, SweepWork&
   JournalWriter journal(work.journal_file(), work.journal);
   JournalRun rec;
   auto id_of = [&](const RunPlan& p) { return ids[static_cast<std::size_t>(&p - plans.data())]; };
+  // A sweep of the dials builds each replication's start once.
+  std::optional<SharedStarts> starts;
+  if (varies_strategy_only(spec)) starts.emplace(spec.base);
   auto run = [&](const RunPlan& p) {
     const std::size_t point = id_of(p).point;
     try {
-      return run_one(point_scenario(spec, design, point), p.seed);
+      const Scenario sc = point_scenario(spec, design, point);
+      return starts ? starts->run(sc, p.seed) : run_one(sc, p.seed);
     } catch (const std::exception& e) {
       throw std::runtime_error("point " + std::to_string(point) + ": " + e.what());
     }
