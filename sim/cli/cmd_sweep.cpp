@@ -61,11 +61,13 @@ int sweep_dry_run(const SweepArgs& a, const ds::SweepSpec& spec, const ds::Desig
   // built when it is first timed: one that makes an invalid scenario is an
   // input error (print_dry_run).
   std::deque<ds::Scenario> points;
-  // As the sweep shares start states (run_sweep), so do its timed runs,
-  // each replication's built before it is timed.
+  // As the sweep shares start states (run_sweep), so do its timed runs:
+  // their seeds are those of as many replications as are kept, each start
+  // built (and timed) before its runs are, and the estimate adds a build for
+  // each replication left (at most the runs left).
   std::optional<ds::SharedStarts> starts;
-  if (ds::varies_strategy_only(spec))
-    starts.emplace(spec.base, std::clamp<std::size_t>(spec.replications, 4, 64));
+  if (ds::varies_strategy_only(spec)) starts.emplace(spec.base);
+  const std::size_t seeds = starts ? std::min(spec.replications, ds::SharedStarts::kKeep) : spec.replications;
   const ds::SampleAt sample_at = [&](std::size_t i) {
     try {
       while (points.size() <= i) {
@@ -76,7 +78,7 @@ int sweep_dry_run(const SweepArgs& a, const ds::SweepSpec& spec, const ds::Desig
     } catch (const std::exception& e) {
       throw ds::SweepInputError(e.what());
     }
-    return ds::TimedRun{&points[i], ds::run_seed(spec, i % spec.replications), starts ? &*starts : nullptr};
+    return ds::TimedRun{&points[i], ds::run_seed(spec, i % seeds), starts ? &*starts : nullptr};
   };
   std::cout << spec.file << ": " << ds::to_string(spec.design.kind) << " design, "
             << design.points << " points x " << spec.replications << " replications = "
@@ -86,7 +88,7 @@ int sweep_dry_run(const SweepArgs& a, const ds::SweepSpec& spec, const ds::Desig
   if (finished > 0) std::cout << "; " << finished << " finished, " << left << " left to resume";
   std::cout << '\n';
   const ds::ResourceEstimate need = ds::estimate_sweep(spec, design.points, runs, shard.sharded(), a.threads);
-  return print_dry_run(sample_at, left, a.threads, need);
+  return print_dry_run(sample_at, left, a.threads, need, starts ? std::min(spec.replications, left) : 0);
 }
 
 // Every run is in the journal: the results written from it, all or

@@ -104,10 +104,10 @@ int interrupted_before_writing(const char* command, std::size_t done, std::size_
 // The rest of a --dry-run: `sample` timed on `threads`, the duration of
 // `total` runs estimated from it, and the resource guard's figures.
 int print_dry_run(const ds::SampleAt& sample_at, std::size_t total, int threads,
-                  const ds::ResourceEstimate& need) {
+                  const ds::ResourceEstimate& need, std::size_t starts_to_build) {
   ds::DurationEstimate e;
   try {
-    e = ds::estimate_duration(sample_at, total, threads);
+    e = ds::estimate_duration(sample_at, total, threads, ds::kCalibrationSeconds, starts_to_build);
   } catch (const ds::SweepInputError& ex) {
     std::cerr << "districtsim: sweep: " << ex.what() << '\n';
     return kBadInput;

@@ -124,9 +124,10 @@ ds::Progress::Options progress_options(const char* command, const char* unit, in
 // The rest of a --dry-run: runs of `sample_at` timed on `threads` (for
 // about kCalibrationSeconds), the duration of `total` runs estimated from
 // them, and the resource guard's figures. A sweep point that makes an
-// invalid scenario (SweepInputError) is an input error.
+// invalid scenario (SweepInputError) is an input error. `starts_to_build`:
+// the shared start states the command builds (a sweep of the dials).
 int print_dry_run(const ds::SampleAt& sample_at, std::size_t total, int threads,
-                  const ds::ResourceEstimate& need);
+                  const ds::ResourceEstimate& need, std::size_t starts_to_build = 0);
 
 // When a command started, for its manifest.
 struct Started {

@@ -90,13 +90,28 @@ std::size_t calibration_runs(std::size_t total, int threads) {
 }
 
 DurationEstimate estimate_duration(const SampleAt& sample_at, std::size_t total, int threads,
-                                   double budget_seconds) {
+                                   double budget_seconds, std::size_t starts_to_build) {
   DurationEstimate e;
   if (total == 0) return e;
+  using Clock = std::chrono::steady_clock;
+  const auto seconds_since = [](Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+  };
+  // A shared start is built before its run is timed, and its build timed
+  // apart: a sweep builds one a replication, not one a run.
+  const auto prepare = [&](const TimedRun& t) {
+    if (!t.starts) return;
+    const auto t0 = Clock::now();
+    if (t.starts->prepare(t.seed)) e.build_seconds += seconds_since(t0), e.builds += 1;
+  };
   const auto run = [](const TimedRun& t) {
     return t.starts ? t.starts->run(*t.scenario, t.seed) : run_one(*t.scenario, t.seed);
   };
-  (void)run(sample_at(0));  // warm-up: allocations, caches
+  {
+    const TimedRun warm = sample_at(0);
+    prepare(warm);
+    (void)run(warm);  // warm-up: allocations, caches
+  }
   EnsembleOptions opts;
   opts.threads = std::max(1, threads);
   std::size_t batch = calibration_runs(total, threads);
@@ -107,18 +122,21 @@ DurationEstimate estimate_duration(const SampleAt& sample_at, std::size_t total,
     for (std::size_t i = 0; i < n; ++i) {
       runs.push_back(sample_at(e.sampled + i));
       plans.push_back({i, runs.back().seed});
-      if (runs.back().starts) runs.back().starts->prepare(runs.back().seed);
+      prepare(runs.back());
     }
-    const auto t0 = std::chrono::steady_clock::now();
+    const auto t0 = Clock::now();
     run_ensemble(
         plans, [&](const RunPlan& p) { return run(runs[p.replication]); },
         [](const RunPlan&, RunResult&&) {}, opts);
-    e.sample_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    e.sample_seconds += seconds_since(t0);
     e.sampled += n;
     if (e.sample_seconds >= budget_seconds) break;
     batch *= 2;
   }
   e.seconds = e.sample_seconds * static_cast<double>(total) / static_cast<double>(e.sampled);
+  if (e.builds > 0)
+    e.seconds += e.build_seconds / static_cast<double>(e.builds) * static_cast<double>(starts_to_build) /
+                 static_cast<double>(opts.threads);
   return e;
 }
 

@@ -71,6 +71,8 @@ struct DurationEstimate {
   double seconds = 0;          // the estimated wall time of every run
   std::size_t sampled = 0;     // runs timed
   double sample_seconds = 0;   // their wall time, on the command's threads
+  double build_seconds = 0;    // shared starts built (TimedRun::starts), timed apart
+  std::size_t builds = 0;
 };
 
 // How many runs a dry run times first for `total` runs on `threads`:
@@ -96,8 +98,10 @@ using SampleAt = std::function<TimedRun(std::size_t i)>;
 // one cold run does not; the doubling keeps the batches' tails (threads
 // idle while the last runs finish, which a long command hardly has) a
 // small part of the time measured. Runs that share start states have them
-// built before a batch is timed: a sweep's many points share each one.
+// built before their batch is timed, each build timed apart; the estimate
+// adds `starts_to_build` builds at their mean time, spread over the threads.
 DurationEstimate estimate_duration(const SampleAt& sample_at, std::size_t total, int threads,
-                                   double budget_seconds = kCalibrationSeconds);
+                                   double budget_seconds = kCalibrationSeconds,
+                                   std::size_t starts_to_build = 0);
 
 }  // namespace ds

@@ -15,6 +15,7 @@
 #include "input/text.hpp"
 #include "model/metrics.hpp"
 #include "output/output.hpp"
+#include "runs/shared_starts.hpp"
 #include "runs/sweep_run.hpp"
 
 namespace ds {
@@ -201,6 +202,10 @@ ResourceEstimate estimate_sweep(const SweepSpec& spec, std::size_t points, std::
   b.memory("runs in progress",
            mul(computing(here, threads), teachers_of(largest), kBytesPerTeacher));
   b.memory("finished runs waiting", mul(alive(here, threads), result_bytes(largest)));
+  // A sweep of the dials keeps a few start states (runs/shared_starts.hpp),
+  // each the state of a run in progress.
+  if (varies_strategy_only(spec))
+    b.memory("start states kept", mul(SharedStarts::kKeep, teachers_of(base), kBytesPerTeacher));
   b.memory("outcomes", add(mul(R, C, kDouble), sensitivity ? mul(P, C, 2 * kDouble) : 0));
   // The journal (sweep_journal.hpp): a record per run with its outcomes and,
   // when trajectories.csv is written, every output row.

@@ -8,10 +8,11 @@
 #include <vector>
 
 #include "model/metrics.hpp"
-#include "engine/state.hpp"
 #include "model/scenario.hpp"
 
 namespace ds {
+
+struct State;  // engine/state.hpp: needed only by run_from's callers
 
 // Final-year outputs of one school (MODEL.md 5, per school).
 struct SchoolOutcome {

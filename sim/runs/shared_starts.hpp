@@ -9,9 +9,13 @@
 // In the seven-dial factorial the start was about 5% of a run.
 //
 // The sweep runs replication-major (runs/design.hpp, the coverage order), so
-// the runs in flight share one or two seeds: the cache keeps the last few
-// starts and builds a missing one outside its lock (two threads that miss
-// the same seed both build it, the same state).
+// while a replication has more points left in this invocation than runs in
+// flight (ensemble.hpp: 4 a thread), the runs in flight share one or two
+// seeds, and a few starts kept are enough. A small design, a thin shard or
+// many threads spread the runs in flight over more seeds than are kept: the
+// starts are then built again (the results are the same; the time saved is
+// lost). A missing start is built outside the lock (two threads that miss
+// the same seed both build it, the same state, and one is kept).
 #pragma once
 
 #include <cstddef>
@@ -22,6 +26,7 @@
 #include <utility>
 
 #include "engine/schedule.hpp"
+#include "engine/state.hpp"
 #include "input/sweep_spec.hpp"
 
 namespace ds {
@@ -32,20 +37,24 @@ bool varies_strategy_only(const SweepSpec& spec);
 
 class SharedStarts {
  public:
+  // Starts kept at once (each about the memory of a run in progress; the
+  // resource guard counts them, cli/resource_guard.cpp).
+  static constexpr std::size_t kKeep = 4;
+
   // `base`: the scenario whose initial states are shared (the sweep's base);
-  // it must outlive this object. `keep`: the starts kept at once.
-  explicit SharedStarts(const Scenario& base, std::size_t keep = 8) : base_(base), keep_(keep) {}
+  // it must outlive this object.
+  explicit SharedStarts(const Scenario& base, std::size_t keep = kKeep) : base_(base), keep_(keep) {}
 
   // run_one(scenario, seed), for a scenario that differs from the base at
   // most in its strategy.
   RunResult run(const Scenario& scenario, std::uint64_t seed);
-  // Builds the start of `seed` if it is not kept already (a dry run builds
-  // the starts of the runs it times first, as a sweep's many points share
-  // them).
-  void prepare(std::uint64_t seed) { (void)start(seed); }
+  // Builds the start of `seed` unless it is kept; whether it built one (a
+  // dry run times the builds apart from the runs).
+  bool prepare(std::uint64_t seed);
 
  private:
-  std::shared_ptr<const State> start(std::uint64_t seed);
+  // The start of `seed`, and whether this call built it.
+  std::pair<std::shared_ptr<const State>, bool> start(std::uint64_t seed);
 
   const Scenario& base_;
   std::size_t keep_;

@@ -603,7 +603,8 @@ SweepRunResult run_sweep(const SweepSpec& spec, const Design& design, SweepWork&
   JournalWriter journal(work.journal_file(), work.journal);
   JournalRun rec;
   auto id_of = [&](const RunPlan& p) { return ids[static_cast<std::size_t>(&p - plans.data())]; };
-  // A sweep of the dials builds each replication's start once.
+  // A sweep of the dials builds each replication's start once (or again
+  // when the runs in flight span more seeds than are kept).
   std::optional<SharedStarts> starts;
   if (varies_strategy_only(spec)) starts.emplace(spec.base);
   auto run = [&](const RunPlan& p) {

@@ -10,6 +10,7 @@
 #include "model/metrics.hpp"
 #include "output/output.hpp"
 #include "cli/resource_guard.hpp"
+#include "runs/shared_starts.hpp"
 #include "input/scenario_loader.hpp"
 #include "support.hpp"
 
@@ -487,4 +488,26 @@ TEST_CASE("merge: refused when the sweep's files would not fit", "[resource][cli
       test::run_districtsim_in(anyway, {.env = {{"DISTRICTSIM_FAKE_MACHINE", "disk=1K"}}}).status ==
       0);
   CHECK(fs::exists(dir / "out" / "runs.csv"));
+}
+
+TEST_CASE("sweep: a sweep of the dials counts the start states it keeps", "[resource]") {
+  SweepSpec spec;
+  spec.base = scenario(10, 20, 6, 2, false);
+  spec.replications = 3;
+  spec.design.kind = DesignKind::Factorial;
+  SweepParam pace;
+  pace.key = "strategy.pace";
+  pace.type = ParamType::Real;
+  pace.kind = DomainKind::Values;
+  pace.values = {0.2, 0.8};
+  pace.ref = [](Scenario& s) -> ParamRef { return &s.strategy.pace; };
+  spec.params.push_back(pace);
+  // The shared starts of runs/shared_starts.hpp: a few states of the base's 200 teachers.
+  CHECK(part(estimate_sweep(spec, 2, 6, false, 2).memory_parts, "start states kept") ==
+        SharedStarts::kKeep * 200 * resource_figures::kBytesPerTeacher);
+  // A parameter the initial state reads: no shared starts.
+  pace.key = "district.readiness";
+  pace.ref = [](Scenario& s) -> ParamRef { return &s.district.readiness; };
+  spec.params = {pace};
+  CHECK(part(estimate_sweep(spec, 2, 6, false, 2).memory_parts, "start states kept") == 0);
 }

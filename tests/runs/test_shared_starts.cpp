@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <thread>
+#include <vector>
 
 #include "runs/design.hpp"
 #include "runs/shared_starts.hpp"
@@ -48,33 +50,84 @@ TEST_CASE("shared starts: only a sweep of strategy fields shares them", "[sweep]
       sweep_over(dir, "\"strategy.pace\" = [0.1, 0.9]\n\"district.readiness\" = [0.3, 0.7]\n")));
 }
 
+namespace {
+
+// The run's outputs that could tell a start apart: every metric, the per-run
+// outputs, the teacher-steps and the schools' outcomes.
+void check_same(const ds::RunResult& shared, const ds::RunResult& own) {
+  CHECK(same_bits(shared.metrics.values, own.metrics.values));
+  CHECK(std::memcmp(shared.per_run.data(), own.per_run.data(), sizeof own.per_run) == 0);
+  CHECK(shared.teacher_steps == own.teacher_steps);
+  REQUIRE(shared.schools.size() == own.schools.size());
+  for (std::size_t s = 0; s < own.schools.size(); ++s) {
+    CHECK(shared.schools[s].launch_year == own.schools[s].launch_year);
+    CHECK(shared.schools[s].teachers_left == own.schools[s].teachers_left);
+    CHECK(shared.schools[s].depth == own.schools[s].depth);
+  }
+}
+
+// All seven dials at two levels each: 128 points, so that a start that read
+// any dial would differ from its own run somewhere.
+const char* kAllDials =
+    "\"strategy.centralization\" = [0.0, 1.0]\n\"strategy.pace\" = [0.1, 0.9]\n"
+    "\"strategy.need_priority\" = [0.0, 1.0]\n\"strategy.external_sourcing\" = [0.0, 1.0]\n"
+    "\"strategy.adaptivity\" = [0.0, 1.0]\n\"strategy.bundling\" = [0.0, 1.0]\n"
+    "\"strategy.failure_sharing\" = [0.0, 1.0]\n";
+
+}  // namespace
+
 TEST_CASE("shared starts: a run from a shared start is run_one's, byte for byte", "[sweep]") {
   TempDir dir;
-  const ds::SweepSpec spec = sweep_over(
-      dir, "\"strategy.centralization\" = [0.0, 1.0]\n\"strategy.pace\" = [0.1, 0.9]\n"
-           "\"strategy.external_sourcing\" = [0.0, 1.0]\n");
+  const ds::SweepSpec spec = sweep_over(dir, kAllDials);
   REQUIRE(ds::varies_strategy_only(spec));
   const ds::Design design = ds::make_design(spec);
-  // keep = 1: every change of seed evicts the start kept, so both a start
-  // found and a start built again are exercised.
-  for (const std::size_t keep : {std::size_t{1}, std::size_t{4}}) {
-    ds::SharedStarts starts(spec.base, keep);
-    for (std::size_t r = 0; r < spec.replications; ++r)
+  REQUIRE(design.points == 128);
+  SECTION("replication by replication, one start kept: found, then evicted at each new seed") {
+    ds::SharedStarts starts(spec.base, 1);
+    for (std::size_t r = 0; r < spec.replications; ++r) {
+      CHECK(starts.prepare(ds::run_seed(spec, r)));        // a new seed: built
+      CHECK_FALSE(starts.prepare(ds::run_seed(spec, r)));  // then kept
       for (std::size_t point = 0; point < design.points; ++point) {
         const ds::Scenario sc = ds::point_scenario(spec, design, point);
+        const std::uint64_t seed = ds::run_seed(spec, r);
+        CAPTURE(r, point);
+        check_same(starts.run(sc, seed), ds::run_one(sc, seed));
+      }
+    }
+  }
+  SECTION("seeds interleaved, as many kept as there are") {
+    ds::SharedStarts starts(spec.base, spec.replications);
+    for (std::size_t point = 0; point < design.points; point += 5)
+      for (std::size_t r = 0; r < spec.replications; ++r) {
+        const ds::Scenario sc = ds::point_scenario(spec, design, point);
         const std::uint64_t seed = ds::run_seed(spec, (r + point) % spec.replications);
-        const ds::RunResult shared = starts.run(sc, seed);
-        const ds::RunResult own = ds::run_one(sc, seed);
-        CAPTURE(keep, r, point);
-        CHECK(same_bits(shared.metrics.values, own.metrics.values));
-        CHECK(std::memcmp(shared.per_run.data(), own.per_run.data(), sizeof own.per_run) == 0);
-        CHECK(shared.teacher_steps == own.teacher_steps);
-        REQUIRE(shared.schools.size() == own.schools.size());
-        for (std::size_t s = 0; s < own.schools.size(); ++s) {
-          CHECK(shared.schools[s].launch_year == own.schools[s].launch_year);
-          CHECK(shared.schools[s].teachers_left == own.schools[s].teachers_left);
-          CHECK(shared.schools[s].depth == own.schools[s].depth);
-        }
+        CAPTURE(r, point);
+        check_same(starts.run(sc, seed), ds::run_one(sc, seed));
       }
   }
+}
+
+TEST_CASE("shared starts: two threads share the starts", "[sweep]") {
+  TempDir dir;
+  const ds::SweepSpec spec = sweep_over(dir, kAllDials);
+  const ds::Design design = ds::make_design(spec);
+  ds::SharedStarts starts(spec.base, 2);
+  // Each thread runs every 2nd point of every replication from the shared
+  // starts; the main thread then checks each run against its own.
+  std::vector<ds::RunResult> shared(design.points * spec.replications);
+  auto work = [&](std::size_t parity) {
+    for (std::size_t r = 0; r < spec.replications; ++r)
+      for (std::size_t point = parity; point < design.points; point += 2)
+        shared[r * design.points + point] =
+            starts.run(ds::point_scenario(spec, design, point), ds::run_seed(spec, r));
+  };
+  std::thread a(work, 0), b(work, 1);
+  a.join();
+  b.join();
+  for (std::size_t r = 0; r < spec.replications; ++r)
+    for (std::size_t point = 0; point < design.points; point += 7) {
+      const ds::Scenario sc = ds::point_scenario(spec, design, point);
+      CAPTURE(r, point);
+      check_same(shared[r * design.points + point], ds::run_one(sc, ds::run_seed(spec, r)));
+    }
 }
