@@ -4,6 +4,7 @@
 // (exit 2, nothing written, --no-resource-check) is tested in test_cli.cpp.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -247,17 +248,30 @@ TEST_CASE("sweep: the estimate covers what a real sweep writes", "[resource][cli
   CHECK(estimated <= journal * 5 / 4);
 }
 
-TEST_CASE("sweep: the largest district and trajectories count", "[resource]") {
+namespace {
+
+// A factorial sweep of 3 replications of a 10 x 20 district over 6 years,
+// built in code, over one parameter with a list of values.
+SweepSpec factorial_over(const std::string& key, ParamType type, std::vector<double> values,
+                         std::function<ParamRef(Scenario&)> ref = {}) {
   SweepSpec spec;
   spec.base = scenario(10, 20, 6, 2, false);
   spec.replications = 3;
   spec.design.kind = DesignKind::Factorial;
-  SweepParam schools;
-  schools.key = "district.schools";
-  schools.type = ParamType::Int;
-  schools.kind = DomainKind::Values;
-  schools.values = {5, 50, 20};
-  spec.params.push_back(schools);
+  SweepParam p;
+  p.key = key;
+  p.type = type;
+  p.kind = DomainKind::Values;
+  p.values = std::move(values);
+  p.ref = std::move(ref);
+  spec.params.push_back(p);
+  return spec;
+}
+
+}  // namespace
+
+TEST_CASE("sweep: the largest district and trajectories count", "[resource]") {
+  SweepSpec spec = factorial_over("district.schools", ParamType::Int, {5, 50, 20});
   const ResourceEstimate e = estimate_sweep(spec, 3, 9, false, 2);
   // Two runs at once of the largest district: 50 schools x 20 teachers.
   CHECK(part(e.memory_parts, "runs in progress") == 2 * 1000 * resource_figures::kBytesPerTeacher);
@@ -491,23 +505,13 @@ TEST_CASE("merge: refused when the sweep's files would not fit", "[resource][cli
 }
 
 TEST_CASE("sweep: a sweep of the dials counts the start states it keeps", "[resource]") {
-  SweepSpec spec;
-  spec.base = scenario(10, 20, 6, 2, false);
-  spec.replications = 3;
-  spec.design.kind = DesignKind::Factorial;
-  SweepParam pace;
-  pace.key = "strategy.pace";
-  pace.type = ParamType::Real;
-  pace.kind = DomainKind::Values;
-  pace.values = {0.2, 0.8};
-  pace.ref = [](Scenario& s) -> ParamRef { return &s.strategy.pace; };
-  spec.params.push_back(pace);
+  const SweepSpec dials = factorial_over("strategy.pace", ParamType::Real, {0.2, 0.8},
+                                         [](Scenario& s) -> ParamRef { return &s.strategy.pace; });
   // The shared starts of runs/shared_starts.hpp: a few states of the base's 200 teachers.
-  CHECK(part(estimate_sweep(spec, 2, 6, false, 2).memory_parts, "start states kept") ==
+  CHECK(part(estimate_sweep(dials, 2, 6, false, 2).memory_parts, "start states kept") ==
         SharedStarts::kKeep * 200 * resource_figures::kBytesPerTeacher);
   // A parameter the initial state reads: no shared starts.
-  pace.key = "district.readiness";
-  pace.ref = [](Scenario& s) -> ParamRef { return &s.district.readiness; };
-  spec.params = {pace};
-  CHECK(part(estimate_sweep(spec, 2, 6, false, 2).memory_parts, "start states kept") == 0);
+  const SweepSpec readiness = factorial_over("district.readiness", ParamType::Real, {0.3, 0.7},
+                                             [](Scenario& s) -> ParamRef { return &s.district.readiness; });
+  CHECK(part(estimate_sweep(readiness, 2, 6, false, 2).memory_parts, "start states kept") == 0);
 }
