@@ -99,10 +99,14 @@ DurationEstimate estimate_duration(const SampleAt& sample_at, std::size_t total,
   };
   // A shared start is built before its run is timed, and its build timed
   // apart: a sweep builds one a replication, not one a run.
+  double build_seconds = 0;
+  std::size_t builds = 0;
   const auto prepare = [&](const TimedRun& t) {
     if (!t.starts) return;
     const auto t0 = Clock::now();
-    if (t.starts->prepare(t.seed)) e.build_seconds += seconds_since(t0), e.builds += 1;
+    if (!t.starts->prepare(t.seed)) return;  // kept already
+    build_seconds += seconds_since(t0);
+    builds += 1;
   };
   const auto run = [](const TimedRun& t) {
     return t.starts ? t.starts->run(*t.scenario, t.seed) : run_one(*t.scenario, t.seed);
@@ -134,8 +138,8 @@ DurationEstimate estimate_duration(const SampleAt& sample_at, std::size_t total,
     batch *= 2;
   }
   e.seconds = e.sample_seconds * static_cast<double>(total) / static_cast<double>(e.sampled);
-  if (e.builds > 0)
-    e.seconds += e.build_seconds / static_cast<double>(e.builds) * static_cast<double>(starts_to_build) /
+  if (builds > 0)
+    e.seconds += build_seconds / static_cast<double>(builds) * static_cast<double>(starts_to_build) /
                  static_cast<double>(opts.threads);
   return e;
 }

@@ -71,8 +71,6 @@ struct DurationEstimate {
   double seconds = 0;          // the estimated wall time of every run
   std::size_t sampled = 0;     // runs timed
   double sample_seconds = 0;   // their wall time, on the command's threads
-  double build_seconds = 0;    // shared starts built (TimedRun::starts), timed apart
-  std::size_t builds = 0;
 };
 
 // How many runs a dry run times first for `total` runs on `threads`:
